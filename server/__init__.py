@@ -1,0 +1,1 @@
+"""Loa server: API, workflow, scheduler, reports and the `loa` CLI."""

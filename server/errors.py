@@ -1,0 +1,75 @@
+"""Domain errors: a stable code, a Vietnamese message for officers, an HTTP status.
+
+One handler (``install_handlers``) maps them to ``{"detail": {"code", "message"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LoaError(Exception):
+    status_code = 400
+    code = "bad_request"
+    default_message = "Yêu cầu không hợp lệ."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, **extra: Any) -> None:
+        self.message = message or self.default_message
+        if code:
+            self.code = code
+        self.extra = extra
+        super().__init__(self.message)
+
+    def detail(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.extra}
+
+
+class Unauthorized(LoaError):
+    status_code = 401
+    code = "not_authenticated"
+    default_message = "Bạn cần đăng nhập."
+
+
+class Forbidden(LoaError):
+    status_code = 403
+    code = "forbidden"
+    default_message = "Bạn không có quyền thực hiện thao tác này."
+
+
+class NotFound(LoaError):
+    status_code = 404
+    code = "not_found"
+    default_message = "Không tìm thấy."
+
+
+class Conflict(LoaError):
+    status_code = 409
+    code = "conflict"
+    default_message = "Dữ liệu đã thay đổi hoặc trạng thái không cho phép thao tác này."
+
+
+class TooLarge(LoaError):
+    status_code = 413
+    code = "too_large"
+    default_message = "Dữ liệu gửi lên quá lớn."
+
+
+class Invalid(LoaError):
+    status_code = 422
+    code = "invalid"
+    default_message = "Dữ liệu không hợp lệ."
+
+
+class ConfigError(LoaError):
+    """A setting is wrong; the message names the setting and the fix."""
+
+    code = "config"
+
+
+def install_handlers(app: Any) -> None:
+    from fastapi import Request
+    from fastapi.responses import JSONResponse
+
+    @app.exception_handler(LoaError)
+    async def _loa_error(_request: Request, exc: LoaError) -> JSONResponse:
+        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})

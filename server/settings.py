@@ -1,0 +1,92 @@
+"""One typed settings object for every process (server, CLI, benches)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MANAGED_BROKER_PORT = 18830
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOA_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    mqtt_url: str | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Public base URL devices use for HTTP pulls (manifest, media).
+    public_url: str | None = None
+    token_minutes: int = 60
+    tts_engines: str = "espeak"
+    tts_timeout_seconds: float = 20.0
+    gtts_url: str | None = None
+    piper_model: Path | None = None
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone name
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'loa.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db_url.startswith("sqlite")
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def broker_dir(self) -> Path:
+        return self.data_dir / "broker"
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.keys_dir / "signing-ed25519.pem"
+
+    @property
+    def jwt_secret_path(self) -> Path:
+        return self.keys_dir / "jwt-secret"
+
+    @property
+    def demo_marker(self) -> Path:
+        return self.data_dir / "DEMO"
+
+    @property
+    def enrolment_token_path(self) -> Path:
+        return self.data_dir / "enrolment-token"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def effective_mqtt_url(self) -> str:
+        return self.mqtt_url or f"mqtt://127.0.0.1:{MANAGED_BROKER_PORT}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
