@@ -1,0 +1,1 @@
+"""Benchmarks run by `loa bench NAME`; each module exposes `run(options) -> dict` of metrics."""

@@ -1,0 +1,1 @@
+"""Simulated receivers and boards; talks to the server only through HTTP and MQTT."""

@@ -1,0 +1,1 @@
+"""Slots, programme templates, packing and manifest compilation: pure functions over plain data."""

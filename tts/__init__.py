@@ -1,0 +1,1 @@
+"""Vietnamese speech: text normalization, TTS engines, mastering, content-addressed audio cache."""
