@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
     parser = add_command(sub, "bench", "đo hiệu năng (tts, compile, fanout, reconnect, ingest, report)")
     parser.add_argument("name", choices=BENCHES)
     parser.add_argument("--json", action="store_true", help="in kết quả JSON ở dòng cuối")
-    parser.add_argument("--devices", type=int, default=None, help="số thiết bị (mặc định: mục tiêu của issue)")
+    parser.add_argument("--devices", type=int, default=None, help="số thiết bị (mặc định: mục tiêu)")
     parser.add_argument("--rows", type=int, default=None, help="số dòng as-run (bench report)")
     parser.set_defaults(func=_run)
 

@@ -1,0 +1,48 @@
+"""The FastAPI application: routers, error handlers and the lifespan that owns resources."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import server.routes as routes_pkg
+from server.auth.ratelimit import LoginRateLimiter
+from server.errors import install_handlers
+from server.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
+    """Build the app around a runtime; the lifespan starts and stops it (scheduler, broker…)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if start_runtime:
+            runtime.start()
+        try:
+            yield
+        finally:
+            if start_runtime:
+                runtime.stop()
+
+    app = FastAPI(
+        title="Loa",
+        description="Lập lịch và phát bản tin cho cụm loa truyền thanh và bảng điện tử cấp xã.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.login_limiter = LoginRateLimiter()
+    install_handlers(app)
+    for info in sorted(pkgutil.iter_modules(routes_pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{routes_pkg.__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
+    return app

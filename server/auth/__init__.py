@@ -1,0 +1,1 @@
+"""Authentication and authorisation: passwords, tokens, role and area-scope dependencies."""

@@ -1,0 +1,36 @@
+"""Short-lived signed access tokens (JWT, HS256) for officers, approvers, auditors, admins."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+ALGORITHM = "HS256"
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def issue_token(secret: bytes, user_id: int, minutes: int, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    claims: dict[str, Any] = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=minutes)}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_token(secret: bytes, token: str) -> int | None:
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+        return int(claims["sub"])
+    except (jwt.PyJWTError, ValueError, KeyError):
+        return None

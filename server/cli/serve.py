@@ -1,0 +1,40 @@
+"""`loa serve`: API + web + scheduler + managed broker."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+from server.cli._common import add_command
+
+log = logging.getLogger("loa.serve")
+
+
+def register(sub: Any) -> None:
+    parser = add_command(sub, "serve", "chạy máy chủ (API, web, lập lịch, broker)")
+    parser.add_argument("--host", default=None, help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="cổng (mặc định 8000)")
+    parser.set_defaults(func=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.bootstrap import configure_logging, prepare
+    from server.components import default_components
+    from server.runtime import build_runtime
+    from server.settings import get_settings
+
+    settings = get_settings()
+    updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    if updates:
+        settings = settings.model_copy(update=updates)
+    configure_logging(settings.log_level)
+    prepare(settings)
+    runtime = build_runtime(settings, default_components(settings))
+    app = create_app(runtime)
+    log.info("Loa listening on http://%s:%s (docs at /docs)", settings.host, settings.port)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    return 0

@@ -1,0 +1,1 @@
+"""Demo-only sample content shipped with the project."""

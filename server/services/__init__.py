@@ -1,0 +1,1 @@
+"""Domain services used by routes, CLI and jobs."""

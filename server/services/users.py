@@ -1,0 +1,40 @@
+"""User creation and lookup."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from server.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from server.errors import Conflict, Invalid, NotFound
+from server.models.areas import Area
+from server.models.base import Role
+from server.models.users import User
+
+USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
+
+
+def create_user(
+    session: Session, username: str, password: str, role: str, area_code: str, full_name: str = ""
+) -> User:
+    if not USERNAME_RE.match(username):
+        raise Invalid(
+            "Tên đăng nhập chỉ gồm chữ thường không dấu, số, '.', '_' hoặc '-', từ 3 đến 64 ký tự.",
+            code="bad_username",
+        )
+    if role not in Role.__members__:
+        raise Invalid(f"Vai trò '{role}' không hợp lệ.", code="bad_role")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.", code="weak_password")
+    if session.get(Area, area_code) is None:
+        raise NotFound(f"Không tìm thấy địa bàn có mã {area_code}.", code="area_not_found")
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise Conflict(f"Tên đăng nhập '{username}' đã tồn tại.", code="username_taken")
+    user = User(
+        username=username, full_name=full_name, password_hash=hash_password(password),
+        role=role, area_code=area_code,
+    )
+    session.add(user)
+    session.flush()
+    return user

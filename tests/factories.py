@@ -1,0 +1,48 @@
+"""Plain factory functions for test data."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from server.models.areas import Area
+from server.models.users import User
+from server.services import areas as area_service
+from server.services.users import create_user
+
+PASSWORD = "test-password-1"
+
+
+def add_area(session: Session, code: str, level: str, parent: str | None, name: str | None = None) -> Area:
+    area = Area(code=code, name=name or f"Địa bàn {code}", level=level, parent_code=parent)
+    session.add(area)
+    session.flush()
+    return area
+
+
+def seed_two_communes(engine: Engine) -> None:
+    """P01 → W001 (hamlets W001-T01, W001-T02) and W002 (hamlet W002-T01)."""
+    with Session(engine) as session:
+        add_area(session, "P01", "province", None, "Tỉnh Thử")
+        add_area(session, "W001", "commune", "P01", "Xã Một")
+        add_area(session, "W002", "commune", "P01", "Xã Hai")
+        add_area(session, "W001-T01", "hamlet", "W001", "Thôn Một A")
+        add_area(session, "W001-T02", "hamlet", "W001", "Thôn Một B")
+        add_area(session, "W002-T01", "hamlet", "W002", "Thôn Hai A")
+        session.commit()
+    area_service.invalidate(engine)
+
+
+def add_user(engine: Engine, username: str, role: str, area: str) -> User:
+    with Session(engine) as session:
+        user = create_user(session, username, PASSWORD, role, area)
+        session.commit()
+        session.refresh(user)
+        return user
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

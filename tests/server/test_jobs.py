@@ -1,0 +1,69 @@
+"""The job system: progress in the database, failures recorded, restart re-runs unfinished jobs."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from server.jobs import JobContext, JobRunner, execute_job, job_kind
+from server.models.jobs import Job
+from server.runtime import Runtime
+from tests.factories import add_user, login, seed_two_communes
+
+finished = threading.Event()
+
+
+@job_kind("test.count")
+def _count(ctx: JobContext) -> dict[str, Any]:
+    for step in range(1, 5):
+        ctx.progress(step * 25)
+    finished.set()
+    return {"counted": ctx.params["n"]}
+
+
+@job_kind("test.fail")
+def _fail(ctx: JobContext) -> dict[str, Any]:
+    ctx.progress(40)
+    raise ValueError("boom")
+
+
+def test_job_runs_with_progress_and_result(runtime: Runtime, client: TestClient) -> None:
+    seed_two_communes(runtime.engine)
+    user = add_user(runtime.engine, "canbo1", "officer", "W001")
+    with Session(runtime.engine) as session:
+        job = runtime.jobs.submit(session, "test.count", {"n": 3}, user.id)
+    assert job.state == "queued"
+    assert job.id is not None
+    done = execute_job(runtime.engine, job.id, runtime)
+    assert (done.state, done.percent, done.result) == ("succeeded", 100, {"counted": 3})
+    body = client.get(f"/api/v1/jobs/{job.id}", headers=login(client, "canbo1")).json()
+    assert body["state"] == "succeeded" and body["percent"] == 100
+
+
+def test_failed_job_keeps_error_and_progress(runtime: Runtime) -> None:
+    with Session(runtime.engine) as session:
+        job = runtime.jobs.submit(session, "test.fail", {})
+    assert job.id is not None
+    done = execute_job(runtime.engine, job.id, runtime)
+    assert done.state == "failed" and done.percent == 40
+    assert done.error == "ValueError: boom"
+
+
+def test_unfinished_job_runs_after_restart(runtime: Runtime) -> None:
+    """A job queued while no scheduler ran (or cut by a stop) is picked up when one starts."""
+    finished.clear()
+    with Session(runtime.engine) as session:
+        job = runtime.jobs.submit(session, "test.count", {"n": 7})
+    fresh = JobRunner(runtime.engine, runtime.settings.db_url, runtime)
+    fresh.start()
+    try:
+        assert finished.wait(timeout=20)
+    finally:
+        fresh.shutdown()
+    with Session(runtime.engine) as session:
+        stored = session.get(Job, job.id)
+        assert stored is not None and stored.state == "succeeded"
+        assert stored.result == {"counted": 7}
