@@ -1,0 +1,160 @@
+"""The abbreviation dictionary: loading `abbreviations.tsv`, registering more, expanding text.
+
+Kinds of entries are described at the top of the data file. The default table is loaded once, on
+first use; `register_abbreviation` adds to it at run time (e.g. a commune's own acronyms).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal, cast
+
+from tts.normalize.numbers import read_integer_text
+from tts.normalize.tone_marks import is_syllable, normalize_tones
+
+Kind = Literal["text", "title", "doctype", "issuer"]
+KINDS: tuple[Kind, ...] = ("text", "title", "doctype", "issuer")
+
+LETTER_NAMES = {
+    "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "Ê": "ê",
+    "F": "ép", "G": "giê", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "e lờ", "M": "em",
+    "N": "en", "O": "o", "Ô": "ô", "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "e rờ", "S": "ét",
+    "T": "tê", "U": "u", "Ư": "ư", "V": "vê", "W": "vê kép", "X": "ích", "Y": "i", "Z": "dét",
+}  # fmt: skip
+
+
+def spell_letters(token: str) -> str:
+    """Read an unknown acronym letter by letter: "VTV" -> "vê tê vê"; digits as numbers."""
+    words = []
+    for part in re.findall(r"[0-9]+|[^\W\d_]", token):
+        if part.isdigit():
+            words.append(read_integer_text(part))
+        else:
+            words.append(LETTER_NAMES.get(part.upper(), part.lower()))
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    abbr: str
+    spoken: str
+    kind: Kind = "text"
+
+
+def _parse_tsv(text: str) -> list[Abbreviation]:
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        kind = fields[2].strip() if len(fields) > 2 and fields[2].strip() else "text"
+        if len(fields) < 2 or not fields[1].strip() or kind not in KINDS:
+            raise ValueError(f"abbreviations.tsv line {number}: expected 'abbr<TAB>spoken[<TAB>kind]'")
+        entries.append(Abbreviation(fields[0].strip(), fields[1].strip(), cast(Kind, kind)))
+    return entries
+
+
+# Readings that depend on what follows, checked before the dictionary: "SN 1965" is a birth year.
+_CONTEXT_READINGS = ((re.compile(r"\bSN:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " sinh năm "),)
+# A period ending these keys also ends the sentence when the line ends or a capital follows.
+_SENTENCE_FINAL_KEYS = frozenset({"v.v."})
+
+
+class AbbreviationTable:
+    """Abbreviations by kind, with the regex for running text compiled lazily."""
+
+    def __init__(self, entries: list[Abbreviation] | None = None) -> None:
+        self._by_kind: dict[Kind, dict[str, str]] = {kind: {} for kind in KINDS}
+        self._text_pattern: re.Pattern[str] | None = None
+        for entry in entries or []:
+            self.register(entry.abbr, entry.spoken, entry.kind)
+
+    def register(self, abbr: str, spoken: str, kind: Kind = "text") -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown abbreviation kind {kind!r}; expected one of {', '.join(KINDS)}")
+        if not abbr.strip() or not spoken.strip():
+            raise ValueError("abbreviation and spoken form must not be empty")
+        self._by_kind[kind][abbr.strip()] = normalize_tones(spoken.strip()).lower()
+        self._text_pattern = None
+
+    def text_entries(self) -> dict[str, str]:
+        """Entries expanded in running text (text and title kinds)."""
+        return {**self._by_kind["title"], **self._by_kind["text"]}
+
+    def doc_type(self, code: str) -> str | None:
+        return self._by_kind["doctype"].get(code)
+
+    def issuer(self, code: str) -> str:
+        """Spoken name of an issuing body inside a document number ("UBTVQH15" included)."""
+        letters = code.rstrip("0123456789")
+        digits = code[len(letters) :]
+        spoken = self._by_kind["issuer"].get(letters) or self.text_entries().get(letters)
+        words = [spoken or spell_letters(letters)] if letters else []
+        if digits:
+            # QH14, UBTVQH15: the digits are the legislature's term.
+            prefix = ["khóa"] if letters.endswith("QH") else []
+            words += [*prefix, read_integer_text(digits)]
+        return " ".join(words)
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._text_pattern is None:
+            keys = sorted(self.text_entries(), key=len, reverse=True)
+            titles = self._by_kind["title"]
+            alternatives = [re.escape(key) + (r"\.?" if key in titles else "") for key in keys]
+            body = "|".join(alternatives) or r"(?!x)x"
+            self._text_pattern = re.compile(rf"(?<![\w&])(?:{body})(?![\w&])")
+        return self._text_pattern
+
+    def expand(self, text: str) -> str:
+        """Replace every abbreviation standing as a word in `text` with its spoken form."""
+        entries = self.text_entries()
+        for pattern, spoken in _CONTEXT_READINGS:
+            text = pattern.sub(spoken, text)
+
+        def replace(match: re.Match[str]) -> str:
+            found = match.group(0)
+            key = found if found in entries else found[:-1]
+            if is_syllable(key) and _inside_capitals(match):
+                return found
+            spoken = entries[key]
+            rest = text[match.end() : match.end() + 20].lstrip()
+            if key in _SENTENCE_FINAL_KEYS and (not rest or rest[0].isupper()):
+                spoken += "."
+            return f" {spoken} "
+
+        return self._pattern().sub(replace, text)
+
+
+def _is_capital_word(word: str) -> bool:
+    return len(word) > 1 and word.isupper() and is_syllable(word)
+
+
+def _inside_capitals(match: re.Match[str]) -> bool:
+    """Whether a syllable-like key ("TU", "CA") stands in an all-caps heading ("TU BỔ ĐÊ")."""
+    before = re.findall(r"[^\W\d_]+", match.string[max(0, match.start() - 40) : match.start()])
+    after = re.findall(r"[^\W\d_]+", match.string[match.end() : match.end() + 40])
+    neighbours = before[-1:] + after[:1]
+    return any(_is_capital_word(word) for word in neighbours)
+
+
+def load_entries() -> list[Abbreviation]:
+    """The entries of the packaged abbreviations.tsv."""
+    data = resources.files("tts.normalize").joinpath("abbreviations.tsv").read_text(encoding="utf-8")
+    return _parse_tsv(data)
+
+
+@functools.cache
+def default_table() -> AbbreviationTable:
+    return AbbreviationTable(load_entries())
+
+
+def register_abbreviation(abbr: str, spoken: str, kind: Kind = "text") -> None:
+    """Add or replace an abbreviation in the default table (case-sensitive)."""
+    default_table().register(abbr, spoken, kind)
+
+
+def expand_abbreviations(text: str) -> str:
+    return default_table().expand(text)

@@ -1,0 +1,95 @@
+"""First and last passes: make input safe to parse, and leave only speakable text behind."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from tts.normalize.abbreviations import spell_letters
+from tts.normalize.tone_marks import is_syllable
+
+_TRANSLATION = str.maketrans(
+    {
+        "\u2013": "-", "\u2014": " - ", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+        "\u201c": "", "\u201d": "", "\u201e": "", "\u00ab": "", "\u00bb": "", '"': "",
+        "\u2018": "", "\u2019": "", "`": "", "\u00b4": "",
+        "\u2026": "...", "\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u20ab": "đ", "\u2116": "số ",
+        "\u00ba": "°", "\u2192": " => ", "\u21d2": " => ", "\u00d7": " x ", "\t": " ",
+    }
+)  # fmt: skip
+# What a voice cannot say: control and format characters (zero-width joiners too), private and
+# unassigned code points, emoji and other pictographs, stray combining marks left after NFC
+# (variation selectors, skin tones) and number-like symbols such as "½" or "Ⅳ".
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk", "Mn", "Me", "No", "Nl"})
+_KEPT_SYMBOLS = frozenset("°")
+_LINE_BULLET = re.compile(r"^\s*(?:[-+*>#]+|\d+\))\s+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _keep(char: str) -> bool:
+    return char in _KEPT_SYMBOLS or unicodedata.category(char) not in _DROPPED_CATEGORIES
+
+
+def _ascii_digit(char: str) -> str:
+    # Python's regex \d also matches other scripts' digits; fold them so one set of rules applies.
+    if char.isdigit() and not char.isascii():
+        return str(unicodedata.digit(char, 0))
+    return char
+
+
+def clean_input(line: str) -> str:
+    """NFC, typographic symbols folded, emoji/control characters dropped, line bullets removed."""
+    line = unicodedata.normalize("NFC", line).translate(_TRANSLATION)
+    line = "".join(_ascii_digit(char) for char in line if _keep(char))
+    line = line.replace("**", " ").replace("__", " ")
+    return _LINE_BULLET.sub("", line).strip()
+
+
+_SYMBOL_WORDS = (
+    (re.compile(r"\s*&\s*"), " và "),
+    (re.compile(r"\s*(?:=>|->|==>|-->)\s*"), ", "),
+    (re.compile(r"\s*[=]\s*"), " bằng "),
+    (re.compile(r"\s*[≥]\s*"), " lớn hơn hoặc bằng "),
+    (re.compile(r"\s*[≤]\s*"), " nhỏ hơn hoặc bằng "),
+    (re.compile(r"\s*@\s*"), " a còng "),
+    (re.compile(r"°"), " độ "),
+    (re.compile(r"\.{2,}"), "."),
+    (re.compile(r"[()\[\]{}|]"), ", "),
+    # A dash between spaces (or opening a line) is a pause; inside a word (vắc-xin) a space.
+    (re.compile(r"(?:^|\s)-+(?=\s|$)|^-+"), ", "),
+    (re.compile(r"(?<=[^\W_])-+(?=[^\W_])"), " "),
+    # "xã/phường" offers a choice; "và/hoặc" already says so.
+    (re.compile(r"(?:(?<=\bvà)|(?<=\bhoặc))\s*/\s*(?=[^\W\d_])|(?<=[^\W\d_])\s*/\s*(?=(?:và|hoặc)\b)"), " "),
+    (re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])"), " hoặc "),
+)
+_UNSPEAKABLE = re.compile(r"[^\w\s.,;:!?]|_")
+_PUNCTUATION_RUN = re.compile(r"\s*([.,;:!?](?:\s*[.,;:!?])*)\s*")
+_PUNCTUATION_STRENGTH = "?!.;:,"
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _strongest(match: re.Match[str]) -> str:
+    marks = match.group(1)
+    best = min(marks.replace(" ", ""), key=_PUNCTUATION_STRENGTH.index)
+    return f"{best} "
+
+
+def _speak_capitals(match: re.Match[str]) -> str:
+    """An unknown acronym ("VTV") is spelled; a capitalised Vietnamese word is just a word."""
+    token = match.group(0)
+    if not token.isupper() or is_syllable(token):
+        return token
+    return spell_letters(token)
+
+
+def finalize(text: str) -> str:
+    """Symbols to words or pauses, acronyms spelled, lowercase, tidy spacing and punctuation."""
+    for pattern, replacement in _SYMBOL_WORDS:
+        text = pattern.sub(replacement, text)
+    text = _UNSPEAKABLE.sub(" ", text)
+    text = _LETTER_RUN.sub(_speak_capitals, text)
+    text = re.sub(r"[0-9]+", lambda m: " " + spell_letters(m.group(0)) + " ", text)
+    text = _PUNCTUATION_RUN.sub(_strongest, text.lower())
+    text = re.sub(r"\s+", " ", text)
+    return text.strip().lstrip(".,;:!? ").rstrip(", ")

@@ -1,0 +1,171 @@
+"""Dates, times and their ranges.
+
+21/3/2023 -> "ngày hai mươi mốt tháng ba năm hai nghìn không trăm hai mươi ba" ("ngày" is added only
+when the text has not just said it); days 1-10 take "mùng"; month 4 is "tư"; 4/2024 -> "tháng tư năm
+...", after "quý" -> "quý một năm ..."; 20-25/11 -> "từ ngày hai mươi đến ngày hai mươi lăm tháng mười
+một" (just "hai mươi đến hai mươi lăm tháng mười một" after "ngày"); 7h30 -> "bảy giờ ba mươi phút",
+17h and 11h00 -> "mười bảy giờ", "mười một giờ"; 7h30 - 11h00 -> "... đến ...".
+A d/m after an address word ("số nhà 12/3") is read "mười hai trên ba", and before "số"/"diện
+tích" as a fraction ("1/3 diện tích" -> "một phần ba").
+"""
+
+from __future__ import annotations
+
+import re
+
+from tts.normalize.numbers import read_day, read_int, read_month
+
+_START = r"(?<![0-9/.,:])"
+_END = r"(?![0-9]|[/.,:][0-9])"
+_DAY = r"[0-9]{1,2}"
+_YEAR = r"[0-9]{4}"
+
+
+def _ends_with(before: str, *words: str) -> bool:
+    return bool(re.search(rf"\b(?:{'|'.join(words)})\s*$", before, re.IGNORECASE))
+
+
+def _before(match: re.Match[str]) -> str:
+    """The few words before a match: enough for "ngày", "từ", "tháng" ... and cheap on long lines."""
+    return match.string[max(0, match.start() - 40) : match.start()]
+
+
+def _valid(day: str | None = None, month: str | None = None) -> bool:
+    return (day is None or 1 <= int(day) <= 31) and (month is None or 1 <= int(month) <= 12)
+
+
+def _date_words(day: str, month: str | None, year: str | None, after_mung: bool = False) -> str:
+    words = [read_int(int(day)) if after_mung else read_day(int(day))]
+    if month:
+        words += ["tháng", read_month(int(month))]
+    if year:
+        words += ["năm", read_int(int(year))]
+    return " ".join(words)
+
+
+def _with_day_prefix(before: str, words: str) -> str:
+    return words if _ends_with(before, "ngày") else f"ngày {words}"
+
+
+_DAY_LIST = re.compile(
+    rf"(?P<lead>\b(?i:ngày)\s+)(?P<days>(?:{_DAY}\s*(?:,|và|;)\s*)+)"
+    rf"(?P<d>{_DAY})/(?P<m>[0-9]{{1,2}})(?:/(?P<y>{_YEAR}))?{_END}"
+)
+
+
+def _day_list(match: re.Match[str]) -> str:
+    days = re.findall(r"[0-9]+", match.group("days"))
+    if not _valid(match.group("d"), match.group("m")) or not all(_valid(day) for day in days):
+        return match.group(0)
+    listed = re.sub(r"[0-9]+", lambda day: read_day(int(day.group(0))), match.group("days"))
+    last = _date_words(match.group("d"), match.group("m"), match.group("y"))
+    return f"{match.group('lead')}{listed}{last}"
+
+
+_DATE_RANGE = re.compile(
+    rf"{_START}(?P<d1>{_DAY})(?:/(?P<m1>[0-9]{{1,2}})(?:/(?P<y1>{_YEAR}))?)?\s*-\s*"
+    rf"(?P<d2>{_DAY})/(?P<m2>[0-9]{{1,2}})(?:/(?P<y2>{_YEAR}))?{_END}"
+)
+
+
+def _date_range(match: re.Match[str]) -> str:
+    d1, m1, y1, d2, m2, y2 = match.group("d1", "m1", "y1", "d2", "m2", "y2")
+    if not (_valid(d1, m1) and _valid(d2, m2)):
+        return match.group(0)
+    first, second = _date_words(d1, m1, y1), _date_words(d2, m2, y2)
+    before = _before(match)
+    if _ends_with(before, "ngày"):
+        return f"{first} đến {second}"
+    prefix = "" if _ends_with(before, "từ") else "từ "
+    return f"{prefix}ngày {first} đến ngày {second}"
+
+
+_FULL_DATE = re.compile(rf"{_START}(?P<d>{_DAY})(?P<sep>[/.-])(?P<m>[0-9]{{1,2}})(?P=sep)(?P<y>{_YEAR}){_END}")
+_DAY_MONTH = re.compile(rf"{_START}(?P<d>{_DAY})/(?P<m>[0-9]{{1,2}}){_END}")
+# "số nhà 12/3", "ngõ 25/7": an address, read "mười hai trên ba", not a date.
+_ADDRESS_WORDS = ("số", "số nhà", "SN", "nhà", "ngõ", "ngách", "hẻm", "kiệt", "lô", "phòng", "căn hộ")
+# "1/2 số hộ", "2/3 diện tích": a fraction of something, not a date.
+_FRACTION_OF = re.compile(r"\s+(?:số|tổng|diện tích|dân số|lượng|khối lượng|kinh phí)\b", re.IGNORECASE)
+
+
+def _date(match: re.Match[str]) -> str:
+    day, month = match.group("d"), match.group("m")
+    year = match.groupdict().get("y")
+    if not _valid(day, month):
+        return match.group(0)
+    before = _before(match)
+    if not year and _ends_with(before, *_ADDRESS_WORDS):
+        return f"{read_int(int(day))} trên {read_int(int(month))}"
+    if not year and not _ends_with(before, "ngày") and _FRACTION_OF.match(match.string, match.end()):
+        return f"{read_int(int(day))} phần {read_int(int(month))}"
+    if _ends_with(before, "mùng", "mồng"):
+        return _date_words(day, month, year, after_mung=True)
+    return _with_day_prefix(before, _date_words(day, month, year))
+
+
+_MONTH_YEAR = re.compile(rf"{_START}(?P<m>[0-9]{{1,2}})/(?P<y>{_YEAR}){_END}")
+
+
+def _month_year(match: re.Match[str]) -> str:
+    month, year = int(match.group("m")), int(match.group("y"))
+    before = _before(match)
+    if _ends_with(before, "quý") and 1 <= month <= 4:
+        return f"{read_int(month)} năm {read_int(year)}"
+    if not 1 <= month <= 12:
+        return match.group(0)
+    words = f"{read_month(month)} năm {read_int(year)}"
+    return words if _ends_with(before, "tháng") else f"tháng {words}"
+
+
+def _time_regex(suffix: str) -> str:
+    hour, minute, second = f"h{suffix}", f"mi{suffix}", f"s{suffix}"
+    with_letter = rf"(?P<{hour}a>[0-9]{{1,2}})(?:[hH]|g(?=[0-9]))(?P<{minute}a>[0-9]{{2}})?(?:'|ph\b|p\b)?"
+    with_colon = rf"(?P<{hour}b>[0-9]{{1,2}}):(?P<{minute}b>[0-9]{{2}})(?::(?P<{second}>[0-9]{{2}}))?"
+    return rf"(?:{with_letter}|{with_colon})(?![^\W\d_])"
+
+
+# A time may follow a slash: "24/24h".
+_TIME = re.compile(rf"(?<![0-9.,:]){_time_regex('1')}(?:\s*-\s*{_time_regex('2')})?{_END}")
+
+
+def _time_words(match: re.Match[str], suffix: str) -> str | None:
+    hour = match.group(f"h{suffix}a") or match.group(f"h{suffix}b")
+    minute = match.group(f"mi{suffix}a") or match.group(f"mi{suffix}b")
+    second = match.group(f"s{suffix}")
+    if int(hour) > 24 or (minute and int(minute) > 59) or (second and int(second) > 59):
+        return None
+    words = [read_int(int(hour)), "giờ"]
+    if minute and (int(minute) or second):
+        words += [read_int(int(minute)), "phút"]
+    if second and int(second):
+        words += [read_int(int(second)), "giây"]
+    return " ".join(words)
+
+
+def _time(match: re.Match[str]) -> str:
+    first = _time_words(match, "1")
+    has_second = match.group("h2a") or match.group("h2b")
+    second = _time_words(match, "2") if has_second else ""
+    if first is None or second is None:
+        return match.group(0)
+    return f"{first} đến {second}" if second else first
+
+
+_DAY_OF_MONTH = re.compile(r"\b(?P<lead>(?i:ngày)\s+)(?P<d>[0-9]{1,2})(?=\s+(?i:tháng)\s+[0-9])")
+_MONTH = re.compile(r"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{1,2})(?![0-9]|[/.,][0-9])")
+
+
+def read_dates_and_times(text: str) -> str:
+    text = _DAY_LIST.sub(_day_list, text)
+    text = _DATE_RANGE.sub(_date_range, text)
+    text = _FULL_DATE.sub(_date, text)
+    text = _MONTH_YEAR.sub(_month_year, text)
+    text = _DAY_MONTH.sub(_date, text)
+    text = _TIME.sub(_time, text)
+    text = _DAY_OF_MONTH.sub(
+        lambda m: m.group("lead") + read_day(int(m.group("d"))) if _valid(m.group("d")) else m.group(0), text
+    )
+    return _MONTH.sub(
+        lambda m: m.group("lead") + read_month(int(m.group("m"))) if _valid(month=m.group("m")) else m.group(0),
+        text,
+    )

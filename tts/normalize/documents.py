@@ -1,0 +1,78 @@
+"""Legal document numbers: 07/CT-TTg, 49/2024/NĐ-CP, 2362/UBND-VHTT, 3270-CV/BTGTU, 59/2020/QH14.
+
+Spoken the way a newsreader says them: the type, "số", the number as a quantity (leading zeros
+dropped), "năm" and the year, then "của" and the issuing body:
+  "Nghị định số 49/2024/NĐ-CP" -> "nghị định số bốn mươi chín năm hai nghìn không trăm hai mươi tư
+  của chính phủ". The type is not repeated when the text has just said it, and the issuer is left
+out when the same sentence goes on with "của <issuer>" ("... ngày 21/3/2023 của Thủ tướng").
+"""
+
+from __future__ import annotations
+
+import re
+
+from tts.normalize.abbreviations import AbbreviationTable, default_table
+from tts.normalize.numbers import read_int, read_integer_text
+
+_SEGMENT = r"[A-ZĐ][A-Za-zĐđ&]*[0-9]*"
+_CODE = rf"{_SEGMENT}(?:-{_SEGMENT})*"
+_START = r"(?<![0-9/.,])"
+# 3270-CV/BTGTU: the party-document layout puts the type before the slash.
+_PARTY_NUMBER = re.compile(rf"{_START}(?P<num>[0-9]+)-(?P<type>[A-ZĐ][A-Za-zĐ]*)/(?P<code>{_CODE})(?!\w)")
+_STATE_NUMBER = re.compile(rf"{_START}(?P<num>[0-9]+)(?:/(?P<year>(?:19|20)[0-9]{{2}}))?/(?P<code>{_CODE})(?!\w)")
+_SO_BEFORE = re.compile(r"\bsố\s*:?\s*$")
+
+
+def _number_words(match: re.Match[str]) -> list[str]:
+    num = match.group("num")
+    words = [read_integer_text(num) if len(num) > 9 else read_int(int(num))]
+    year = match.groupdict().get("year")
+    if year:
+        words += ["năm", read_int(int(year))]
+    return words
+
+
+def _issuer_mentioned_after(text: str, end: int, code: str, spoken: str) -> bool:
+    window = re.match(r"[^.;!?\n]{0,80}", text[end:])
+    pattern = rf"\bcủa\s+(?:{re.escape(code)}|{re.escape(spoken)})\b"
+    return bool(window and re.search(pattern, window.group(0), re.IGNORECASE))
+
+
+def _looks_like_code(segment: str) -> bool:
+    """Codes look like TTg, NĐ, UBTVQH15; "Khu" (as in "số 5/Khu phố") is a word."""
+    letters = segment.rstrip("0123456789")
+    return len(letters) >= 2 and not re.search(r"[a-zđ]{2}", letters)
+
+
+def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str:
+    segments = match.group("code").split("-")
+    if not all(map(_looks_like_code, segments)):
+        return match.group(0)
+    party_type = match.groupdict().get("type")
+    doc_type = table.doc_type(party_type or segments[0])
+    if party_type is None and doc_type:
+        segments = segments[1:]
+    elif party_type and not doc_type:
+        doc_type = table.issuer(party_type)
+
+    before = match.string[max(0, match.start() - 60) : match.start()].lower()
+    has_so = bool(_SO_BEFORE.search(before))
+    type_said = bool(doc_type) and re.search(rf"\b{doc_type}\s*(?:số\s*:?\s*)?$", before)
+    number = _number_words(match)
+    if doc_type and not type_said:
+        words = [*number, doc_type] if has_so else [doc_type, "số", *number]
+    else:
+        words = number if has_so else ["số", *number]
+
+    issuers = [table.issuer(segment) for segment in segments]
+    # Compare without a term suffix: "UBTVQH15" is mentioned by "của Ủy ban Thường vụ Quốc hội".
+    first = segments[0].rstrip("0123456789") if segments else ""
+    if issuers and not _issuer_mentioned_after(match.string, match.end(), first, table.issuer(first)):
+        words += ["của", ", ".join(issuers)]
+    return " " + " ".join(words) + " "
+
+
+def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
+    table = table or default_table()
+    text = _PARTY_NUMBER.sub(lambda match: _read_document_number(match, table), text)
+    return _STATE_NUMBER.sub(lambda match: _read_document_number(match, table), text)

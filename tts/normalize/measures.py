@@ -1,0 +1,74 @@
+"""Units, percentages and currency after a number; "per" slashes; negative temperatures.
+
+"20 km" -> "... ki lô mét", "12,5%" -> "... phần trăm", "30°C" -> "... độ xê", "20.000đ" -> "... đồng",
+"20.000 đồng/liều" -> "... đồng mỗi liều", "2 ha/hộ" -> "... héc ta mỗi hộ", "-2°C" -> "âm ...".
+A unit symbol is read only right after a number, so "m" or "ha" elsewhere stays a word.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Symbol -> spoken unit. The regex below tries longer symbols first ("km2" before "km").
+UNITS: dict[str, str] = {
+    "km/h": "ki lô mét trên giờ",
+    "m/s": "mét trên giây",
+    "km²": "ki lô mét vuông",
+    "km2": "ki lô mét vuông",
+    "cm2": "xen ti mét vuông",
+    "m²": "mét vuông",
+    "m2": "mét vuông",
+    "m³": "mét khối",
+    "m3": "mét khối",
+    "kWh": "ki lô oát giờ",
+    "MWh": "mê ga oát giờ",
+    "kW": "ki lô oát",
+    "MW": "mê ga oát",
+    "kV": "ki lô vôn",
+    "km": "ki lô mét",
+    "cm": "xen ti mét",
+    "mm": "mi li mét",
+    "kg": "ki lô gam",
+    "mg": "mi li gam",
+    "ml": "mi li lít",
+    "ha": "héc ta",
+    "m": "mét",
+    "g": "gam",
+    "l": "lít",
+    "W": "oát",
+    "V": "vôn",
+    "VNĐ": "đồng",
+    "VND": "đồng",
+    "vnđ": "đồng",
+    "đ": "đồng",
+    "USD": "đô la mỹ",
+    "%": "phần trăm",
+}
+_SYMBOLS = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
+_DEGREES_C = re.compile(r"(?<=[0-9])\s*(?:°\s*C|(?i:độ)\s*C)(?![\w])")
+_NEGATIVE = re.compile(r"(?:(?<=\s)|^)-(?=[0-9][0-9.,]*\s*(?:°|(?i:độ)))")
+_UNIT_AFTER_NUMBER = re.compile(rf"(?<=[0-9])\s*(?P<unit>{_SYMBOLS})(?![^\W_])")
+# A road marker names its kilometre before the number: "Km 15+200".
+_KILOMETRE_MARKER = re.compile(r"(?<![0-9])(?<![0-9]\s)\b[Kk]m\s*(?=[0-9])")
+_PER_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?P<tail>[^\W\d_]+)")
+# A slash means "per" when a number stands at most four words before it.
+_QUANTITY_BEFORE = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}[^\W\d_]+\s*$")
+
+
+def _per(text: str) -> str:
+    position = 0
+    while match := _PER_SLASH.search(text, position):
+        position = match.start() + 1
+        if not _QUANTITY_BEFORE.search(text[max(0, match.start() - 80) : match.start()]):
+            continue
+        tail = match.group("tail")
+        text = f"{text[: match.start()]} mỗi {UNITS.get(tail, tail)}{text[match.end() :]}"
+    return text
+
+
+def read_measures(text: str) -> str:
+    text = _NEGATIVE.sub("âm ", text)
+    text = _DEGREES_C.sub(" độ xê", text)
+    text = _KILOMETRE_MARKER.sub("ki lô mét ", text)
+    text = _UNIT_AFTER_NUMBER.sub(lambda match: " " + UNITS[match.group("unit")], text)
+    return _per(text)

@@ -1,0 +1,53 @@
+"""The order of the passes, and `normalize` itself.
+
+Order matters: each pass turns what it recognises into words, so later, more general passes never
+see it. Specific shapes therefore go first (addresses, document numbers, phone numbers, dates and
+times), then context rules (Roman numerals, abbreviations, units), and plain numbers last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tts.normalize.abbreviations import expand_abbreviations
+from tts.normalize.cleanup import clean_input, finalize
+from tts.normalize.dates_times import read_dates_and_times
+from tts.normalize.documents import read_document_numbers
+from tts.normalize.measures import read_measures
+from tts.normalize.number_phrases import read_numbers, split_glued_codes
+from tts.normalize.phones import read_phone_numbers
+from tts.normalize.roman import read_roman_numerals
+from tts.normalize.tone_marks import normalize_tones
+from tts.normalize.web_addresses import read_web_addresses
+
+PASSES: tuple[Callable[[str], str], ...] = (
+    clean_input,
+    normalize_tones,
+    read_web_addresses,
+    read_document_numbers,
+    read_phone_numbers,
+    read_dates_and_times,
+    read_roman_numerals,
+    split_glued_codes,
+    expand_abbreviations,
+    read_measures,
+    read_numbers,
+    finalize,
+)
+
+
+def normalize_line(line: str) -> str:
+    for step in PASSES:
+        line = step(line)
+    return line
+
+
+def normalize(text: str) -> str:
+    """Spoken form of `text`: lowercase words and the punctuation . , ; : ! ? for pauses.
+
+    Each line is read on its own, and a line that ends without punctuation (a heading) gets a
+    full stop before the next one. Text with nothing speakable gives "".
+    """
+    lines = [words for words in map(normalize_line, text.splitlines()) if words]
+    ended = [words if words[-1] in ".!?;:" else words + "." for words in lines[:-1]]
+    return " ".join([*ended, *lines[-1:]])
