@@ -46,6 +46,6 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # Third-party chatter that would otherwise log every request or job run at INFO.
-    for noisy in ("apscheduler.executors", "apscheduler.scheduler", "httpx"):
+    for noisy in ("apscheduler.executors", "apscheduler.scheduler", "httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

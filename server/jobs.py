@@ -64,6 +64,11 @@ class _Current:
     engine: Engine | None = None
 
 
+def current_runtime() -> Any:
+    """The runtime of the running scheduler (for job functions APScheduler calls by reference)."""
+    return _Current.runtime
+
+
 def run_job(job_id: int) -> None:
     """Entry point APScheduler calls (by textual reference) for one-off jobs."""
     engine = _Current.engine

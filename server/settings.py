@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import field_validator
@@ -29,6 +30,13 @@ class Settings(BaseSettings):
     gtts_url: str | None = None
     piper_model: Path | None = None
     log_level: str = "INFO"
+    broker_port: int = MANAGED_BROKER_PORT
+    # "mosquitto" or "amqtt" forces the managed broker; unset picks Mosquitto when installed.
+    broker_kind: Literal["mosquitto", "amqtt"] | None = None
+    # Devices' manifests cover today plus this many days (DESIGN.md §3: 72 h offline).
+    manifest_days: int = 4
+    # Trust the enrolment token file (demo); production enrols with an admin token only.
+    allow_enrolment_token: bool = True
 
     @field_validator("timezone")
     @classmethod
@@ -84,7 +92,7 @@ class Settings(BaseSettings):
 
     @property
     def effective_mqtt_url(self) -> str:
-        return self.mqtt_url or f"mqtt://127.0.0.1:{MANAGED_BROKER_PORT}"
+        return self.mqtt_url or f"mqtt://127.0.0.1:{self.broker_port}"
 
 
 @lru_cache

@@ -32,7 +32,15 @@ def _serve(args: argparse.Namespace) -> int:
     if updates:
         settings = settings.model_copy(update=updates)
     configure_logging(settings.log_level)
-    prepare(settings)
+    engine = prepare(settings)
+    if settings.demo_marker.exists():
+        from datetime import UTC, datetime
+
+        from server.services.demo_schedule import add_startup_session
+
+        at = add_startup_session(engine, datetime.now(UTC), settings.tz)
+        print(f"Chế độ demo: phiên phát thử bắt đầu lúc {at} (giờ Việt Nam). "
+              "Tài khoản mẫu: xem `loa demo`; mật khẩu chung demo-loa-2026.")
     runtime = build_runtime(settings, default_components(settings))
     app = create_app(runtime)
     log.info("Loa listening on http://%s:%s (docs at /docs)", settings.host, settings.port)

@@ -1,0 +1,1 @@
+"""Server side of device delivery: signing keys, managed broker, publisher, ingest, presence."""

@@ -1,0 +1,172 @@
+"""As-run and presence ingest over MQTT.
+
+Messages go from paho's network thread into a queue; one worker drains it in batches, validates,
+stores everything in one transaction, and only then publishes the acks. Bad input (malformed
+JSON, oversize, unknown or revoked device, a device speaking for another id) is counted and
+logged once per reason, never crashes the loop, and never loses the valid messages beside it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from devices import protocol
+from devices.mqtt import MqttClient, MqttError, ReceivedMessage
+from server.delivery.presence import apply_statuses
+from server.delivery.publisher import server_client
+from server.models.devices import Device
+from server.services.asrun import BulletinFacts, IngestStats, store_batches
+
+log = logging.getLogger(__name__)
+
+ASRUN_FILTER = "loa/v1/dev/+/asrun"
+STATUS_FILTER = "loa/v1/dev/+/status"
+SHARE_GROUP = "$share/loa-ingest/"
+DRAIN_MAX = 2000
+
+
+def topic_device(topic: str) -> str | None:
+    parts = topic.split("/")
+    return parts[3] if len(parts) >= 5 and parts[:3] == ["loa", "v1", "dev"] else None
+
+
+class Ingest:
+    name = "ingest"
+
+    def __init__(self) -> None:
+        self.client: MqttClient | None = None
+        self.runtime: Any = None
+        self.stats = IngestStats()
+        self._queue: queue.Queue[ReceivedMessage | None] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._logged: set[str] = set()
+        self._devices: dict[str, Device | None] = {}
+        self.facts: BulletinFacts | None = None
+        self.idle = threading.Event()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def start(self, runtime: Any) -> None:
+        self.runtime = runtime
+        self.facts = BulletinFacts(runtime.engine)
+        self._worker = threading.Thread(target=self._run, name="loa-ingest", daemon=True)
+        self._worker.start()
+        broker = runtime.component("broker")
+        shared = broker is None or broker.broker is None or broker.broker.supports_shared_subscriptions
+        prefix = SHARE_GROUP if shared else ""
+        self.client = server_client(
+            runtime.settings, "ingest", clean_session=False, on_message=self._queue.put,
+        )
+        try:
+            self.client.connect(timeout=15)
+            self.client.subscribe(prefix + ASRUN_FILTER, qos=1)
+            self.client.subscribe(prefix + STATUS_FILTER, qos=1)
+        except MqttError as exc:
+            log.error("ingest could not subscribe (%s); devices fall back to HTTP upload", exc)
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.disconnect()
+        self._queue.put(None)
+        if self._worker is not None:
+            self._worker.join(timeout=10)
+
+    def state(self) -> dict[str, Any]:
+        s = self.stats
+        return {"records": s.records, "stored": s.stored, "duplicates": s.duplicates,
+                "rejected": s.rejected, "reasons": dict(s.reasons), "ok": True}
+
+    def forget_device(self, device_id: str) -> None:
+        """Called when a device is revoked or rotated so the cache never authorises it."""
+        self._devices.pop(device_id, None)
+
+    # -- worker -------------------------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            self.idle.set()
+            first = self._queue.get()
+            self.idle.clear()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < DRAIN_MAX:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    self._queue.put(None)
+                    break
+                batch.append(nxt)
+            try:
+                self.process(batch)
+            except Exception:  # the loop must survive anything; the devices will resend
+                log.exception("ingest batch of %d message(s) failed; devices will resend", len(batch))
+
+    def _reject(self, reason: str, detail: str) -> None:
+        self.stats.reject(reason)
+        if reason not in self._logged:
+            self._logged.add(reason)
+            log.warning("ingest rejected a message (%s): %s; further ones only counted", reason, detail)
+
+    def _device(self, device_id: str) -> Device | None:
+        if device_id not in self._devices:
+            with Session(self.runtime.engine) as session:
+                device = session.exec(
+                    select(Device).where(Device.id == device_id).where(col(Device.revoked_at).is_(None))
+                ).first()
+                if device is not None:
+                    session.expunge(device)
+            self._devices[device_id] = device
+        return self._devices[device_id]
+
+    def process(self, messages: list[ReceivedMessage]) -> None:
+        now = datetime.now(UTC)
+        runs: list[tuple[Device, protocol.AsRunBatch]] = []
+        statuses: dict[str, protocol.Status] = {}
+        for msg in messages:
+            device_id = topic_device(msg.topic)
+            device = self._device(device_id) if device_id else None
+            if device is None:
+                self._reject("unknown_device", msg.topic)
+                continue
+            try:
+                if msg.topic.endswith("/asrun"):
+                    batch = protocol.parse_bounded(msg.payload, protocol.MAX_ASRUN_BATCH_BYTES, protocol.AsRunBatch)
+                    if batch.device_id != device.id:
+                        self._reject("foreign_device", msg.topic)
+                        continue
+                    runs.append((device, batch))
+                elif msg.topic.endswith("/status"):
+                    if not msg.payload:
+                        continue  # a cleared retained status
+                    status = protocol.parse_bounded(msg.payload, protocol.MAX_STATUS_BYTES, protocol.Status)
+                    if status.device_id != device.id:
+                        self._reject("foreign_device", msg.topic)
+                        continue
+                    statuses[device.id] = status
+            except protocol.Rejected as exc:
+                self._reject(exc.reason, f"{msg.topic}: {exc.detail}")
+        if statuses:
+            apply_statuses(self.runtime.engine, statuses, now)
+        if runs:
+            assert self.facts is not None
+            acks = store_batches(self.runtime.engine, runs, now, self.facts, self.stats)
+            self._send_acks(acks)
+
+    def _send_acks(self, acks: list[tuple[str, protocol.AsRunAck]]) -> None:
+        if self.client is None:
+            return
+        messages: list[tuple[str, bytes | str, bool]] = [
+            (protocol.asrun_ack_topic(device_id), ack.model_dump_json(), False) for device_id, ack in acks
+        ]
+        try:
+            self.client.publish_many(messages, qos=1, timeout=60)
+        except MqttError as exc:
+            # Stored but not acknowledged: the device resends and the duplicate is acked then.
+            log.warning("could not send %d ack(s): %s", len(messages), exc)

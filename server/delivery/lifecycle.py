@@ -1,0 +1,36 @@
+"""What happens after devices change: broker credentials regenerated, manifests compiled and
+published, the audit trail told."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlmodel import Session
+
+from server.models.users import User
+
+log = logging.getLogger(__name__)
+
+
+def record_device_event(
+    session: Session, actor: User | None, action: str, device_id: str, details: dict[str, Any]
+) -> None:
+    from server.services import audit
+
+    audit.record(session, actor, action, f"device:{device_id}", details)
+
+
+def devices_changed(runtime: Any, device_ids: list[str], *, credentials_only: bool = False) -> None:
+    broker = runtime.component("broker")
+    if broker is not None:
+        broker.sync()
+    ingest = runtime.component("ingest")
+    if ingest is not None:
+        for device_id in device_ids:
+            ingest.forget_device(device_id)
+    if credentials_only:
+        return
+    compiler = runtime.component("scheduler")
+    if compiler is not None:
+        compiler.compile_devices(device_ids)

@@ -1,0 +1,146 @@
+"""Device enrolment, listing, credential rotation/revocation, manifest pull and as-run upload."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field, ValidationError
+from sqlmodel import col, select
+from starlette.concurrency import run_in_threadpool
+
+from devices import protocol
+from server.delivery.device_auth import CurrentDevice, enrolment_principal
+from server.delivery.keys import signer_for
+from server.delivery.lifecycle import devices_changed, record_device_event
+from server.deps import AdminUser, AreaTreeDep, RuntimeDep, SessionDep, StaffUser, ensure_in_scope
+from server.errors import Forbidden, Invalid, NotFound, TooLarge
+from server.models.devices import Device, DeviceManifest, DevicePublic
+from server.models.users import User
+from server.services import devices as registry
+from server.services.asrun import BulletinFacts, IngestStats, store_batches
+
+router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
+
+
+class DeviceEnrol(BaseModel):
+    kind: str = Field(pattern="^(speaker|board)$")
+    area_code: str | None = Field(default=None, max_length=64)
+    name: str = Field(default="", max_length=200)
+    device_id: str | None = Field(default=None, max_length=64)
+    board_cols: int | None = Field(default=None, ge=1, le=512)
+    board_rows: int | None = Field(default=None, ge=1, le=512)
+    board_ascii: bool = False
+
+
+def _credentials_body(runtime: Any, creds: registry.Credentials) -> dict[str, Any]:
+    settings = runtime.settings
+    signer = signer_for(settings.signing_key_path)
+    url = settings.effective_mqtt_url
+    device_url = url.split("://", 1)[0] + "://" + url.split("://", 1)[1].split("@")[-1]
+    d = creds.device
+    return {
+        "device_id": d.id, "area_code": d.area_code, "kind": d.kind, "mqtt_url": device_url,
+        "username": d.id, "password": creds.password,
+        "server_public_key": signer.public_key_b64, "kid": signer.kid,
+        "board_cols": d.board_cols, "board_rows": d.board_rows, "board_ascii": d.board_ascii,
+    }
+
+
+@router.post("", status_code=201)
+def enrol_device(
+    body: DeviceEnrol, runtime: RuntimeDep, session: SessionDep, tree: AreaTreeDep,
+    admin: Annotated[User | None, Depends(enrolment_principal)],
+) -> dict[str, Any]:
+    """Enrol a device; its password is returned once, only here."""
+    root = admin.area_code if admin else next(
+        (c for c, a in tree.by_code.items() if a.parent_code is None), None
+    )
+    if root is None:
+        raise NotFound("Chưa có địa bàn nào; hãy chạy `loa demo` hoặc nhập địa bàn trước.", code="no_areas")
+    area = body.area_code or registry.pick_area(session, tree, root)
+    if admin is not None:
+        ensure_in_scope(admin, tree, area)
+    creds = registry.enrol(
+        session, kind=body.kind, area_code=area, name=body.name, device_id=body.device_id,
+        board_cols=body.board_cols, board_rows=body.board_rows, board_ascii=body.board_ascii,
+    )
+    record_device_event(session, admin, "device_enrolled", creds.device.id, {"area": area, "kind": body.kind})
+    session.commit()
+    devices_changed(runtime, [creds.device.id])
+    return _credentials_body(runtime, creds)
+
+
+@router.get("", response_model=list[DevicePublic])
+def list_devices(
+    session: SessionDep, user: StaffUser, tree: AreaTreeDep, area: str | None = None
+) -> list[Device]:
+    root = area or user.area_code
+    ensure_in_scope(user, tree, root)
+    codes = tree.descendants(root)
+    return list(session.exec(select(Device).where(col(Device.area_code).in_(codes)).order_by(Device.id)).all())
+
+
+@router.post("/{device_id}/rotate")
+def rotate_device(
+    device_id: str, runtime: RuntimeDep, session: SessionDep, admin: AdminUser, tree: AreaTreeDep
+) -> dict[str, Any]:
+    device = registry.get_device(session, device_id)
+    ensure_in_scope(admin, tree, device.area_code)
+    creds = registry.rotate(session, device_id)
+    record_device_event(session, admin, "device_rotated", device_id, {})
+    session.commit()
+    devices_changed(runtime, [device_id], credentials_only=True)
+    return _credentials_body(runtime, creds)
+
+
+@router.post("/{device_id}/revoke", response_model=DevicePublic)
+def revoke_device(
+    device_id: str, runtime: RuntimeDep, session: SessionDep, admin: AdminUser, tree: AreaTreeDep
+) -> Device:
+    device = registry.get_device(session, device_id)
+    ensure_in_scope(admin, tree, device.area_code)
+    device = registry.revoke(session, device_id, runtime.clock())
+    record_device_event(session, admin, "device_revoked", device_id, {})
+    session.commit()
+    session.refresh(device)
+    devices_changed(runtime, [device_id], credentials_only=True)
+    return device
+
+
+def _own(device: Device, device_id: str) -> None:
+    if device.id != device_id:
+        raise Forbidden("Thiết bị chỉ được truy cập dữ liệu của chính mình.", code="not_your_device")
+
+
+@router.get("/{device_id}/manifest")
+def get_manifest(device_id: str, request: Request, device: CurrentDevice, session: SessionDep) -> Response:
+    """The same signed envelope as the retained MQTT message; ETag/304 for cheap polling."""
+    _own(device, device_id)
+    row = session.get(DeviceManifest, device_id)
+    if row is None:
+        raise NotFound("Chưa có lịch phát cho thiết bị này.", code="manifest_not_ready")
+    etag = f'"{row.etag}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(row.envelope, media_type="application/json", headers={"ETag": etag})
+
+
+@router.post("/{device_id}/asrun")
+async def upload_asrun(device_id: str, request: Request, device: CurrentDevice, runtime: RuntimeDep) -> Any:
+    """HTTP fallback for as-run batches; 200 only after the records are stored."""
+    _own(device, device_id)
+    raw = await request.body()
+    if len(raw) > protocol.MAX_ASRUN_BATCH_BYTES:
+        raise TooLarge("Gói nhật ký phát quá lớn.", code="asrun_too_large")
+    try:
+        batch = protocol.AsRunBatch.model_validate_json(raw)
+    except ValidationError as exc:
+        raise Invalid("Gói nhật ký phát không hợp lệ.", code="asrun_malformed", errors=exc.error_count()) from exc
+    if batch.device_id != device.id:
+        raise Forbidden("Thiết bị chỉ được gửi nhật ký của chính mình.", code="not_your_device")
+    ingest = runtime.component("ingest")
+    stats = ingest.stats if ingest is not None else IngestStats()
+    facts = BulletinFacts(runtime.engine)
+    acks = await run_in_threadpool(store_batches, runtime.engine, [(device, batch)], runtime.clock(), facts, stats)
+    return acks[0][1].model_dump()

@@ -1,0 +1,1 @@
+"""Scheduling wiring: database rows → `playlists` inputs, compile/sign/store/publish, jobs."""

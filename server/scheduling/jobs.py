@@ -1,0 +1,47 @@
+"""Job functions APScheduler calls by textual reference (so the persistent store can hold them)."""
+
+from __future__ import annotations
+
+import logging
+
+from server.delivery.presence import mark_silent_devices
+from server.jobs import current_runtime
+
+log = logging.getLogger(__name__)
+
+
+def _scheduler() -> object | None:
+    runtime = current_runtime()
+    return runtime.component("scheduler") if runtime is not None else None
+
+
+def recompile() -> None:
+    comp = _scheduler()
+    if comp is not None:
+        comp.compile_now()  # type: ignore[attr-defined]
+
+
+def nightly_compile() -> None:
+    """The rolling window moves at midnight: every device gets tomorrow + 3 days."""
+    recompile()
+
+
+def expire_bulletins() -> None:
+    runtime = current_runtime()
+    if runtime is None:
+        return
+    from server.services.workflow import expire_due
+
+    ended = expire_due(runtime.engine, runtime.clock())
+    comp = _scheduler()
+    for bulletin_id, emergency in ended:
+        if comp is not None:
+            comp.bulletin_changed(bulletin_id, emergency=emergency, ended=True)  # type: ignore[attr-defined]
+
+
+def sweep_presence() -> None:
+    runtime = current_runtime()
+    if runtime is not None:
+        count = mark_silent_devices(runtime.engine, runtime.clock())
+        if count:
+            log.info("marked %d silent device(s) offline", count)
