@@ -128,14 +128,24 @@ class JobRunner:
         )
         self._lock = threading.Lock()
 
-    def start(self) -> None:
+    def start(self, *, paused: bool = False) -> None:
+        """``paused``: load the persistent store but fire nothing (tests inspect it)."""
         _Current.engine, _Current.runtime = self.engine, self.runtime
-        self.scheduler.start()
+        self.scheduler.start(paused=paused)
         self._requeue_unfinished()
 
     def shutdown(self) -> None:
         if self.scheduler.running:
+            # APScheduler 3's loop runs one more pass after shutdown() flips the state, handing
+            # due jobs to executors that are already closed (and dropping date jobs from the
+            # persistent store). Disarm that pass: due jobs stay stored for the next start.
+            self.scheduler._process_jobs = lambda: None
             self.scheduler.shutdown(wait=True)
+            # APScheduler does not join its loop thread; a second scheduler on the same store
+            # (a restart) must not race a loop that is still finishing.
+            thread = getattr(self.scheduler, "_thread", None)
+            if thread is not None:
+                thread.join(timeout=10)
         _Current.engine = _Current.runtime = None
 
     def submit(self, session: Session, kind: str, params: dict[str, Any], user_id: int | None = None) -> Job:

@@ -176,7 +176,7 @@ def test_presence_outage_from_last_will(live: tuple[Runtime, TestClient]) -> Non
             return device.status if device else ""
 
     assert wait_until(lambda: status() == "online", 10)
-    c._client.socket().close()  # an abrupt link loss: the broker publishes the will  # noqa: SLF001
+    c._client.socket().close()  # an abrupt link loss: the broker publishes the will
     assert wait_until(lambda: status() == "offline", 20)
     with Session(runtime.engine) as s:
         outages = s.exec(select(func.count()).select_from(DeviceOutage)).one()

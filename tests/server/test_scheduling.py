@@ -1,0 +1,162 @@
+"""Scheduling through the server: slot API validation, compile from the database with an
+injected clock, change detection, emergency alerts, and jobs that survive a restart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from devices import protocol
+from server.delivery.keys import signer_for
+from server.jobs import JobRunner
+from server.models.devices import AreaAlert, DeviceManifest
+from server.scheduling.component import RECURRING, SchedulerComponent
+from server.services import devices as registry
+from tests.server.conftest import World
+
+NOON = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # Monday 12:00 in Hà Nội
+
+
+@pytest.fixture
+def sched(world: World) -> Iterator[SchedulerComponent]:
+    comp = SchedulerComponent()
+    comp.runtime = world.runtime
+    world.runtime.components.append(comp)
+    yield comp
+    world.runtime.components.remove(comp)
+
+
+def slot(world: World, who: str, area: str, **overrides: Any) -> Any:
+    body = {"name": "Chiều", "start_local": "17:00", "duration_s": 1800,
+            "rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA", "dtstart": "2026-11-01"}
+    body.update(overrides)
+    return world.client.post(f"/api/v1/areas/{area}/slots", json=body, headers=world.headers[who])
+
+
+def device(world: World, area: str, kind: str = "speaker") -> str:
+    with world.session() as session:
+        creds = registry.enrol(session, kind=kind, area_code=area, board_cols=20 if kind == "board" else None,
+                               board_rows=2 if kind == "board" else None)
+        session.commit()
+        return creds.device.id
+
+
+def manifest(world: World, device_id: str) -> tuple[int, dict[str, Any]]:
+    with Session(world.engine) as session:
+        row = session.get(DeviceManifest, device_id)
+        assert row is not None
+        return row.seq, json.loads(row.envelope)["payload"]
+
+
+def test_slot_validation_is_422_with_stable_codes(world: World) -> None:
+    assert slot(world, "mot.canbo", "W001", name="Sáng", start_local="06:00").status_code == 201
+    overlap = slot(world, "mot.canbo", "W001", name="Sáng hai", start_local="06:15")
+    assert overlap.status_code == 422 and overlap.json()["detail"]["code"] == "slot_overlap"
+    zero = slot(world, "mot.canbo", "W001", name="Không", start_local="09:00", duration_s=0)
+    assert zero.json()["detail"]["code"] == "slot_duration_invalid"
+    too_long = slot(world, "mot.canbo", "W001", name="Dài", start_local="09:00", duration_s=90000)
+    assert too_long.json()["detail"]["code"] == "slot_duration_invalid"
+    never = slot(world, "mot.canbo", "W001", name="Ba mươi tháng hai", start_local="10:00",
+                 rrule="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")
+    assert never.status_code == 422 and never.json()["detail"]["code"] == "rrule_never_fires"
+    relay = slot(world, "mot.canbo", "W001", name="Tiếp sóng", start_local="11:00",
+                 relays=[{"stream_url": "javascript:alert(1)", "duration_s": 60, "title": "VOV"}])
+    assert relay.status_code == 422
+    assert slot(world, "hai.canbo", "W001", name="Lạ", start_local="12:00").status_code == 403
+    assert slot(world, "mot.kiemtra", "W001", name="Kiểm tra", start_local="12:00").status_code == 403
+    listed = world.client.get("/api/v1/areas/W001-T01/slots", headers=world.headers["mot.canbo"]).json()
+    assert [(s["name"], s["inherited"]) for s in listed] == [("Sáng", True)]
+
+
+def test_compile_from_database_then_only_changes_bump_seq(world: World, sched: SchedulerComponent) -> None:
+    assert slot(world, "tinh.admin", "P01", name="Trưa", start_local="12:30", duration_s=900).status_code == 201
+    b = world.approved(targets=["W001-T01"], title="Họp thôn", repeats_per_day=1,
+                       valid_from=(NOON - timedelta(hours=1)).isoformat(),
+                       valid_until=(NOON + timedelta(days=10)).isoformat())
+    inside, outside = device(world, "W001-T01"), device(world, "W002-T01")
+    first = sched.compile_now(now=NOON)
+    assert {inside, outside} <= set(first.changed)
+    seq, payload = manifest(world, inside)
+    audio = [i for i in payload["items"] if i.get("bulletin_id") == b["id"]]
+    assert audio and audio[0]["start"] == "2026-11-23T05:30:00Z" and audio[0]["kind"] == "audio"
+    assert len(audio) == 4  # one per day of the 4-day window (Mon–Thu)
+    assert not [i for i in manifest(world, outside)[1]["items"] if i.get("bulletin_id") == b["id"]]
+    protocol.ManifestPayload.model_validate(payload)
+    again = sched.compile_now(now=NOON + timedelta(minutes=5))
+    assert inside not in again.changed and manifest(world, inside)[0] == seq
+    world.act("mot.canbo", b["id"], "withdraw")
+    after = sched.compile_now(now=NOON + timedelta(minutes=10))
+    assert inside in after.changed
+    seq2, payload2 = manifest(world, inside)
+    assert seq2 == seq + 1
+    assert not [i for i in payload2["items"] if i.get("bulletin_id") == b["id"]]
+
+
+def test_nightly_compile_moves_the_window(world: World, sched: SchedulerComponent) -> None:
+    dev = device(world, "W002-T01")
+    sched.compile_now(now=NOON)
+    seq, payload = manifest(world, dev)
+    sched.compile_now(now=NOON + timedelta(days=1))
+    seq2, payload2 = manifest(world, dev)
+    assert seq2 == seq + 1
+    assert payload["window_from"] == "2026-11-22T17:00:00Z" and payload2["window_from"] == "2026-11-23T17:00:00Z"
+
+
+def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
+    world: World, sched: SchedulerComponent
+) -> None:
+    dev = device(world, "W001-T02")
+    now = datetime.now(UTC)
+    created = world.client.post("/api/v1/bulletins", headers=world.headers["mot.duyet"], json={
+        "title": "Bão số 4", "body": "Bão số 4 đang vào, bà con chằng chống nhà cửa.", "board_text": "Bão số 4",
+        "category": "disaster", "priority": "emergency", "targets": ["W001"], "approve": True,
+        "valid_from": (now - timedelta(minutes=1)).isoformat(), "valid_until": (now + timedelta(hours=6)).isoformat(),
+    })
+    assert created.status_code == 201, created.text
+    with Session(world.engine) as session:
+        rows = session.exec(select(AreaAlert).where(AreaAlert.bulletin_id == created.json()["id"])).all()
+    assert [(r.area_code, r.action) for r in rows] == [("W001", "start")]
+    signer = signer_for(world.runtime.settings.signing_key_path)
+    verifier = protocol.Verifier({signer.kid: signer.public_key})
+    guard = protocol.DeviceGuard(dev, ["W001-T02", "W001", "P01"], verifier, clock=lambda: datetime.now(UTC))
+    start = guard.accept_alert(rows[0].envelope.encode())
+    assert start.action == "start" and start.alert is not None and start.alert.repeat_every_s == 7200
+    stranger = protocol.DeviceGuard("x-1", ["W002-T01", "W002", "P01"], verifier, clock=lambda: datetime.now(UTC))
+    with pytest.raises(protocol.Rejected) as refused:
+        stranger.accept_alert(rows[0].envelope.encode())
+    assert refused.value.reason == "not_for_me"
+    _, payload = manifest(world, dev)
+    assert [a["alert_id"] for a in payload["alerts"]] == [start.alert_id]
+    assert world.act("mot.duyet", created.json()["id"], "cancel").status_code == 200
+    with Session(world.engine) as session:
+        row = session.exec(select(AreaAlert).where(AreaAlert.bulletin_id == created.json()["id"])).one()
+    cancel = guard.accept_alert(row.envelope.encode())
+    assert cancel.action == "cancel" and cancel.seq > start.seq
+    with pytest.raises(protocol.Rejected):
+        guard.accept_alert(rows[0].envelope.encode())  # the old start, replayed
+    assert manifest(world, dev)[1]["alerts"] == []
+
+
+def test_recurring_jobs_survive_restart_once_each(world: World) -> None:
+    settings = world.runtime.settings
+    for _ in range(2):  # start, stop, start again on the same job store
+        runner = JobRunner(world.engine, settings.db_url, world.runtime)
+        comp = SchedulerComponent()
+        runner.start(paused=True)
+        saved, world.runtime.jobs = world.runtime.jobs, runner
+        try:
+            comp.start(world.runtime)
+            jobs = {j.id: j for j in runner.scheduler.get_jobs()}
+            assert set(RECURRING) | {"recompile"} <= set(jobs)  # the pending recompile was kept too
+            assert len([j for j in jobs if j in RECURRING]) == len(RECURRING)
+            nightly = jobs["nightly-compile"]
+            assert nightly.coalesce is True and nightly.misfire_grace_time == 6 * 3600
+            assert nightly.next_run_time.astimezone(settings.tz).strftime("%H:%M") == "00:05"
+        finally:
+            world.runtime.jobs = saved
+            runner.shutdown()
