@@ -39,7 +39,7 @@ class RelayIn(BaseModel):
 
 class SlotIn(BaseModel):
     name: str = Field(min_length=1, max_length=64)
-    start_local: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", description="HH:MM[:SS], Asia/Ho_Chi_Minh")
+    start_local: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", description="HH:MM[:SS], local")
     duration_s: int = Field(description="seconds, 1..86400")
     rrule: str | None = Field(default=None, max_length=500, description="RFC 5545 RRULE; null = one-off")
     dtstart: date
