@@ -13,6 +13,7 @@ from server.auth.tokens import decode_token
 from server.errors import Forbidden, Unauthorized
 from server.models.users import User
 from server.runtime import Runtime
+from server.services import audit
 from server.services.areas import AreaTree, load_tree
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -28,6 +29,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 def get_session(runtime: RuntimeDep) -> Iterator[Session]:
     with Session(runtime.engine) as session:
+        audit.bind(session, runtime.settings.data_dir)  # audit events need the head file's place
         yield session
 
 
@@ -77,5 +79,9 @@ def ensure_in_scope(user: User, tree: AreaTree, area_code: str) -> None:
 
 
 AdminUser = Annotated[User, Depends(require_roles("admin"))]
+# Bulletins: officers and approvers write; approvers decide; every role reads within its scope.
+AuthorUser = Annotated[User, Depends(require_roles("officer", "approver"))]
+ApproverUser = Annotated[User, Depends(require_roles("approver"))]
+ReaderUser = Annotated[User, Depends(require_roles("officer", "approver", "auditor", "admin"))]
 StaffUser = Annotated[User, Depends(require_roles("officer", "approver", "admin"))]
 AuditUser = Annotated[User, Depends(require_roles("auditor", "approver", "admin", "officer"))]

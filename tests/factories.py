@@ -6,8 +6,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from server.auth.tokens import issue_token
 from server.models.areas import Area
 from server.models.users import User
+from server.runtime import Runtime
 from server.services import areas as area_service
 from server.services.users import create_user
 
@@ -46,3 +48,30 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[s
     response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+_shared_hash: list[str] = []
+
+
+def add_users(engine: Engine, specs: list[tuple[str, str, str]]) -> dict[str, User]:
+    """Users (username, role, area) sharing one password hash: argon2 runs once, not per user."""
+    from server.auth.passwords import hash_password
+
+    if not _shared_hash:
+        _shared_hash.append(hash_password(PASSWORD))
+    with Session(engine) as session:
+        users = {name: User(username=name, password_hash=_shared_hash[0], role=role, area_code=area)
+                 for name, role, area in specs}
+        session.add_all(users.values())
+        session.commit()
+        for user in users.values():
+            session.refresh(user)
+            session.expunge(user)
+    return users
+
+
+def bearer(runtime: Runtime, user: User) -> dict[str, str]:
+    """An access token issued directly (login itself is tested with real passwords)."""
+    assert user.id is not None
+    token = issue_token(runtime.jwt_secret, user.id, runtime.settings.token_minutes, now=runtime.clock())
+    return {"Authorization": f"Bearer {token}"}

@@ -26,16 +26,16 @@ def _add(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from server.bootstrap import prepare
+    from server.services import audit
     from server.services.users import create_user
     from server.settings import get_settings
 
     password = sys.stdin.readline().rstrip("\r\n")
-    engine = prepare(get_settings())
-    with Session(engine) as session:
+    settings = get_settings()
+    engine = prepare(settings)
+    with audit.bind(Session(engine), settings.data_dir) as session:
         user = create_user(session, args.name, password, args.role, args.area, args.full_name)
-        record = getattr(sys.modules.get("server.services.audit"), "record_user_created", None)
-        if record is not None:
-            record(session, user, actor=None)
+        audit.record_user_created(session, user, actor=None)
         session.commit()
         print(f"Đã tạo tài khoản {user.username} ({user.role}, địa bàn {user.area_code}).")
     return 0

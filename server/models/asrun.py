@@ -42,6 +42,8 @@ class AsRun(SQLModel, table=True):
         UniqueConstraint("device_id", "key", name="uq_asrun_device_key"),
         Index("ix_asrun_area_planned", "area_code", "planned_start"),
         Index("ix_asrun_device_planned", "device_id", "planned_start"),
+        # Reports find the days that late logs touched since their last rollup (reports_rollup).
+        Index("ix_asrun_received", "received_at"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(BIG_ID, primary_key=True, autoincrement=True))

@@ -14,6 +14,7 @@ from server.auth.tokens import issue_token
 from server.deps import RuntimeDep, SessionDep
 from server.errors import LoaError, Unauthorized
 from server.models.users import User
+from server.services import audit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -39,9 +40,7 @@ def login(
     valid = verify_password(user.password_hash if user else DUMMY_HASH, form.password)
     if user is None or not valid or not user.active:
         limiter.failed(form.username, client)
-        audit = getattr(request.app.state, "audit_login_failure", None)
-        if audit is not None:
-            audit(session, form.username, client)
+        audit.record_login_failure(session, form.username, client)
         raise Unauthorized("Tên đăng nhập hoặc mật khẩu không đúng.", code="bad_credentials")
     limiter.succeeded(form.username, client)
     assert user.id is not None

@@ -30,9 +30,14 @@ def expire_bulletins() -> None:
     runtime = current_runtime()
     if runtime is None:
         return
+    from sqlmodel import Session
+
+    from server.services import audit
     from server.services.workflow import expire_due
 
-    ended = expire_due(runtime.engine, runtime.clock())
+    with audit.bind(Session(runtime.engine), runtime.settings.data_dir) as session:
+        ended = expire_due(session, runtime.clock())
+        session.commit()
     comp = _scheduler()
     for bulletin_id, emergency in ended:
         if comp is not None:

@@ -20,6 +20,8 @@ from sqlmodel import Session, select
 from server.models.areas import Area
 from server.models.users import User
 from server.services import areas as area_service
+from server.services.demo_bulletins import seed_bulletins
+from server.services.demo_schedule import seed_slots
 from server.services.divisions import communes, province
 from server.services.users import create_user
 
@@ -41,7 +43,7 @@ DEMO_USERS = [
 
 # Features add steps here (bulletins, slots…); each gets the session and the report to fill.
 DemoStep = Callable[[Session, "DemoReport", Path], None]
-EXTRA_STEPS: list[DemoStep] = []
+EXTRA_STEPS: list[DemoStep] = [seed_slots, seed_bulletins]
 
 
 @dataclass

@@ -160,3 +160,23 @@ def test_recurring_jobs_survive_restart_once_each(world: World) -> None:
         finally:
             world.runtime.jobs = saved
             runner.shutdown()
+
+
+def test_expiry_job_closes_bulletins_and_ends_their_alerts(world: World, sched: SchedulerComponent) -> None:
+    from server.jobs import _Current
+    from server.models.bulletins import Bulletin
+    from server.scheduling import jobs
+
+    now = datetime.now(UTC)
+    b = world.approved(targets=["W002-T01"], officer="hai.canbo", approver="hai.duyet",
+                       valid_from=(now - timedelta(hours=2)).isoformat(), valid_until=(now + timedelta(hours=1)).isoformat())
+    saved_clock, saved = world.runtime.clock, _Current.runtime
+    world.runtime.clock = lambda: now + timedelta(hours=2)  # an injected clock: past valid_until
+    _Current.runtime = world.runtime
+    try:
+        jobs.expire_bulletins()
+    finally:
+        world.runtime.clock, _Current.runtime = saved_clock, saved
+    with Session(world.engine) as session:
+        row = session.get(Bulletin, b["id"])
+        assert row is not None and row.status == "expired"

@@ -1,0 +1,184 @@
+"""Keeping the daily rollups (``report_airtime_daily``, ``report_device_daily``) current.
+
+Reports read closed days (before today, local time) from the rollups and reconcile today live.
+``refresh`` runs before every report (and from ``loa report refresh`` or a recurring job):
+
+1. days that closed since the last refresh are reconciled for every area;
+2. late logs: every (area, day) that received as-run rows since the previous refresh — found
+   through ``ix_asrun_received`` — is deleted and reconciled again from *all* its rows, so a
+   late record is absorbed once and never added on top of an earlier count;
+3. the state row remembers the closed day and the refresh time (the watermark).
+
+The late-log scan starts ``OVERLAP`` before the previous watermark: a row stamped with its
+receive time just before a refresh but committed just after it is still picked up next time.
+Plans of closed days never change (the compiler only replaces today and later), and a device's
+enrolment or revocation only moves the expected set from now on, so the rollup of a closed day
+changes only through late logs.
+
+Refreshes are serialized (PostgreSQL: an advisory transaction lock; SQLite: the first statement
+is a write, which takes the single writer lock) and work in chunks of ``CHUNK_DAYS`` per
+transaction, so SQLite writers (ingest) never wait long.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, DateTime, Engine, Table, bindparam, delete, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from server.models.reports import AirtimeDaily, DeviceDaily, RollupState
+from server.services.areas import load_tree
+from server.services.reports_sql import day_bounds, insert_rollups
+
+log = logging.getLogger(__name__)
+
+OVERLAP = timedelta(minutes=15)
+CHUNK_DAYS = 7
+AREA_CHUNK = 500
+_PG_LOCK_KEY = 0x4C6F615270  # "LoaRp": serializes rollup refreshes across API replicas and the CLI
+_DT = DateTime()
+_STATE: Table = RollupState.__table__  # type: ignore[attr-defined]
+_ROLLUPS: tuple[Table, ...] = (AirtimeDaily.__table__, DeviceDaily.__table__)  # type: ignore[attr-defined]
+
+
+@dataclass
+class RefreshResult:
+    days: int = 0  # newly closed days reconciled for every area
+    late_partitions: int = 0  # (area, day) pairs reconciled again because late logs arrived
+    seconds: float = 0.0
+    closed_through: date | None = None
+
+
+def _naive(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def _lock_and_read(conn: Connection) -> tuple[date | None, datetime | None]:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    # On SQLite this write is the first statement: it takes the single writer lock.
+    conn.execute(insert(_STATE).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
+    row = conn.execute(select(_STATE.c.closed_through, _STATE.c.watermark).where(_STATE.c.id == 1)).one()
+    return (_as_date(row[0]) if row[0] is not None else None), _as_datetime(row[1])
+
+
+def _first_day(conn: Connection, tz: ZoneInfo) -> date | None:
+    """The earliest local day with a plan or an as-run record (a full rebuild starts there)."""
+    firsts = [
+        conn.execute(text("SELECT MIN(planned_start) FROM asrun")).scalar(),
+        conn.execute(text("SELECT MIN(start) FROM planned_item")).scalar(),
+    ]
+    found = [d for d in (_as_datetime(f) for f in firsts) if d is not None]
+    return min(found).astimezone(tz).date() if found else None
+
+
+def _local_days(utc_day: date, tz: ZoneInfo) -> set[date]:
+    start = datetime.combine(utc_day, datetime.min.time(), tzinfo=UTC)
+    return {start.astimezone(tz).date(), (start + timedelta(days=1, microseconds=-1)).astimezone(tz).date()}
+
+
+def _late_partitions(conn: Connection, tz: ZoneInfo, since: datetime, closed_through: date) -> dict[date, set[str]]:
+    _lo, hi = day_bounds(closed_through, tz)
+    rows = conn.execute(
+        text("SELECT DISTINCT area_code, date(planned_start) FROM asrun "
+             "WHERE received_at > :since AND planned_start < :hi").bindparams(
+            bindparam("since", type_=_DT), bindparam("hi", type_=_DT)),
+        {"since": _naive(since), "hi": _naive(hi)},
+    ).all()
+    dirty: dict[date, set[str]] = defaultdict(set)
+    for area, utc_day in rows:
+        for day in _local_days(_as_date(utc_day), tz):
+            if day <= closed_through:
+                dirty[day].add(area)
+    return dirty
+
+
+def _chunks(items: list[str], size: int = AREA_CHUNK) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _rebuild(conn: Connection, day: date, tz: ZoneInfo, areas: list[str], every_area: bool) -> None:
+    for table in _ROLLUPS:
+        if every_area:
+            conn.execute(delete(table).where(table.c.local_date == day))
+        else:
+            for chunk in _chunks(areas):
+                conn.execute(delete(table).where(table.c.local_date == day).where(table.c.area_code.in_(chunk)))
+    for chunk in _chunks(areas):
+        insert_rollups(conn, day, tz, chunk)
+
+
+def refresh(engine: Engine, tz: ZoneInfo, now: datetime) -> RefreshResult:
+    """Bring the rollups up to ``now``: every day before today, with every log received so far."""
+    started = time.perf_counter()
+    result = RefreshResult()
+    last_closed = now.astimezone(tz).date() - timedelta(days=1)
+    all_areas = sorted(load_tree(engine).by_code)
+    while True:
+        with engine.begin() as conn:
+            closed_through, watermark = _lock_and_read(conn)
+            if closed_through is None:  # first refresh: rebuild from the first day with data
+                first = _first_day(conn, tz)
+                start = first if first is not None and first <= last_closed else last_closed + timedelta(days=1)
+                closed_through = start - timedelta(days=1)
+            dirty: dict[date, set[str]] = (
+                _late_partitions(conn, tz, watermark - OVERLAP, closed_through) if watermark is not None else {}
+            )
+            new_days: list[date] = []
+            day = closed_through + timedelta(days=1)
+            while day <= last_closed and len(new_days) < CHUNK_DAYS:
+                new_days.append(day)
+                day += timedelta(days=1)
+            for day, areas in sorted(dirty.items()):
+                _rebuild(conn, day, tz, sorted(areas), every_area=False)
+                result.late_partitions += len(areas)
+            for day in new_days:
+                _rebuild(conn, day, tz, all_areas, every_area=True)
+            result.days += len(new_days)
+            closed_through = max(closed_through, *new_days) if new_days else closed_through
+            conn.execute(update(_STATE).where(_STATE.c.id == 1).values(
+                closed_through=closed_through, watermark=now, refreshed_at=datetime.now(UTC)))
+        result.closed_through = closed_through
+        if closed_through >= last_closed:
+            break
+    result.seconds = time.perf_counter() - started
+    if result.days or result.late_partitions:
+        log.info("report rollups refreshed: %d new day(s), %d late partition(s) in %.2fs",
+                 result.days, result.late_partitions, result.seconds)
+    return result
+
+
+def refresh_job() -> None:
+    """For a recurring APScheduler job (e.g. at 00:20 local): keeps the first report of a day fast."""
+    from server.jobs import current_runtime
+
+    runtime = current_runtime()
+    if runtime is not None:
+        refresh(runtime.engine, runtime.settings.tz, runtime.clock())
+
+
+def reset(engine: Engine) -> None:
+    """Forget every rollup (the next refresh rebuilds from the first day with data)."""
+    with engine.begin() as conn:
+        for table in (*_ROLLUPS, _STATE):
+            conn.execute(delete(table))
