@@ -169,7 +169,8 @@ def test_expiry_job_closes_bulletins_and_ends_their_alerts(world: World, sched: 
 
     now = datetime.now(UTC)
     b = world.approved(targets=["W002-T01"], officer="hai.canbo", approver="hai.duyet",
-                       valid_from=(now - timedelta(hours=2)).isoformat(), valid_until=(now + timedelta(hours=1)).isoformat())
+                       valid_from=(now - timedelta(hours=2)).isoformat(),
+                       valid_until=(now + timedelta(hours=1)).isoformat())
     saved_clock, saved = world.runtime.clock, _Current.runtime
     world.runtime.clock = lambda: now + timedelta(hours=2)  # an injected clock: past valid_until
     _Current.runtime = world.runtime
