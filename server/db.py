@@ -39,6 +39,10 @@ def make_engine(url: str) -> Engine:
         }
         if in_memory:
             kwargs["poolclass"] = StaticPool
+        else:
+            # Threadpool routes, the scheduler and ingest share the file: one writer at a time
+            # anyway (WAL), but readers should never wait on the pool.
+            kwargs.update(pool_size=20, max_overflow=20)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -24,6 +24,11 @@ class BrokerComponent:
         self.broker: ManagedBroker | None = None
         self.runtime: Any = None
         self._lock = threading.Lock()
+        self._wanted = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._stopping = False
+        self._worker: threading.Thread | None = None
 
     def start(self, runtime: Any) -> None:
         self.runtime = runtime
@@ -42,6 +47,32 @@ class BrokerComponent:
                 "Đặt LOA_BROKER_PORT sang cổng khác hoặc LOA_MQTT_URL tới broker riêng."
             ) from exc
 
+    def request_sync(self) -> None:
+        """Coalesced: a burst of enrolments costs one broker reload, not one each."""
+        if self.broker is None:
+            return
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._sync_loop, name="loa-broker-sync", daemon=True)
+            self._worker.start()
+        self._idle.clear()
+        self._wanted.set()
+
+    def wait_synced(self, timeout: float = 30.0) -> bool:
+        return self._idle.wait(timeout)
+
+    def _sync_loop(self) -> None:
+        while not self._stopping:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._stopping:
+                break
+            try:
+                self.sync()
+            except Exception:  # the next request retries; devices retry their connects meanwhile
+                log.exception("broker credential sync failed")
+            if not self._wanted.is_set():
+                self._idle.set()
+
     def sync(self) -> None:
         """Regenerate credentials and ACL from the database; a running broker reloads them."""
         if self.broker is None or self.runtime is None:
@@ -51,6 +82,10 @@ class BrokerComponent:
             self.broker.update_accounts(accounts, server_account(self.runtime.settings.keys_dir))
 
     def stop(self) -> None:
+        self._stopping = True
+        self._wanted.set()
+        if self._worker is not None:
+            self._worker.join(timeout=10)
         if self.broker is not None:
             self.broker.stop()
 

@@ -1,9 +1,13 @@
 """As-run and presence ingest over MQTT.
 
-Messages go from paho's network thread into a queue; one worker drains it in batches, validates,
-stores everything in one transaction, and only then publishes the acks. Bad input (malformed
-JSON, oversize, unknown or revoked device, a device speaking for another id) is counted and
-logged once per reason, never crashes the loop, and never loses the valid messages beside it.
+Messages go from paho's network thread into a queue; a parser thread drains it in passes
+(bounded by count and bytes) and validates; a store thread writes each pass in one transaction
+and only then publishes its acks. The two overlap: while the database stores one pass, the next
+is being validated (validation is the CPU-bound part; the database mostly waits on I/O or runs
+in its own process). At most ``STORE_BACKLOG`` validated passes wait, so memory stays bounded.
+Bad input (malformed JSON, oversize, unknown or revoked device, a device speaking for another
+id) is counted and logged once per reason, never crashes the loop, and never loses the valid
+messages beside it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +33,18 @@ log = logging.getLogger(__name__)
 ASRUN_FILTER = "loa/v1/dev/+/asrun"
 STATUS_FILTER = "loa/v1/dev/+/status"
 SHARE_GROUP = "$share/loa-ingest/"
-DRAIN_MAX = 2000
+DRAIN_MAX = 2000  # messages per pass
+DRAIN_MAX_BYTES = 2 * 1024 * 1024  # ≈ 7,000 records: big transactions, yet passes still overlap
+STORE_BACKLOG = 4  # validated passes waiting for the store thread; the parser waits beyond that
+
+
+@dataclass
+class Pass:
+    """One drained pass, validated: what the store thread writes, then acknowledges."""
+
+    received_at: datetime
+    runs: list[tuple[Device, protocol.AsRunBatch]] = field(default_factory=list)
+    statuses: dict[str, protocol.Status] = field(default_factory=dict)
 
 
 def topic_device(topic: str) -> str | None:
@@ -44,7 +60,11 @@ class Ingest:
         self.runtime: Any = None
         self.stats = IngestStats()
         self._queue: queue.Queue[ReceivedMessage | None] = queue.Queue()
+        self._passes: queue.Queue[Pass | None] = queue.Queue(maxsize=STORE_BACKLOG)
         self._worker: threading.Thread | None = None
+        self._writer: threading.Thread | None = None
+        self._busy = 0  # passes drained but not yet stored
+        self._busy_lock = threading.Lock()
         self._logged: set[str] = set()
         self._devices: dict[str, Device | None] = {}
         self.facts: BulletinFacts | None = None
@@ -55,7 +75,9 @@ class Ingest:
         self.runtime = runtime
         self.facts = BulletinFacts(runtime.engine)
         self._worker = threading.Thread(target=self._run, name="loa-ingest", daemon=True)
+        self._writer = threading.Thread(target=self._write, name="loa-ingest-store", daemon=True)
         self._worker.start()
+        self._writer.start()
         broker = runtime.component("broker")
         shared = broker is None or broker.broker is None or broker.broker.supports_shared_subscriptions
         prefix = SHARE_GROUP if shared else ""
@@ -72,9 +94,11 @@ class Ingest:
     def stop(self) -> None:
         if self.client is not None:
             self.client.disconnect()
-        self._queue.put(None)
+        self._queue.put(None)  # the parser finishes its pass, then tells the store thread to stop
         if self._worker is not None:
             self._worker.join(timeout=10)
+        if self._writer is not None:
+            self._writer.join(timeout=30)
 
     def state(self) -> dict[str, Any]:
         s = self.stats
@@ -85,28 +109,58 @@ class Ingest:
         """Called when a device is revoked or rotated so the cache never authorises it."""
         self._devices.pop(device_id, None)
 
-    # -- worker -------------------------------------------------------------------------------
+    # -- worker threads -------------------------------------------------------------------------
     def _run(self) -> None:
+        """Parser thread: drain a pass, validate it, hand it to the store thread."""
         while True:
-            self.idle.set()
+            with self._busy_lock:
+                if self._busy == 0:
+                    self.idle.set()
             first = self._queue.get()
-            self.idle.clear()
             if first is None:
+                self._passes.put(None)
                 return
-            batch = [first]
-            while len(batch) < DRAIN_MAX:
+            with self._busy_lock:
+                self._busy += 1
+                self.idle.clear()
+            batch, size, stop = [first], len(first.payload), False
+            while len(batch) < DRAIN_MAX and size < DRAIN_MAX_BYTES:
                 try:
                     nxt = self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if nxt is None:
-                    self._queue.put(None)
+                    stop = True
                     break
                 batch.append(nxt)
+                size += len(nxt.payload)
             try:
-                self.process(batch)
+                self._passes.put(self.parse(batch))
             except Exception:  # the loop must survive anything; the devices will resend
-                log.exception("ingest batch of %d message(s) failed; devices will resend", len(batch))
+                log.exception("ingest could not read %d message(s); devices will resend", len(batch))
+                self._done()
+            if stop:
+                self._passes.put(None)
+                return
+
+    def _write(self) -> None:
+        """Store thread: one transaction per pass, then its acks."""
+        while True:
+            item = self._passes.get()
+            if item is None:
+                return
+            try:
+                self.store(item)
+            except Exception:  # the loop must survive anything; the devices will resend
+                log.exception("ingest batch of %d message(s) failed; devices will resend", len(item.runs))
+            finally:
+                self._done()
+
+    def _done(self) -> None:
+        with self._busy_lock:
+            self._busy -= 1
+            if self._busy == 0 and self._queue.empty():
+                self.idle.set()
 
     def _reject(self, reason: str, detail: str) -> None:
         self.stats.reject(reason)
@@ -126,9 +180,13 @@ class Ingest:
         return self._devices[device_id]
 
     def process(self, messages: list[ReceivedMessage]) -> None:
-        now = datetime.now(UTC)
-        runs: list[tuple[Device, protocol.AsRunBatch]] = []
-        statuses: dict[str, protocol.Status] = {}
+        """Validate, store and acknowledge ``messages`` in the calling thread."""
+        self.store(self.parse(messages))
+
+    def parse(self, messages: list[ReceivedMessage]) -> Pass:
+        """Validate; bad messages are counted and dropped here, never stored or acknowledged."""
+        done = Pass(datetime.now(UTC))
+        runs, statuses = done.runs, done.statuses
         for msg in messages:
             device_id = topic_device(msg.topic)
             device = self._device(device_id) if device_id else None
@@ -152,11 +210,15 @@ class Ingest:
                     statuses[device.id] = status
             except protocol.Rejected as exc:
                 self._reject(exc.reason, f"{msg.topic}: {exc.detail}")
-        if statuses:
-            apply_statuses(self.runtime.engine, statuses, now)
-        if runs:
+        return done
+
+    def store(self, work: Pass) -> None:
+        """Write one validated pass, then acknowledge exactly what it stored."""
+        if work.statuses:
+            apply_statuses(self.runtime.engine, work.statuses, work.received_at)
+        if work.runs:
             assert self.facts is not None
-            acks = store_batches(self.runtime.engine, runs, now, self.facts, self.stats)
+            acks = store_batches(self.runtime.engine, work.runs, work.received_at, self.facts, self.stats)
             self._send_acks(acks)
 
     def _send_acks(self, acks: list[tuple[str, protocol.AsRunAck]]) -> None:

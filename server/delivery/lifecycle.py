@@ -4,6 +4,7 @@ published, the audit trail told."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -22,9 +23,14 @@ def record_device_event(
 
 
 def devices_changed(runtime: Any, device_ids: list[str], *, credentials_only: bool = False) -> None:
+    """Enrolment is coalesced (broker reload and compile run once per burst); rotation and
+    revocation take effect before the response, so a revoked password is refused at once."""
     broker = runtime.component("broker")
     if broker is not None:
-        broker.sync()
+        if credentials_only:
+            broker.sync()
+        else:
+            broker.request_sync()
     ingest = runtime.component("ingest")
     if ingest is not None:
         for device_id in device_ids:
@@ -33,4 +39,4 @@ def devices_changed(runtime: Any, device_ids: list[str], *, credentials_only: bo
         return
     compiler = runtime.component("scheduler")
     if compiler is not None:
-        compiler.compile_devices(device_ids)
+        compiler.request_recompile(delay=timedelta(seconds=1))

@@ -82,9 +82,6 @@ class SchedulerComponent:
             publisher.publish_manifests(result.changed)
         return result
 
-    def compile_devices(self, device_ids: list[str]) -> None:
-        self.compile_now(device_ids)
-
     def bulletin_changed(self, bulletin_id: int, *, emergency: bool, ended: bool = False) -> None:
         """Called after a workflow transition commits. Emergencies go out at once."""
         rt = self.runtime

@@ -37,6 +37,7 @@ async def fleet_in(live: LiveServer, tmp_path: Path, areas: dict[str, int]) -> F
     for area, count in areas.items():
         for identity in await fleet.enrol(count, token=TOKEN, area=area):
             fleet.add(identity)
+    assert live.runtime.component("broker").wait_synced(30)
     live.compile()
     await fleet.start()
     await fleet.wait_for(lambda: fleet.connected_count() == len(fleet.devices), 30, "connected")
@@ -96,6 +97,8 @@ async def test_2_emergency_reaches_its_commune_only_interrupts_and_cancels(live:
             "Tin bão khẩn cấp", now, priority="emergency", category="disaster", approve=True,
             valid_from=(now - timedelta(seconds=1)).isoformat(), valid_until=(now + timedelta(hours=6)).isoformat()))
         await fleet.wait_for(lambda: all(d.counters.alerts >= 1 for d in inside), 30, "alert received")
+        # The alert's audio downloads in real time; the clock waits until it is on air everywhere.
+        await fleet.wait_for(lambda: all(d.on_air == "Tin bão khẩn cấp" for d in inside), 30, "alert on air")
         await live.clock.advance(120)
         await fleet.wait_for(lambda: fleet.unacknowledged() == 0, 30, "as-run acked")
         assert all(d.counters.alerts == 0 for d in outside)
@@ -159,6 +162,7 @@ async def test_4_tampered_media_and_forgeries_are_refused(live: LiveServer, tmp_
     tampered = Fleet(live.url, tmp_path / "sim-tampered", clock=live.clock, options=quick_options())
     other = tampered.add((await tampered.enrol(1, token=TOKEN, area="W001-T01"))[0])
     other.corrupt_downloads(100)
+    assert live.runtime.component("broker").wait_synced(30)
     live.compile()
     await tampered.start()
     try:

@@ -59,6 +59,8 @@ def enrol(client: TestClient, headers: dict[str, str], area: str, kind: str = "s
         body.update(board_cols=20, board_rows=2)
     response = client.post("/api/v1/devices", json=body, headers=headers)
     assert response.status_code == 201, response.text
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    assert runtime.component("broker").wait_synced(30)  # enrolment reloads the broker in the background
     return response.json()
 
 
