@@ -1,0 +1,226 @@
+"""``loa sim``: run N simulated devices against a server for a while, then summarize.
+
+Devices enrolled by an earlier run with the same cache directory and server are reused (their
+credentials are checked once), so repeated demo runs do not pile up devices on the server.
+A progress line goes to stderr about once a second on a terminal (every 10 s otherwise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from firmware_sim.clock import WallClock
+from firmware_sim.env import DeviceOptions
+from firmware_sim.faults import FaultSpec
+from firmware_sim.fleet import Fleet, FleetStats
+from firmware_sim.store import Identity
+from firmware_sim.transport import HttpError
+
+
+class SimError(Exception):
+    """A problem the user must fix (message in Vietnamese, shown by the CLI)."""
+
+
+@dataclass
+class SimConfig:
+    server: str
+    devices: int  # in total, boards included
+    boards: int = 0
+    token: str = ""
+    duration: float | None = None  # wall-clock seconds; None: until Ctrl-C
+    clock_speed: float = 1.0
+    faults: list[FaultSpec] = field(default_factory=list)
+    area: str | None = None
+    cache_dir: Path = Path("var/sim")
+    seed: int = 0
+    mqtt_url: str | None = None
+    progress: bool = True
+
+
+@dataclass
+class Summary:
+    devices: int
+    enrolled: int  # newly enrolled by this run
+    reused: int
+    connected: int
+    connect_seconds: float | None  # until every device had connected once
+    rss_kib_per_device: float
+    played: int
+    outcomes: dict[str, int]
+    logs_sent: int
+    logs_acked: int
+    logs_rejected: int
+    refusals: int
+    refusal_reasons: dict[str, int]
+    duplicates: int
+    media_failed: int
+    seconds: float
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    def lines(self) -> list[str]:
+        o = self.outcomes
+        connect = f"{self.connect_seconds:.2f} s" if self.connect_seconds is not None else "chưa kết nối đủ"
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.refusal_reasons.items())) or "—"
+        return [
+            f"Kết quả mô phỏng sau {self.seconds:.0f} s:",
+            f"  thiết bị: {self.devices} ({self.enrolled} đăng ký mới, {self.reused} dùng lại), "
+            f"{self.connected} đang kết nối",
+            f"  thời gian kết nối tất cả: {connect}",
+            f"  bộ nhớ: {self.rss_kib_per_device:.0f} KiB/thiết bị",
+            f"  đã phát: {self.played} (gián đoạn {o.get('interrupted', 0)}, bỏ lỡ {o.get('missed', 0)}, "
+            f"lỗi {o.get('failed', 0)})",
+            f"  nhật ký phát: gửi {self.logs_sent}, máy chủ xác nhận {self.logs_acked}, từ chối {self.logs_rejected}",
+            f"  tin nhắn bị thiết bị từ chối: {self.refusals} ({reasons})",
+        ]
+
+
+def rss_bytes() -> int:
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _registry_path(cache_dir: Path) -> Path:
+    return cache_dir / "enrolled.json"
+
+
+async def _identities(fleet: Fleet, config: SimConfig) -> tuple[list[Identity], int]:
+    """(identities to run, how many of them were reused from an earlier run)."""
+    wanted = {"speaker": config.devices - config.boards, "board": config.boards}
+    stored: list[Identity] = []
+    registry = _registry_path(config.cache_dir)
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(registry.read_text(encoding="utf-8"))
+        if data.get("server") == config.server:
+            ids = set(data.get("devices", []))
+            stored = [i for i in fleet.stored_identities() if i.device_id in ids]
+    if config.area:
+        stored = [i for i in stored if i.area_code == config.area]
+    chosen = {kind: [i for i in stored if i.kind == kind][:n] for kind, n in wanted.items()}
+    reuse = chosen["speaker"] + chosen["board"]
+    try:
+        if reuse and not await fleet.credentials_valid(reuse[0]):
+            reuse, chosen = [], {"speaker": [], "board": []}
+        fresh: list[Identity] = []
+        for kind, n in wanted.items():
+            missing = n - len(chosen[kind])
+            if missing > 0:
+                fresh += await fleet.enrol(missing, token=config.token, kind=kind, area=config.area)
+    except HttpError as exc:
+        if exc.status in (401, 403):
+            raise SimError("Máy chủ từ chối mã đăng ký thiết bị (--token hoặc tệp enrolment-token).") from exc
+        raise SimError(f"Không đăng ký được thiết bị với {config.server}: {exc}") from exc
+    everything = {i.device_id for i in stored} | {i.device_id for i in fresh}
+    registry.parent.mkdir(parents=True, exist_ok=True)
+    registry.write_text(json.dumps({"server": config.server, "devices": sorted(everything)}), encoding="utf-8")
+    return reuse + fresh, len(reuse)
+
+
+async def _progress(fleet: Fleet, err: TextIO, started: float) -> None:
+    tty = err.isatty()
+    ticks = 0
+    while True:
+        await asyncio.sleep(1.0)
+        ticks += 1
+        if not tty and ticks % 10:
+            continue
+        s = fleet.stats()
+        line = (
+            f"[loa sim] {time.monotonic() - started:5.0f} s · kết nối {s.connected}/{s.devices} · "
+            f"đang phát {s.playing} · mất kết nối {s.offline} · nhật ký gửi {s.logs_sent} · "
+            f"xác nhận {s.logs_acked} · từ chối {s.refused + s.logs_rejected}"
+        )
+        err.write(f"\r{line}\x1b[K" if tty else f"{line}\n")
+        err.flush()
+
+
+def _summary(stats: FleetStats, *, enrolled: int, reused: int, connect_s: float | None,
+             rss_per_device: float, seconds: float) -> Summary:
+    return Summary(
+        devices=stats.devices, enrolled=enrolled, reused=reused, connected=stats.connected,
+        connect_seconds=round(connect_s, 3) if connect_s is not None else None,
+        rss_kib_per_device=round(rss_per_device / 1024, 1), played=stats.outcomes.get("played", 0),
+        outcomes=dict(stats.outcomes), logs_sent=stats.logs_sent, logs_acked=stats.logs_acked,
+        logs_rejected=stats.logs_rejected, refusals=stats.refused, refusal_reasons=dict(stats.refusal_reasons),
+        duplicates=stats.duplicates, media_failed=stats.media_failed, seconds=round(seconds, 1),
+    )
+
+
+async def run_sim(config: SimConfig, *, err: TextIO | None = None, stop: asyncio.Event | None = None) -> Summary:
+    if config.boards > config.devices:
+        raise SimError("--boards không được lớn hơn --devices (tổng số thiết bị).")
+    if not config.token:
+        raise SimError("Thiếu mã đăng ký: dùng --token hoặc chạy `loa demo` để tạo tệp enrolment-token.")
+    err = err or sys.stderr
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    rss0 = rss_bytes()
+    options = DeviceOptions(keep_history=False)
+    fleet = Fleet(config.server, config.cache_dir, clock=WallClock(config.clock_speed), options=options,
+                  mqtt_url=config.mqtt_url, seed=config.seed)
+    progress: asyncio.Task[None] | None = None
+    try:
+        identities, reused = await _identities(fleet, config)
+        for identity in identities:
+            fleet.add(identity)
+        started = time.monotonic()
+        deadline = started + config.duration if config.duration is not None else None
+        await fleet.start()
+        fleet.schedule_faults(config.faults)
+        if config.progress:
+            progress = loop.create_task(_progress(fleet, err, started))
+        connect_s: float | None = None
+        all_connected = lambda: fleet.connected_count() == len(fleet.devices)  # noqa: E731
+        waiter = loop.create_task(stop.wait())
+        with contextlib.suppress(TimeoutError):
+            remaining = (deadline - time.monotonic()) if deadline is not None else 24 * 3600.0
+            await fleet.wait_for(lambda: all_connected() or stop.is_set(), max(0.0, remaining), "connections")
+            if all_connected():
+                connect_s = time.monotonic() - started
+        rss1 = rss_bytes()
+        left = (deadline - time.monotonic()) if deadline is not None else None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(waiter), left)
+        waiter.cancel()
+        with contextlib.suppress(TimeoutError):  # a last chance for the newest records' acks
+            await fleet.wait_for(lambda: fleet.unacknowledged() == 0 or fleet.connected_count() == 0, 3.0)
+        stats = fleet.stats()
+        return _summary(stats, enrolled=len(identities) - reused, reused=reused, connect_s=connect_s,
+                        rss_per_device=max(0, rss1 - rss0) / max(1, len(identities)),
+                        seconds=time.monotonic() - started)
+    finally:
+        if progress is not None:
+            progress.cancel()
+            if err.isatty():
+                err.write("\n")
+        await fleet.aclose()
+
+
+def run(config: SimConfig, *, out: TextIO | None = None, as_json: bool = False) -> Summary:
+    """Blocking entry point for the CLI: run, print the summary (and a JSON line)."""
+    out = out or sys.stdout
+    summary = asyncio.run(run_sim(config))
+    for line in summary.lines():
+        print(line, file=out)
+    if as_json:
+        print(summary.to_json(), file=out)
+    return summary
+
