@@ -26,7 +26,8 @@ def approved_bulletin(live: LiveServer, title: str, **overrides: Any) -> dict[st
 
     def audio_ready() -> bool:
         with live.http() as c:
-            return c.get(f"/api/v1/bulletins/{created['id']}", headers=live.headers["mot.canbo"]).json()["audio"] is not None
+            got = c.get(f"/api/v1/bulletins/{created['id']}", headers=live.headers["mot.canbo"])
+            return got.json()["audio"] is not None
 
     assert wait_until(audio_ready, 60), "synthesis did not finish"
     return dict(live.post("mot.duyet", f"/api/v1/bulletins/{created['id']}/approve"))
