@@ -4,7 +4,7 @@ Mosquitto (generated passwords + ACL) and the small fake HTTP server.
     .venv/bin/python -m tests.firmware_sim.scale_probe --devices 2000 [--restart] [--burst]
 
 Measures connect time, retained-manifest fan-out, RSS per device, as-run round trips, and
-(``--restart``) reconnection after a broker restart. The "server" (manifest publisher and
+(``--restart``) reconnection after a broker restart. The "server" (HTTP API, manifest publisher,
 as-run acknowledger) runs in its own process, as the real one would, so it does not share the
 simulator's CPU. ``--stock-broker`` keeps Mosquitto's default per-client queue limits (20 in
 flight + 1000 queued), under which the single ingest subscriber loses QoS 1 messages in a
@@ -64,9 +64,15 @@ def _start_broker(directory: Path, ids: list[str], stock: bool) -> RunningBroker
 
 
 # -- the server role (child process) ---------------------------------------------------------------
-async def server_role(url: str, password: str, key_path: str, ids_path: str) -> None:
+async def server_role(url: str, password: str, key_path: str, accounts_path: str) -> None:
     signer = p.Signer(p.load_or_create_private_key(key_path))
-    ids = json.loads(Path(ids_path).read_text())
+    accounts: dict[str, str] = json.loads(Path(accounts_path).read_text())
+    ids = [name for name in accounts if name != SERVER_USERNAME]
+    state = ServerState(signer, url, accounts=accounts)
+    for built in _items(fakes.START):
+        state.media[built.media or ""] = _media((built.bulletin_id or 1) - 1)
+    http = FakeHttpServer(state).__enter__()
+    print(http.url, flush=True)
     acked = 0
     holder: list[object] = []
 
@@ -93,6 +99,7 @@ async def server_role(url: str, password: str, key_path: str, ids_path: str) -> 
         print(f"{command} {acked}", flush=True)
     await server.disconnect()
     await factory.aclose()
+    http.__exit__()
 
 
 # -- the devices (this process) ----------------------------------------------------------------------
@@ -110,71 +117,69 @@ async def _run(broker: RunningBroker, ids: list[str], restart: bool, workdir: Pa
                setup_s: float) -> dict[str, object]:
     devices = len(ids)
     result: dict[str, object] = {"devices": devices, "broker_setup_s": setup_s}
-    key_path, ids_path = workdir / "server.pem", workdir / "ids.json"
+    key_path, accounts_path = workdir / "server.pem", workdir / "accounts.json"
     signer = p.Signer(p.load_or_create_private_key(key_path))
-    ids_path.write_text(json.dumps(ids))
-    state = ServerState(signer, broker.url, accounts=dict(broker.passwords))
-    for built in _items(fakes.START):
-        state.media[built.media or ""] = _media(built.bulletin_id - 1 if built.bulletin_id else 0)
+    accounts_path.write_text(json.dumps(broker.passwords))
+    # The server side (HTTP + manifest publisher + as-run acknowledger) in its own process.
     server = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.firmware_sim.scale_probe", "--server-role", broker.url,
-        broker.passwords[SERVER_USERNAME], str(key_path), str(ids_path),
+        broker.passwords[SERVER_USERNAME], str(key_path), str(accounts_path),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )
     assert server.stdin is not None and server.stdout is not None
+    http_url = (await server.stdout.readline()).decode().strip()
 
     async def ask(line: str) -> int:
         server.stdin.write(f"{line}\n".encode())  # type: ignore[union-attr]
         await server.stdin.drain()  # type: ignore[union-attr]
         return int((await server.stdout.readline()).split()[1])  # type: ignore[union-attr]
 
-    with FakeHttpServer(state) as http:
-        rss0 = rss_bytes()
-        cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-        options = DeviceOptions(keep_history=False, http_check_s=None, asrun_flush_jitter_s=0.0 if burst else 5.0)
-        fleet = Fleet(http.url, workdir / "sim", clock=WallClock(start=fakes.START), options=options)
-        try:
-            for device_id in ids:
-                fleet.add(Identity(device_id, "speaker", "W001-T01", broker.url, broker.passwords[device_id],
-                                   signer.public_key_b64, signer.kid))
+    rss0 = rss_bytes()
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    options = DeviceOptions(keep_history=False, http_check_s=None, asrun_flush_jitter_s=0.0 if burst else 5.0)
+    fleet = Fleet(http_url, workdir / "sim", clock=WallClock(start=fakes.START), options=options)
+    try:
+        for device_id in ids:
+            fleet.add(Identity(device_id, "speaker", "W001-T01", broker.url, broker.passwords[device_id],
+                               signer.public_key_b64, signer.kid))
+        t = time.monotonic()
+        await fleet.start()
+        await fleet.wait_for(lambda: fleet.connected_count() == devices, 600, "connected")
+        result["connect_s"] = round(time.monotonic() - t, 2)
+        result["rss_kib_per_device_connected"] = round((rss_bytes() - rss0) / devices / 1024, 1)
+        now = fleet.clock.now()
+        t = time.monotonic()
+        await ask(f"publish {now.isoformat()}")
+        result["server_publish_s"] = round(time.monotonic() - t, 2)
+        await fleet.wait_for(lambda: all(d.counters.manifests for d in fleet.devices), 600, "manifests")
+        result["manifests_s"] = round(time.monotonic() - t, 2)
+        last_end = now + timedelta(seconds=OFFSETS[-1] + 16)  # + 10 s item + flush delay and jitter
+        await fleet.wait_for(lambda: fleet.clock.now() >= last_end, 600, "items over")
+        t = time.monotonic()
+        await fleet.wait_for(lambda: fleet.unacknowledged() == 0, 600, "as-run acked")
+        result["acks_settled_s"] = round(time.monotonic() - t, 2)
+        result["rss_kib_per_device"] = round((rss_bytes() - rss0) / devices / 1024, 1)
+        stats = fleet.stats()
+        result |= {
+            "outcomes": dict(stats.outcomes), "refused": stats.refused, "server_acked": await ask("count"),
+            "resends": sum(d.counters.ack_timeouts for d in fleet.devices),
+            "media_downloads": fleet.media.downloads,
+        }
+        if restart:
+            broker.broker.stop()
+            await fleet.wait_for(lambda: fleet.connected_count() == 0, 60, "all disconnected")
             t = time.monotonic()
-            await fleet.start()
-            await fleet.wait_for(lambda: fleet.connected_count() == devices, 600, "connected")
-            result["connect_s"] = round(time.monotonic() - t, 2)
-            result["rss_kib_per_device_connected"] = round((rss_bytes() - rss0) / devices / 1024, 1)
-            now = fleet.clock.now()
-            t = time.monotonic()
-            await ask(f"publish {now.isoformat()}")
-            result["server_publish_s"] = round(time.monotonic() - t, 2)
-            await fleet.wait_for(lambda: all(d.counters.manifests for d in fleet.devices), 600, "manifests")
-            result["manifests_s"] = round(time.monotonic() - t, 2)
-            last_end = now + timedelta(seconds=OFFSETS[-1] + 16)  # + 10 s item + flush delay and jitter
-            await fleet.wait_for(lambda: fleet.clock.now() >= last_end, 600, "items over")
-            t = time.monotonic()
-            await fleet.wait_for(lambda: fleet.unacknowledged() == 0, 600, "as-run acked")
-            result["acks_settled_s"] = round(time.monotonic() - t, 2)
-            result["rss_kib_per_device"] = round((rss_bytes() - rss0) / devices / 1024, 1)
-            stats = fleet.stats()
-            result |= {
-                "outcomes": dict(stats.outcomes), "refused": stats.refused, "server_acked": await ask("count"),
-                "resends": sum(d.counters.ack_timeouts for d in fleet.devices),
-                "media_downloads": fleet.media.downloads,
-            }
-            if restart:
-                broker.broker.stop()
-                await fleet.wait_for(lambda: fleet.connected_count() == 0, 60, "all disconnected")
-                t = time.monotonic()
-                await asyncio.to_thread(broker.broker.start)
-                await fleet.wait_for(lambda: fleet.connected_count() == devices, 600, "reconnected")
-                result["reconnect_after_restart_s"] = round(time.monotonic() - t, 2)
-            cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-            result["sim_cpu_s"] = round(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime, 1)
-        finally:
-            t = time.monotonic()
-            await fleet.aclose()
-            result["shutdown_s"] = round(time.monotonic() - t, 2)
-            server.stdin.close()
-            await server.wait()
+            await asyncio.to_thread(broker.broker.start)
+            await fleet.wait_for(lambda: fleet.connected_count() == devices, 600, "reconnected")
+            result["reconnect_after_restart_s"] = round(time.monotonic() - t, 2)
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+        result["sim_cpu_s"] = round(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime, 1)
+    finally:
+        t = time.monotonic()
+        await fleet.aclose()
+        result["shutdown_s"] = round(time.monotonic() - t, 2)
+        server.stdin.close()
+        await server.wait()
     return result
 
 
