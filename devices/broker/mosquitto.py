@@ -103,6 +103,10 @@ class MosquittoBroker(ManagedBroker):
             "max_connections -1",
             f"max_packet_size {self.max_packet_size}",
             "set_tcp_nodelay true",
+            # The server's ingest subscriber receives every device's as-run at the end of a slot:
+            # the defaults (20 in flight, 1,000 queued) would drop messages in that burst.
+            "max_inflight_messages 1000",
+            "max_queued_messages 100000",
             # Retained manifests and alerts survive restarts; the database stays the source of truth.
             "persistence true",
             f"persistence_location {self.persistence_path.parent}/",
