@@ -92,6 +92,8 @@ class SchedulerComponent:
             publisher = rt.component("mqtt")
             if publisher is not None and ids:
                 publisher.publish_alerts(ids)
-            self.compile_now()
+            # The retained alert is what interrupts devices; manifests list it shortly after,
+            # without competing for CPU with the devices verifying it now.
+            self.request_recompile(delay=timedelta(seconds=2))
         else:
             self.request_recompile()

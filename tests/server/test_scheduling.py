@@ -130,6 +130,7 @@ def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
     with pytest.raises(protocol.Rejected) as refused:
         stranger.accept_alert(rows[0].envelope.encode())
     assert refused.value.reason == "not_for_me"
+    sched.compile_now()  # the scheduler recompiles shortly after an emergency (debounced)
     _, payload = manifest(world, dev)
     assert [a["alert_id"] for a in payload["alerts"]] == [start.alert_id]
     assert world.act("mot.duyet", created.json()["id"], "cancel").status_code == 200
@@ -139,6 +140,7 @@ def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
     assert cancel.action == "cancel" and cancel.seq > start.seq
     with pytest.raises(protocol.Rejected):
         guard.accept_alert(rows[0].envelope.encode())  # the old start, replayed
+    sched.compile_now()
     assert manifest(world, dev)[1]["alerts"] == []
 
 
