@@ -47,6 +47,7 @@ class Rejected(Exception):
 
 
 _ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_ISO_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 TOPIC_PREFIX = "loa/v1"
 ALERT_TOPIC_FILTER = f"{TOPIC_PREFIX}/area/+/alert"
 DEVICE_ID_PATTERN = r"^[a-z0-9-]{1,64}$"
@@ -87,10 +88,9 @@ def iso(dt: datetime) -> str:
 
 def parse_iso(value: str) -> datetime:
     """The inverse of ``iso`` (aware UTC datetime); only that exact spelling is accepted."""
-    dt = datetime.strptime(value, _ISO_FORMAT).replace(tzinfo=UTC)
-    if iso(dt) != value:  # strptime also takes "2025-1-2T3:4:5Z"
+    if not isinstance(value, str) or not _ISO_RE.fullmatch(value):  # one spelling per instant
         raise ValueError(f"timestamp {value!r} is not YYYY-MM-DDTHH:MM:SSZ")
-    return dt
+    return datetime.fromisoformat(value)  # ~10× faster than strptime: ingest parses millions
 
 
 # Fixed-width ISO strings compare chronologically as plain strings; validators rely on that.

@@ -12,7 +12,7 @@ import logging
 import time as clock
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import delete
@@ -30,7 +30,6 @@ from server.scheduling.inputs import LoadedInputs, load_inputs
 from server.services.areas import load_tree
 
 log = logging.getLogger(__name__)
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def board_renderer(text: str, cols: int, rows: int, ascii_only: bool) -> tuple[list[list[str]], list[float]]:
@@ -115,8 +114,8 @@ def compile_and_store(
             planned_areas[device.area_code] = None
             plans += plan_rows(compiler, device.area_code, categories)
         # Content identity: the payload with seq/issue times fixed, so only real changes count.
-        probe = compiler.manifest_bytes(device, seq=1, issued_at=_EPOCH, expires_at=_EPOCH)
-        content_hash = hashlib.sha256(probe).hexdigest()
+        # Everything but seq/issue times, with the alerts active now: only real changes count.
+        content_hash = compiler.content_digest(device, now)
         old_hash, old_seq = existing.get(device.device_id, (None, 0))
         result.devices += 1
         if content_hash == old_hash:

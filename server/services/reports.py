@@ -20,7 +20,8 @@ their successor's rows, so totals never count a fact twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,57 +30,39 @@ from sqlalchemy import Engine, Table
 from sqlmodel import Session
 
 from server.models.bulletins import CATEGORY_LABELS_VI, Category, Priority
-from server.models.reports import AirtimeDaily, DeviceDaily
+from server.models.reports import COUNTERS, AirtimeRollup, DeviceRollup
 from server.services import reports_rollup
 from server.services.areas import AreaTree
 from server.services.reports_query import (
     Scope,
     Tally,
+    add,
     bulletin_titles,
     devices_in,
-    grouped,
+    dimension,
     live_days,
     load_outages,
     period_bounds,
     scope_of,
+    spans,
     uptime,
 )
-from server.services.reports_sql import AREA_GRAIN, DEVICE_GRAIN
 
 REASONS = ("offline", "media_failed", "preempted", "expired")
-AIRTIME_TABLE: Table = AirtimeDaily.__table__  # type: ignore[attr-defined]
-DEVICE_TABLE: Table = DeviceDaily.__table__  # type: ignore[attr-defined]
-SERIES_GRAIN = ("local_date", "outcome", "reason", "planned")
+AIRTIME_TABLE: Table = AirtimeRollup.__table__  # type: ignore[attr-defined]
+DEVICE_TABLE: Table = DeviceRollup.__table__  # type: ignore[attr-defined]
+_ZERO = [0] * len(COUNTERS)
 
 
-@dataclass
-class Metrics:
-    planned: int = 0
-    played: int = 0
-    interrupted: int = 0
-    missed: int = 0
-    failed: int = 0
-    aired_ms: int = 0
-    reasons: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REASONS, 0))
-
-    def add(self, outcome: str, reason: str | None, planned: bool, n: int, aired_ms: int) -> None:
-        self.aired_ms += aired_ms
-        if not planned:
-            return  # unplanned airings (emergencies…) are airtime, not compliance
-        self.planned += n
-        if outcome in ("played", "interrupted", "missed", "failed"):
-            setattr(self, outcome, getattr(self, outcome) + n)
-        if outcome != "played" and reason:
-            self.reasons[reason] = self.reasons.get(reason, 0) + n
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "planned": self.planned, "played": self.played, "interrupted": self.interrupted,
-            "missed": self.missed, "failed": self.failed,
-            "airtime_seconds": round(self.aired_ms / 1000, 3),
-            "compliance": round(100 * self.played / self.planned, 2) if self.planned else None,
-            "reasons": dict(self.reasons),
-        }
+def metrics(values: Sequence[int]) -> dict[str, Any]:
+    """The contract's figures (DESIGN.md §5) from a counters list (COUNTERS order)."""
+    planned, played, interrupted, missed, failed, offline, media_failed, preempted, expired, _unplanned, aired = values
+    return {
+        "planned": planned, "played": played, "interrupted": interrupted, "missed": missed, "failed": failed,
+        "airtime_seconds": round(aired / 1000, 3),
+        "compliance": round(100 * played / planned, 2) if planned else None,
+        "reasons": {"offline": offline, "media_failed": media_failed, "preempted": preempted, "expired": expired},
+    }
 
 
 def iso_utc(at: datetime) -> str:
@@ -88,22 +71,31 @@ def iso_utc(at: datetime) -> str:
 
 @dataclass
 class Inputs:
-    area_facts: Tally
-    device_facts: Tally
-    day_facts: Tally
-    as_of: datetime
+    areas: Tally  # (area_code,)
+    bulletins: Tally  # (bulletin_id, category, priority)
+    devices: Tally  # (device_id,)
+    days: Tally  # (local_date,)
 
 
 def _inputs(engine: Engine, tz: ZoneInfo, scope: Scope, start: date, end: date, now: datetime,
-            *, devices: bool, days: bool) -> Inputs:
+            *, detail: bool, days: bool) -> Inputs:
     refreshed = reports_rollup.refresh(engine, tz, now)
-    conn_opts = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
-    with engine.connect().execution_options(**conn_opts) as conn, conn.begin():
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as conn, conn.begin():
+        if engine.dialect.name == "postgresql":  # one snapshot for every query; sorts in memory, no JIT
+            conn.exec_driver_sql("SET LOCAL jit = off")
+            conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
         rolled_until, live = live_days(conn, tz, scope.codes, start, end, refreshed.closed_through, now)
-        area = grouped(conn, AIRTIME_TABLE, AREA_GRAIN, scope.codes, start, rolled_until, live)
-        device = grouped(conn, DEVICE_TABLE, DEVICE_GRAIN, scope.codes, start, rolled_until, live) if devices else {}
-        day = grouped(conn, AIRTIME_TABLE, SERIES_GRAIN, scope.codes, start, rolled_until, live) if days else {}
-    return Inputs(area, device, day, now)
+        covered, codes = spans(start, rolled_until), scope.codes
+        inputs = Inputs(dimension(conn, AIRTIME_TABLE, ("area_code",), codes, covered, live), {}, {}, {})
+        if detail:
+            inputs.bulletins = dimension(conn, AIRTIME_TABLE, ("bulletin_id", "category", "priority"), codes,
+                                         covered, live)
+            inputs.devices = dimension(conn, DEVICE_TABLE, ("device_id",), codes, covered, live)
+        if days:
+            inputs.days = dimension(conn, AIRTIME_TABLE, ("local_date",), codes,
+                                    spans(start, rolled_until, by_day=True), live)
+    return inputs
 
 
 def _area_order(tree: AreaTree, scope: Scope) -> list[str]:
@@ -128,13 +120,13 @@ def _area_order(tree: AreaTree, scope: Scope) -> list[str]:
     return order + sorted(set(scope.targets) - seen)
 
 
-def _area_rows(tree: AreaTree, scope: Scope, facts: Tally) -> tuple[list[dict[str, Any]], Metrics]:
-    per_area: dict[str, Metrics] = {code: Metrics() for code in scope.targets}
-    total = Metrics()
-    for (area_code, _bid, _cat, _prio, outcome, reason, planned), (n, aired) in facts.items():
-        total.add(outcome, reason, planned, n, aired)
+def _area_rows(tree: AreaTree, scope: Scope, facts: Tally) -> tuple[list[dict[str, Any]], list[int]]:
+    per_area: Tally = {(code,): list(_ZERO) for code in scope.targets}
+    total = list(_ZERO)
+    for (area_code,), values in facts.items():
+        total = [a + b for a, b in zip(total, values, strict=True)]
         for target in scope.targets.get(area_code, ()):
-            per_area[target].add(outcome, reason, planned, n, aired)
+            add(per_area, (target,), values)
     rows = []
     for code in _area_order(tree, scope):
         info = tree.by_code[code]
@@ -142,51 +134,44 @@ def _area_rows(tree: AreaTree, scope: Scope, facts: Tally) -> tuple[list[dict[st
             "group": "area", "code": code, "name": info.name, "area_level": info.level,
             "parent_code": info.parent_code, "retired": info.retired,
             "successor_code": info.successor_code if info.retired else None,
-            **per_area[code].as_dict(),
+            **metrics(per_area[(code,)]),
         })
     return rows, total
 
 
-def _dimension_rows(facts: Tally, titles: dict[int, str] | None) -> list[dict[str, Any]]:
-    bulletins: dict[tuple[Any, ...], Metrics] = defaultdict(Metrics)
-    categories: dict[str, Metrics] = {c.value: Metrics() for c in Category}
-    priorities: dict[str, Metrics] = {p.value: Metrics() for p in Priority}
-    for (_area, bid, category, priority, outcome, reason, planned), (n, aired) in facts.items():
-        bulletins[(bid, category, priority)].add(outcome, reason, planned, n, aired)
-        categories.setdefault(category, Metrics()).add(outcome, reason, planned, n, aired)
-        priorities.setdefault(priority, Metrics()).add(outcome, reason, planned, n, aired)
+def _dimension_rows(facts: Tally, titles: dict[int, str]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    if titles is not None:
-        for (bid, category, priority), m in sorted(bulletins.items(), key=lambda kv: (kv[0][0] is None, kv[0])):
-            rows.append({"group": "bulletin", "bulletin_id": bid, "title": titles.get(bid) if bid else None,
-                         "category": category, "priority": priority, **m.as_dict()})
-    for category, m in categories.items():
-        label = CATEGORY_LABELS_VI.get(category, category)  # type: ignore[call-overload]
-        rows.append({"group": "category", "category": category, "label": label, **m.as_dict()})
-    for priority, m in priorities.items():
-        rows.append({"group": "priority", "priority": priority, **m.as_dict()})
+    categories: Tally = {(c.value,): list(_ZERO) for c in Category}
+    priorities: Tally = {(p.value,): list(_ZERO) for p in Priority}
+    for (bid, category, priority), values in sorted(facts.items(), key=lambda kv: (kv[0][0] is None, kv[0])):
+        rows.append({"group": "bulletin", "bulletin_id": bid, "title": titles.get(bid) if bid else None,
+                     "category": category, "priority": priority, **metrics(values)})
+        add(categories, (category,), values)
+        add(priorities, (priority,), values)
+    for (category,), values in categories.items():
+        label = CATEGORY_LABELS_VI.get(category, category)
+        rows.append({"group": "category", "category": category, "label": label, **metrics(values)})
+    rows.extend({"group": "priority", "priority": p, **metrics(values)} for (p,), values in priorities.items())
     return rows
 
 
 def _device_rows(session: Session, tz: ZoneInfo, scope: Scope, facts: Tally, tree: AreaTree,
                  start: date, end: date, now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    per_device: dict[str, Metrics] = defaultdict(Metrics)
-    for (device_id, _area, outcome, reason, planned), (n, aired) in facts.items():
-        per_device[device_id].add(outcome, reason, planned, n, aired)
     lo, hi = period_bounds(start, end, tz, now)
-    devices = devices_in(session, scope.codes, per_device)
+    devices = devices_in(session, scope.codes, [key[0] for key in facts])
     load_outages(session, devices, lo, hi)
     rows, outages = [], []
     for info in sorted(devices.values(), key=lambda d: (d.area_code, d.id)):
         observed, down, count = uptime(info, lo, hi)
-        if observed <= 0 and info.id not in per_device:
+        values = facts.get((info.id,))
+        if observed <= 0 and values is None:
             continue  # enrolled after the period, or revoked before it
         area = tree.by_code.get(info.area_code)
         rows.append({
             "group": "device", "device_id": info.id, "name": info.name, "device_kind": info.kind,
             "area_code": info.area_code, "area_name": area.name if area else None,
             "revoked": info.revoked_at is not None and info.revoked_at < hi,
-            **per_device[info.id].as_dict(),
+            **metrics(values or _ZERO),
             "uptime_seconds": round(observed - down, 3), "outage_seconds": round(down, 3), "outages": count,
             "uptime": round(100 * (observed - down) / observed, 2) if observed > 0 else None,
         })
@@ -202,33 +187,33 @@ def airtime_report(engine: Engine, tree: AreaTree, tz: ZoneInfo, root: str, star
                    now: datetime, *, detail: bool = True, days: bool = False) -> dict[str, Any]:
     """The report as a JSON-ready dict; ``detail=False`` keeps only the area rows (charts)."""
     scope = scope_of(tree, root)
-    inputs = _inputs(engine, tz, scope, start, end, now, devices=detail, days=days)
-    rows, total = _area_rows(tree, scope, inputs.area_facts)
+    inputs = _inputs(engine, tz, scope, start, end, now, detail=detail, days=days)
+    rows, total = _area_rows(tree, scope, inputs.areas)
     report: dict[str, Any] = {
         "area": root, "area_name": tree.by_code[root].name, "from": start.isoformat(), "to": end.isoformat(),
-        "as_of": iso_utc(inputs.as_of), "timezone": tz.key, "totals": total.as_dict(), "rows": rows,
+        "as_of": iso_utc(now), "timezone": tz.key, "totals": metrics(total), "rows": rows,
     }
     if detail:
         with Session(engine) as session:
-            device_rows, outages = _device_rows(session, tz, scope, inputs.device_facts, tree, start, end, now)
-            titles = bulletin_titles(session, {key[1] for key in inputs.area_facts})
+            device_rows, outages = _device_rows(session, tz, scope, inputs.devices, tree, start, end, now)
+            titles = bulletin_titles(session, {key[0] for key in inputs.bulletins})
         rows.extend(device_rows)
-        rows.extend(_dimension_rows(inputs.area_facts, titles))
+        rows.extend(_dimension_rows(inputs.bulletins, titles))
         report["outages"] = outages
     if days:
-        report["days"] = _series(inputs.day_facts, start, end, "day")
+        report["days"] = _series(inputs.days, start, end, "day")
     return report
 
 
 def _series(facts: Tally, start: date, end: date, by: str) -> list[dict[str, Any]]:
-    buckets: dict[str, Metrics] = {}
+    buckets: Tally = {}
     day = start
     while day <= end:
-        buckets.setdefault(_bucket(day, by), Metrics())
+        buckets.setdefault((_bucket(day, by),), list(_ZERO))
         day += timedelta(days=1)
-    for (local_date, outcome, reason, planned), (n, aired) in facts.items():
-        buckets[_bucket(local_date, by)].add(outcome, reason, planned, n, aired)
-    return [{"date": key, **m.as_dict()} for key, m in buckets.items()]
+    for (local_date,), values in facts.items():
+        add(buckets, (_bucket(local_date, by),), values)
+    return [{"date": key, **metrics(values)} for (key,), values in buckets.items()]
 
 
 def _bucket(day: date, by: str) -> str:
@@ -239,9 +224,9 @@ def airtime_series(engine: Engine, tree: AreaTree, tz: ZoneInfo, root: str, star
                    now: datetime, by: str = "day") -> dict[str, Any]:
     """Compliance and airtime per day (or month) of the period, for charts."""
     scope = scope_of(tree, root)
-    inputs = _inputs(engine, tz, scope, start, end, now, devices=False, days=True)
-    return {"area": root, "from": start.isoformat(), "to": end.isoformat(), "as_of": iso_utc(inputs.as_of),
-            "by": by, "points": _series(inputs.day_facts, start, end, by)}
+    inputs = _inputs(engine, tz, scope, start, end, now, detail=False, days=True)
+    return {"area": root, "from": start.isoformat(), "to": end.isoformat(), "as_of": iso_utc(now),
+            "by": by, "points": _series(inputs.days, start, end, by)}
 
 
 def airtime_by_commune(engine: Engine, tree: AreaTree, tz: ZoneInfo, root: str, start: date, end: date,
@@ -250,3 +235,10 @@ def airtime_by_commune(engine: Engine, tree: AreaTree, tz: ZoneInfo, root: str, 
     report = airtime_report(engine, tree, tz, root, start, end, now, detail=False)
     communes = [r for r in report["rows"] if r["area_level"] == "commune"]
     return {k: report[k] for k in ("area", "from", "to", "as_of", "totals")} | {"communes": communes}
+
+
+def audit_details(report: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """What the ``report_generated`` audit event records: over what, as of when, and the totals."""
+    keys = ("planned", "played", "interrupted", "missed", "failed", "airtime_seconds", "compliance")
+    return {"report": "airtime", "area": report["area"], "from": report["from"], "to": report["to"],
+            "format": fmt, "as_of": report["as_of"], "totals": {k: report["totals"][k] for k in keys}}

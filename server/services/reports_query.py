@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, func
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    func,
+    or_,
+)
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from server.errors import Forbidden, Invalid
 from server.models.bulletins import Bulletin, BulletinVersion
 from server.models.devices import Device, DeviceOutage
+from server.models.reports import COUNTERS
 from server.services.areas import AreaTree
+from server.services.reports_rollup import month_of, next_month
 from server.services.reports_sql import day_bounds, live_facts
 
 MAX_DAYS = 400
@@ -81,10 +95,7 @@ class Scope:
     root: str
     # area code -> the report areas its facts count in (itself, ancestors, successors), in scope
     targets: dict[str, tuple[str, ...]]
-
-    @property
-    def codes(self) -> list[str]:
-        return sorted(self.targets)
+    codes: tuple[str, ...]  # every area code in scope, sorted
 
 
 def scope_of(tree: AreaTree, root: str) -> Scope:
@@ -92,52 +103,83 @@ def scope_of(tree: AreaTree, root: str) -> Scope:
     tree.get(root)
     ancestry = {code: effective_ancestors(tree, code) for code in tree.by_code}
     inside = {code for code, anc in ancestry.items() if root in anc}
-    return Scope(root, {code: tuple(sorted(ancestry[code] & inside)) for code in inside})
+    return Scope(root, {code: tuple(sorted(ancestry[code] & inside)) for code in inside}, tuple(sorted(inside)))
 
 
-# -- facts -----------------------------------------------------------------------------------------
+# -- facts ---------------------------------------------------------------------------------------
 def _chunks(items: Sequence[str]) -> Iterable[list[str]]:
     for i in range(0, len(items), IN_CHUNK):
         yield list(items[i:i + IN_CHUNK])
 
 
+# Counters (models.reports.COUNTERS order) per key of a dimension.
 Tally = dict[tuple[Any, ...], list[int]]
 
 
-def _add(out: Tally, key: tuple[Any, ...], n: int, aired_ms: int) -> None:
+def add(out: Tally, key: tuple[Any, ...], values: Sequence[int]) -> None:
     slot = out.get(key)
-    if slot is None:
-        out[key] = [int(n), int(aired_ms or 0)]
-    else:
-        slot[0] += int(n)
-        slot[1] += int(aired_ms or 0)
+    out[key] = list(values) if slot is None else [a + b for a, b in zip(slot, values, strict=True)]
 
 
-def grouped(conn: Connection, table: Table, grain: Sequence[str], codes: Sequence[str], start: date, end: date,
-            live: list[dict[str, Any]]) -> Tally:
-    """Facts summed per ``grain`` over ``[start, end]``: rolled-up days from ``table`` plus the
-    live (not yet closed) days' facts already computed in ``live``."""
+@dataclass(frozen=True)
+class Spans:
+    """Which rollup rows cover a closed range of days: whole months from ``span='month'`` rows,
+    the rest (inclusive day ranges at either end) from ``span='day'`` rows."""
+
+    months: tuple[date, ...]
+    days: tuple[tuple[date, date], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.months and not self.days
+
+
+def spans(start: date, end: date, *, by_day: bool = False) -> Spans:
+    if end < start:
+        return Spans((), ())
+    if by_day:
+        return Spans((), ((start, end),))
+    months: list[date] = []
+    month = month_of(start) if start.day == 1 else next_month(month_of(start))
+    while next_month(month) - timedelta(days=1) <= end:
+        months.append(month)
+        month = next_month(month)
+    if not months:
+        return Spans((), ((start, end),))
+    days = []
+    if start < months[0]:
+        days.append((start, months[0] - timedelta(days=1)))
+    last = next_month(months[-1]) - timedelta(days=1)
+    if last < end:
+        days.append((last + timedelta(days=1), end))
+    return Spans(tuple(months), tuple(days))
+
+
+def _covered(table: Table, covered: Spans) -> ColumnElement[bool]:
+    parts = []
+    if covered.months:
+        parts.append(and_(table.c.span == "month", table.c.local_date >= covered.months[0],
+                          table.c.local_date <= covered.months[-1]))
+    parts.extend(and_(table.c.span == "day", table.c.local_date >= a, table.c.local_date <= b)
+                 for a, b in covered.days)
+    return or_(*parts)
+
+
+def dimension(conn: Connection, table: Table, keys: Sequence[str], codes: Sequence[str], covered: Spans,
+              live: list[dict[str, Any]]) -> Tally:
+    """Counters summed per ``keys`` over the rolled-up ``covered`` days and the live facts."""
     out: Tally = {}
-    columns = [table.c[g] for g in grain]
-    if start <= end:
+    if not covered.empty:
+        columns = [table.c[k] for k in keys]
+        sums = [cast(func.sum(table.c[c]), BigInteger) for c in COUNTERS]  # PostgreSQL: not numeric
         for chunk in _chunks(codes):
-            stmt = (core_select(*columns, func.sum(table.c.n), func.sum(table.c.aired_ms))
-                    .where(table.c.local_date >= start, table.c.local_date <= end, table.c.area_code.in_(chunk))
+            stmt = (core_select(*columns, *sums).where(_covered(table, covered), table.c.area_code.in_(chunk))
                     .group_by(*columns))
             for row in conn.execute(stmt):
-                key = tuple(_normal(grain[i], row[i]) for i in range(len(grain)))
-                _add(out, key, row[-2], row[-1])
+                add(out, tuple(row[:len(keys)]), row[len(keys):])
     for fact in live:
-        _add(out, tuple(_normal(g, fact[g]) for g in grain), fact["n"], fact["aired_ms"])
+        add(out, tuple(fact[k] for k in keys), [fact[c] for c in COUNTERS])
     return out
-
-
-def _normal(column: str, value: Any) -> Any:
-    if column == "planned":
-        return bool(value)
-    if column == "local_date" and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
 
 
 def live_days(conn: Connection, tz: ZoneInfo, codes: Sequence[str], start: date, end: date,
@@ -212,26 +254,22 @@ def uptime(info: DeviceInfo, lo: datetime, hi: datetime) -> tuple[float, float, 
     return (end - start).total_seconds(), down, count
 
 
-def bulletin_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:
+def bulletin_titles(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Title of each bulletin's airing (approved) version, else of its working version."""
     wanted = sorted({i for i in ids if i is not None})
+    bulletin: Table = Bulletin.__table__  # type: ignore[attr-defined]
+    version: Table = BulletinVersion.__table__  # type: ignore[attr-defined]
+    joined = bulletin.join(version, version.c.id == func.coalesce(bulletin.c.approved_version_id,
+                                                                  bulletin.c.current_version_id))
+    query = core_select(bulletin.c.id, version.c.title).select_from(joined)
     titles: dict[int, str] = {}
-    for i in range(0, len(wanted), IN_CHUNK):
-        chunk = wanted[i:i + IN_CHUNK]
-        version_id = col(Bulletin.approved_version_id)
-        rows = session.exec(
-            select(Bulletin.id, BulletinVersion.title)
-            .join(BulletinVersion, col(BulletinVersion.id) == version_id, isouter=True)
-            .where(col(Bulletin.id).in_(chunk))
-        ).all()
-        titles.update({bid: title for bid, title in rows if bid is not None and title is not None})
-        missing = [b for b in chunk if b not in titles]
-        if missing:  # never approved (e.g. deleted draft): fall back to the working version
-            rows = session.exec(
-                select(Bulletin.id, BulletinVersion.title)
-                .join(BulletinVersion, col(BulletinVersion.id) == col(Bulletin.current_version_id))
-                .where(col(Bulletin.id).in_(missing))
-            ).all()
-            titles.update({bid: title for bid, title in rows if bid is not None})
+    if session.get_bind().dialect.name == "postgresql":  # one round trip: = ANY(array)
+        rows = session.execute(query.where(bulletin.c.id == any_(bindparam("ids", wanted, type_=ARRAY(Integer)))))
+        titles.update({bid: title for bid, title in rows})
+        return titles
+    for i in range(0, len(wanted), 5000):
+        rows = session.execute(query.where(bulletin.c.id.in_(wanted[i:i + 5000])))
+        titles.update({bid: title for bid, title in rows})
     return titles
 
 
@@ -240,10 +278,3 @@ def period_bounds(start: date, end: date, tz: ZoneInfo, now: datetime) -> tuple[
     lo, _ = day_bounds(start, tz)
     _, hi = day_bounds(end, tz)
     return lo, min(hi, now.astimezone(UTC))
-
-
-def by_day(facts: Tally) -> dict[date, Tally]:
-    days: dict[date, Tally] = defaultdict(dict)
-    for key, (n, aired) in facts.items():
-        _add(days[key[0]], key[1:], n, aired)
-    return days

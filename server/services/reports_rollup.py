@@ -30,13 +30,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, DateTime, Engine, Table, bindparam, delete, select, text, update
+from sqlalchemy import Connection, DateTime, Engine, Table, bindparam, delete, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from server.models.reports import AirtimeDaily, DeviceDaily, RollupState
+from server.models.reports import COUNTERS, AirtimeRollup, DeviceRollup, RollupState
 from server.services.areas import load_tree
-from server.services.reports_sql import day_bounds, insert_rollups
+from server.services.reports_sql import AREA_GRAIN, DEVICE_GRAIN, day_bounds, insert_rollups, prepare
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,9 @@ AREA_CHUNK = 500
 _PG_LOCK_KEY = 0x4C6F615270  # "LoaRp": serializes rollup refreshes across API replicas and the CLI
 _DT = DateTime()
 _STATE: Table = RollupState.__table__  # type: ignore[attr-defined]
-_ROLLUPS: tuple[Table, ...] = (AirtimeDaily.__table__, DeviceDaily.__table__)  # type: ignore[attr-defined]
+_AIRTIME: Table = AirtimeRollup.__table__  # type: ignore[attr-defined]
+_DEVICE: Table = DeviceRollup.__table__  # type: ignore[attr-defined]
+_ROLLUPS = ((_AIRTIME, AREA_GRAIN), (_DEVICE, DEVICE_GRAIN))
 
 
 @dataclass
@@ -72,14 +74,21 @@ def _as_datetime(value: Any) -> datetime | None:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
-def _lock_and_read(conn: Connection) -> tuple[date | None, datetime | None]:
+def _lock_and_read(conn: Connection, tz: ZoneInfo) -> tuple[date | None, datetime | None]:
+    """Serialize refreshes, then read the state; rollups made in another time zone are dropped."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     # On SQLite this write is the first statement: it takes the single writer lock.
     conn.execute(insert(_STATE).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
-    row = conn.execute(select(_STATE.c.closed_through, _STATE.c.watermark).where(_STATE.c.id == 1)).one()
-    return (_as_date(row[0]) if row[0] is not None else None), _as_datetime(row[1])
+    closed, watermark, zone = conn.execute(
+        select(_STATE.c.closed_through, _STATE.c.watermark, _STATE.c.timezone).where(_STATE.c.id == 1)).one()
+    if zone is not None and zone != tz.key:
+        log.warning("report rollups were made in %s, not %s: rebuilding them", zone, tz.key)
+        for table, _grain in _ROLLUPS:
+            conn.execute(delete(table))
+        return None, None
+    return (_as_date(closed) if closed is not None else None), _as_datetime(watermark)
 
 
 def _first_day(conn: Connection, tz: ZoneInfo) -> date | None:
@@ -92,24 +101,21 @@ def _first_day(conn: Connection, tz: ZoneInfo) -> date | None:
     return min(found).astimezone(tz).date() if found else None
 
 
-def _local_days(utc_day: date, tz: ZoneInfo) -> set[date]:
-    start = datetime.combine(utc_day, datetime.min.time(), tzinfo=UTC)
-    return {start.astimezone(tz).date(), (start + timedelta(days=1, microseconds=-1)).astimezone(tz).date()}
-
-
 def _late_partitions(conn: Connection, tz: ZoneInfo, since: datetime, closed_through: date) -> dict[date, set[str]]:
+    """The closed (area, local day) pairs that received as-run rows after ``since``. Items share
+    their planned starts across an area's speakers, so even a big backlog is a few thousand pairs."""
     _lo, hi = day_bounds(closed_through, tz)
     rows = conn.execute(
-        text("SELECT DISTINCT area_code, date(planned_start) FROM asrun "
+        text("SELECT DISTINCT area_code, planned_start FROM asrun "
              "WHERE received_at > :since AND planned_start < :hi").bindparams(
             bindparam("since", type_=_DT), bindparam("hi", type_=_DT)),
         {"since": _naive(since), "hi": _naive(hi)},
     ).all()
     dirty: dict[date, set[str]] = defaultdict(set)
-    for area, utc_day in rows:
-        for day in _local_days(_as_date(utc_day), tz):
-            if day <= closed_through:
-                dirty[day].add(area)
+    for area, planned_start in rows:
+        at = _as_datetime(planned_start)
+        if at is not None:
+            dirty[at.astimezone(tz).date()].add(area)
     return dirty
 
 
@@ -118,14 +124,41 @@ def _chunks(items: list[str], size: int = AREA_CHUNK) -> list[list[str]]:
 
 
 def _rebuild(conn: Connection, day: date, tz: ZoneInfo, areas: list[str], every_area: bool) -> None:
-    for table in _ROLLUPS:
+    for table, _grain in _ROLLUPS:
+        rows = delete(table).where(table.c.span == "day", table.c.local_date == day)
         if every_area:
-            conn.execute(delete(table).where(table.c.local_date == day))
+            conn.execute(rows)
         else:
             for chunk in _chunks(areas):
-                conn.execute(delete(table).where(table.c.local_date == day).where(table.c.area_code.in_(chunk)))
+                conn.execute(rows.where(table.c.area_code.in_(chunk)))
     for chunk in _chunks(areas):
         insert_rollups(conn, day, tz, chunk)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _resum_month(conn: Connection, month: date, areas: list[str] | None) -> None:
+    """Month rows = the sum of that month's day rows (of ``areas``, or of every area)."""
+    for table, grain in _ROLLUPS:
+        counters = [func.sum(table.c[c]) for c in COUNTERS]
+        keys = [table.c[g] for g in grain]
+        chunks: list[list[str] | None] = list(_chunks(areas)) if areas is not None else [None]
+        for chunk in chunks:
+            old = delete(table).where(table.c.span == "month", table.c.local_date == month)
+            days = (select(literal("month"), literal(month), *keys, *counters)
+                    .where(table.c.span == "day", table.c.local_date >= month, table.c.local_date < next_month(month))
+                    .group_by(*keys))
+            if chunk is not None:
+                old = old.where(table.c.area_code.in_(chunk))
+                days = days.where(table.c.area_code.in_(chunk))
+            conn.execute(old)
+            conn.execute(table.insert().from_select(["span", "local_date", *grain, *COUNTERS], days))
 
 
 def refresh(engine: Engine, tz: ZoneInfo, now: datetime) -> RefreshResult:
@@ -136,7 +169,8 @@ def refresh(engine: Engine, tz: ZoneInfo, now: datetime) -> RefreshResult:
     all_areas = sorted(load_tree(engine).by_code)
     while True:
         with engine.begin() as conn:
-            closed_through, watermark = _lock_and_read(conn)
+            closed_through, watermark = _lock_and_read(conn, tz)
+            prepare(conn)
             if closed_through is None:  # first refresh: rebuild from the first day with data
                 first = _first_day(conn, tz)
                 start = first if first is not None and first <= last_closed else last_closed + timedelta(days=1)
@@ -149,18 +183,31 @@ def refresh(engine: Engine, tz: ZoneInfo, now: datetime) -> RefreshResult:
             while day <= last_closed and len(new_days) < CHUNK_DAYS:
                 new_days.append(day)
                 day += timedelta(days=1)
+            months: dict[date, set[str] | None] = {}
             for day, areas in sorted(dirty.items()):
                 _rebuild(conn, day, tz, sorted(areas), every_area=False)
                 result.late_partitions += len(areas)
+                touched = months.setdefault(month_of(day), set())
+                if touched is not None:
+                    touched.update(areas)
             for day in new_days:
                 _rebuild(conn, day, tz, all_areas, every_area=True)
-            result.days += len(new_days)
+                months[month_of(day)] = None
             closed_through = max(closed_through, *new_days) if new_days else closed_through
+            for month, month_areas in sorted(months.items()):
+                # Month rows are read only for months that are entirely closed: sum each once, when
+                # its last day closes (or when late logs change a closed month).
+                if next_month(month) - timedelta(days=1) <= closed_through:
+                    _resum_month(conn, month, sorted(month_areas) if month_areas is not None else None)
+            result.days += len(new_days)
             conn.execute(update(_STATE).where(_STATE.c.id == 1).values(
-                closed_through=closed_through, watermark=now, refreshed_at=datetime.now(UTC)))
+                closed_through=closed_through, watermark=now, timezone=tz.key, refreshed_at=datetime.now(UTC)))
         result.closed_through = closed_through
         if closed_through >= last_closed:
             break
+    if result.days >= CHUNK_DAYS and engine.dialect.name == "postgresql":
+        with engine.begin() as conn:  # fresh statistics after a bulk build (autovacuum may lag)
+            conn.execute(text("ANALYZE report_airtime, report_device"))
     result.seconds = time.perf_counter() - started
     if result.days or result.late_partitions:
         log.info("report rollups refreshed: %d new day(s), %d late partition(s) in %.2fs",
@@ -180,5 +227,5 @@ def refresh_job() -> None:
 def reset(engine: Engine) -> None:
     """Forget every rollup (the next refresh rebuilds from the first day with data)."""
     with engine.begin() as conn:
-        for table in (*_ROLLUPS, _STATE):
+        for table in (_AIRTIME, _DEVICE, _STATE):
             conn.execute(delete(table))

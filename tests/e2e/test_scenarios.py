@@ -217,3 +217,31 @@ async def test_5_broker_killed_mid_day_devices_converge(live: LiveServer, tmp_pa
         print(f"broker restart: all devices converged in {time.perf_counter() - started:.2f} s")
     finally:
         await fleet.aclose()
+
+
+async def test_6_airtime_report_equals_what_devices_logged(live: LiveServer, tmp_path: Path) -> None:
+    start = live.clock.now() + timedelta(minutes=5)
+    b = approved_bulletin(live, "Hỗ trợ giống lúa vụ Xuân")
+    live.session_slot("W001", start, 10)
+    fleet = await fleet_in(live, tmp_path, {"W001-T01": 3, "W001-T02": 2})
+    offline = fleet.devices[0]
+    await media_cached(fleet, {b["id"]}, live)
+    try:
+        offline.link_down()
+        offline.power_loss()  # never reports: the audit must count its airing as missed/offline
+        await live.clock.advance_to(start + timedelta(minutes=11))
+        await fleet.wait_for(lambda: fleet.unacknowledged() == 0, 30, "as-run acked")
+        day = start.astimezone(live.runtime.settings.tz).date().isoformat()
+        with live.http() as c:
+            r = c.get("/api/v1/reports/airtime", params={"area": "W001", "from": day, "to": day, "format": "json"},
+                      headers=live.headers["kiemtra"])
+        assert r.status_code == 200, r.text
+        totals = r.json()["totals"]
+        logged = [rec for d in fleet.devices for rec in d.history if rec.bulletin_id == b["id"]]
+        played = [rec for rec in logged if rec.outcome == "played"]
+        assert totals["planned"] == len(fleet.devices)  # one airing planned per speaker
+        assert totals["played"] == len(played) == len(fleet.devices) - 1
+        assert totals["missed"] == 1
+        assert totals["airtime_seconds"] == pytest.approx(sum(rec.aired_ms for rec in played) / 1000, abs=1)
+    finally:
+        await fleet.aclose()
