@@ -203,3 +203,26 @@ def emergency_body(title: str) -> dict[str, Any]:
             "board_text": title, "category": "disaster", "priority": "emergency", "targets": [PROVINCE],
             "valid_from": (now - timedelta(seconds=5)).isoformat(),
             "valid_until": (now + timedelta(hours=6)).isoformat(), "repeats_per_day": 1}
+
+
+Runner = Callable[[LiveServer, list[Any], Path], Any]
+
+
+def compare(data_dir: Path, devices: int, runner: Runner) -> dict[str, Any]:
+    """Run ``runner`` (an async function returning (loa_s, broker_s, devices)) against a live
+    server with ``devices`` enrolled; the bench JSON with Loa's time beside the broker's."""
+    if devices < 1:
+        raise ValueError("--devices must be at least 1")
+    with live_server(data_dir, devices) as (live, identities):
+        loa, broker, count = asyncio.run(runner(live, identities, data_dir / "sim"))
+        kind, db = live.broker_kind, live.backend
+    return {
+        "metrics": {
+            "devices": count,
+            "loa_seconds": round(loa, 3),
+            "broker_seconds": round(broker, 3),
+            "ratio": round(loa / broker, 2) if broker > 0 else None,
+        },
+        "backend": db,
+        "broker": kind,
+    }

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench._live import PROVINCE, LiveServer, emergency_body, live_server, start_fleet, wait_all
+from bench._live import PROVINCE, LiveServer, compare, emergency_body, start_fleet, wait_all
 from devices import protocol
 from devices.mqtt import MqttClient
 from firmware_sim.fleet import Fleet
@@ -118,19 +118,4 @@ async def _run(live: LiveServer, identities: list[Any], cache_dir: Path) -> tupl
 
 def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) -> dict[str, Any]:
     del rows  # the as-run size of another bench
-    count = devices or DEFAULT_DEVICES
-    if count < 1:
-        raise ValueError("--devices must be at least 1")
-    with live_server(data_dir, count) as (live, identities):
-        loa, broker, connected = asyncio.run(_run(live, identities, data_dir / "sim"))
-        kind, db = live.broker_kind, live.backend
-    return {
-        "metrics": {
-            "devices": connected,
-            "loa_seconds": round(loa, 3),
-            "broker_seconds": round(broker, 3),
-            "ratio": round(loa / broker, 2) if broker > 0 else None,
-        },
-        "backend": db,
-        "broker": kind,
-    }
+    return compare(data_dir, devices or DEFAULT_DEVICES, _run)

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench._live import LiveServer, live_server, start_fleet, wait_all
+from bench._live import LiveServer, compare, start_fleet, wait_all
 from firmware_sim.device import Device
 from firmware_sim.fleet import Fleet
 from firmware_sim.store import Identity
@@ -67,19 +67,4 @@ async def _run(live: LiveServer, identities: list[Identity], cache_dir: Path) ->
 
 def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) -> dict[str, Any]:
     del rows  # the as-run size of another bench
-    count = devices or DEFAULT_DEVICES
-    if count < 1:
-        raise ValueError("--devices must be at least 1")
-    with live_server(data_dir, count) as (live, identities):
-        loa, broker, n = asyncio.run(_run(live, identities, data_dir / "sim"))
-        kind, db = live.broker_kind, live.backend
-    return {
-        "metrics": {
-            "devices": n,
-            "loa_seconds": round(loa, 3),
-            "broker_seconds": round(broker, 3),
-            "ratio": round(loa / broker, 2) if broker > 0 else None,
-        },
-        "backend": db,
-        "broker": kind,
-    }
+    return compare(data_dir, devices or DEFAULT_DEVICES, _run)
