@@ -26,6 +26,8 @@ RECURRING = {
                         6 * 3600),
     "expire-bulletins": ("server.scheduling.jobs:expire_bulletins", {"trigger": "interval", "minutes": 5}, 300),
     "presence-sweep": ("server.scheduling.jobs:sweep_presence", {"trigger": "interval", "seconds": 60}, 60),
+    # Airtime rollups: late logs absorbed in the background so reports stay fast.
+    "reports-refresh": ("server.services.reports_rollup:refresh_job", {"trigger": "interval", "minutes": 10}, 600),
 }
 
 

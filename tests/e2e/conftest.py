@@ -84,8 +84,8 @@ def live(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
     settings = Settings(data_dir=data_dir, port=port, broker_port=free_port(), broker_kind="mosquitto",
                         tts_engines="espeak", public_url=f"http://127.0.0.1:{port}")
     settings.enrolment_token_path.write_text(TOKEN)
-    # Start just after real now: tokens and TLS-free HTTP are fine, and the clock only moves on.
-    clock = ManualClock(datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1))
+    # A little behind real now: tokens the server issues on this clock are never "from the future".
+    clock = ManualClock(datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=5))
     runtime = build_runtime(settings, default_components(settings))
     runtime.clock = clock.now
     seed_two_communes(runtime.engine)
