@@ -17,7 +17,7 @@ from playlists.validation import validate_area_schedule, validate_extra, validat
 from server.deps import AreaTreeDep, CurrentUser, RuntimeDep, SessionDep, StaffUser, ensure_in_scope
 from server.errors import Invalid, NotFound
 from server.models.schedule import Holiday, Relay, Slot, SlotOrder
-from server.scheduling.inputs import parse_hhmm, slot_defs
+from server.scheduling.inputs import slot_defs
 
 router = APIRouter(prefix="/api/v1", tags=["slots"])
 STREAM_SCHEMES = ("http", "https", "rtsp", "rtmp")
@@ -195,5 +195,3 @@ def _changed(runtime: Any) -> None:
     if scheduler is not None:
         scheduler.request_recompile()
 
-
-__all__ = ["parse_hhmm", "router"]

@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from devices import protocol
 from playlists.emergency import alerts_from_bulletins
@@ -92,9 +92,3 @@ def _upsert(session: Session, alert_id: str, area_code: str, bulletin_id: int, v
         )
     return row
 
-
-def stale_alert_ids(session: Session, now: datetime) -> list[int]:
-    """Alert rows whose retained message no longer matters (expired)."""
-    return [
-        i for i in session.exec(select(AreaAlert.id).where(col(AreaAlert.expires_at) < now)).all() if i is not None
-    ]

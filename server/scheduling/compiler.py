@@ -23,7 +23,6 @@ from devices.board import BoardError, render_board
 from devices.protocol import Signer
 from playlists import model as pm
 from playlists.compile import Compiler
-from playlists.payload import iso_epoch
 from server.models.asrun import PlannedAiring
 from server.models.devices import Device, DeviceManifest
 from server.scheduling.inputs import LoadedInputs, load_inputs
@@ -185,13 +184,6 @@ def plan_rows(compiler: Compiler, area: str, categories: dict[int, str]) -> list
     return rows
 
 
-def store_plans(engine: Any, compiler: Compiler, areas: list[str], loaded: LoadedInputs) -> int:
-    """Replace each speaker area's planned audio airings over the window (the audit's "planned")."""
-    categories = _categories(loaded)
-    rows = [row for area in areas for row in plan_rows(compiler, area, categories)]
-    return _replace_plans(engine, compiler, areas, rows)
-
-
 def _replace_plans(engine: Any, compiler: Compiler, areas: list[str], rows: list[dict[str, Any]]) -> int:
     table = PlannedAiring.__table__  # type: ignore[attr-defined]
     with Session(engine) as session:
@@ -205,5 +197,3 @@ def _replace_plans(engine: Any, compiler: Compiler, areas: list[str], rows: list
         session.commit()
     return len(rows)
 
-
-__all__ = ["CompileResult", "board_renderer", "compile_and_store", "device_def", "iso_epoch"]

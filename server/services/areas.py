@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -30,6 +31,13 @@ class AreaInfo:
 
 
 class AreaTree:
+    @classmethod
+    def from_rows(cls, rows: Iterable[Area]) -> AreaTree:
+        return cls([
+            AreaInfo(a.code, a.name, a.level, a.parent_code, a.retired_at is not None, a.successor_code)
+            for a in rows
+        ])
+
     def __init__(self, areas: list[AreaInfo]) -> None:
         self.by_code = {a.code: a for a in areas}
         self.children: dict[str, list[str]] = {}
@@ -86,10 +94,7 @@ def load_tree(engine: Engine) -> AreaTree:
         if tree is None:
             with Session(engine) as session:
                 rows = session.exec(select(Area)).all()
-            tree = AreaTree([
-                AreaInfo(a.code, a.name, a.level, a.parent_code, a.retired_at is not None, a.successor_code)
-                for a in rows
-            ])
+            tree = AreaTree.from_rows(rows)
             _cache[key] = tree
         return tree
 
@@ -111,10 +116,7 @@ def validate_code(code: str) -> str:
 def list_areas(session: Session, root: str | None = None, include_retired: bool = True) -> list[Area]:
     rows = list(session.exec(select(Area).order_by(Area.code)).all())
     if root is not None:
-        tree = AreaTree([
-            AreaInfo(a.code, a.name, a.level, a.parent_code, a.retired_at is not None, a.successor_code)
-            for a in rows
-        ])
+        tree = AreaTree.from_rows(rows)
         allowed = set(tree.descendants(tree.get(root).code))
         rows = [a for a in rows if a.code in allowed]
     if not include_retired:

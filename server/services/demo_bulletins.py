@@ -20,7 +20,7 @@ from server.models.areas import Area
 from server.models.bulletins import CATEGORY_LABELS_VI, Bulletin, BulletinCreate, BulletinVersion, Category
 from server.models.users import User
 from server.services import audit, bulletins, synthesis, workflow
-from server.services.areas import AreaInfo, AreaTree
+from server.services.areas import AreaTree
 from server.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -45,11 +45,7 @@ def category_of(label: str) -> Category:
 
 def _tree(session: Session) -> AreaTree:
     """Read through this session: the demo's areas are not committed yet."""
-    rows = session.exec(select(Area)).all()
-    return AreaTree([
-        AreaInfo(a.code, a.name, a.level, a.parent_code, a.retired_at is not None, a.successor_code)
-        for a in rows
-    ])
+    return AreaTree.from_rows(session.exec(select(Area)).all())
 
 
 def _user(session: Session, username: str) -> User:
