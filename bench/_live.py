@@ -5,17 +5,14 @@ Setup is never timed: a fresh SQLite database in the data dir with one province,
 per 20 speakers and one hamlet per commune (inserted as rows), an officer and an approver (tokens
 issued directly: argon2 logins are not what is measured), N speakers with one known broker
 password, then ``loa serve``'s components (managed Mosquitto on a free port, manifest publisher,
-scheduler, ingest…) behind uvicorn in a thread. The simulated devices run on this process's
-asyncio loop with a ``WallClock``; they get their identities the way enrolment would give them
-(server key, kid, broker URL), without 10,000 HTTP enrolments.
-
-Waiting for "every device did X" polls only the devices that have not yet (every 5 ms), so the
-measured end is within a few ms of the last device, not a ``Fleet.wait_for`` interval late.
+scheduler, ingest…) behind uvicorn in a thread. The simulated devices run in a child process
+(``bench._fleet_proc``: ten thousand of them need a core of their own, and must not share the
+server's interpreter lock) with a ``WallClock``; they get their identities the way enrolment
+would give them (server key, kid, broker URL), without 10,000 HTTP enrolments.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,12 +26,9 @@ import httpx
 import uvicorn
 from sqlmodel import Session
 
+from bench._fleet_proc import FleetProcess, connect_all
 from bench._setup import backend, free_port, insert_rows, prepare_empty, table
 from devices.broker import hash_password_mosquitto
-from firmware_sim.clock import WallClock
-from firmware_sim.device import Device as SimDevice
-from firmware_sim.env import DeviceOptions
-from firmware_sim.fleet import Fleet
 from firmware_sim.store import Identity
 from server.app import create_app
 from server.auth.tokens import issue_token
@@ -160,40 +154,22 @@ def live_server(data_dir: Path, devices: int) -> Iterator[tuple[LiveServer, list
         dispose_engines()
 
 
-def bench_options() -> DeviceOptions:
-    """Firmware defaults, minus what only tests need (history in RAM) and the HTTP fallback's
-    timer (the server is up; MQTT is what is measured)."""
-    return DeviceOptions(keep_history=False, http_check_s=None)
-
-
-async def wait_all(devices: list[SimDevice], done: Callable[[SimDevice], bool], timeout: float, what: str,
-                   interval: float = 0.005) -> float:
-    """Wait until ``done(d)`` for every device; returns the monotonic time it was first seen."""
-    pending = [d for d in devices if not done(d)]
-    deadline = time.monotonic() + timeout
-    while pending:
-        now = time.monotonic()
-        if now > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}: {len(pending)} of "
-                               f"{len(devices)} devices not there")
-        await asyncio.sleep(interval)
-        pending = [d for d in pending if not done(d)]
-    return time.monotonic()
-
-
-async def start_fleet(live: LiveServer, identities: list[Identity], cache_dir: Path) -> Fleet:
-    """Connect every speaker and wait until each holds its manifest (untimed setup)."""
+def start_fleet(live: LiveServer, identities: list[Identity], cache_dir: Path) -> FleetProcess:
+    """Sync the broker accounts, compile every manifest, then connect every speaker (in a child
+    process) and wait until each holds its manifest (untimed setup)."""
     broker = live.runtime.component("broker")
     if broker is not None and not broker.wait_synced(120):
         raise RuntimeError("the broker accounts were not synced")
-    await asyncio.to_thread(live.runtime.component("scheduler").compile_now)
-    fleet = Fleet(live.url, cache_dir, clock=WallClock(), options=bench_options())
-    for identity in identities:
-        fleet.add(identity)
-    timeout = 60.0 + len(identities) / 50
-    await fleet.start()
-    await wait_all(fleet.devices, lambda d: d.connected, timeout, "connections")
-    await wait_all(fleet.devices, lambda d: d.counters.manifests > 0, timeout, "manifests")
+    live.runtime.component("scheduler").compile_now()
+    fleet = FleetProcess(live.url, identities, cache_dir)
+    try:
+        connected = fleet.call(connect_all, 60.0 + len(identities) / 50, timeout=90.0 + len(identities) / 40)
+    except BaseException:
+        fleet.close()
+        raise
+    if connected != len(identities):
+        fleet.close()
+        raise RuntimeError(f"only {connected} of {len(identities)} devices connected")
     return fleet
 
 
@@ -205,20 +181,24 @@ def emergency_body(title: str) -> dict[str, Any]:
             "valid_until": (now + timedelta(hours=6)).isoformat(), "repeats_per_day": 1}
 
 
-Runner = Callable[[LiveServer, list[Any], Path], Any]
+Runner = Callable[[LiveServer, FleetProcess, int], tuple[float, float]]
 
 
 def compare(data_dir: Path, devices: int, runner: Runner) -> dict[str, Any]:
-    """Run ``runner`` (an async function returning (loa_s, broker_s, devices)) against a live
-    server with ``devices`` enrolled; the bench JSON with Loa's time beside the broker's."""
+    """Start a live server with ``devices`` speakers connected (a child process), run ``runner``
+    (returning Loa's and the broker's seconds); the bench JSON with both side by side."""
     if devices < 1:
         raise ValueError("--devices must be at least 1")
     with live_server(data_dir, devices) as (live, identities):
-        loa, broker, count = asyncio.run(runner(live, identities, data_dir / "sim"))
+        fleet = start_fleet(live, identities, data_dir / "sim")
+        try:
+            loa, broker = runner(live, fleet, devices)
+        finally:
+            fleet.close()
         kind, db = live.broker_kind, live.backend
     return {
         "metrics": {
-            "devices": count,
+            "devices": devices,
             "loa_seconds": round(loa, 3),
             "broker_seconds": round(broker, 3),
             "ratio": round(loa / broker, 2) if broker > 0 else None,

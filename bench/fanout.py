@@ -1,41 +1,47 @@
 """`loa bench fanout`: an emergency from the approve call until the last connected speaker has
 verified the alert, against one plain retained publish on the same broker (DESIGN.md §5).
 
-Setup (not timed, see ``bench._live``): the server in this process, N speakers connected and
-holding their manifests, and an emergency for the whole province drafted and submitted so its
-audio is already synthesized (the approver waits for it in real life too).
+Setup (not timed, see ``bench._live``): the server in this process, N speakers in a child
+process connected and holding their manifests, and an emergency for the whole province drafted
+and submitted so its audio is already synthesized (the approver waits for it in real life too).
 
-``loa_seconds``: from ``POST /api/v1/bulletins/{id}/approve`` until every speaker's
-``counters.alerts`` >= 1, i.e. its DeviceGuard verified the signed alert (Ed25519, seq, expiry,
-area) that the server built and published on ``loa/v1/area/P01/alert`` — the one topic every
-speaker of the province subscribes to. It includes the HTTP request, the workflow transition and
-audit, building and signing the alert, and the broker's fan-out; it does not include the alert's
-audio download or the recompile of every manifest the approval also triggers (those run
-concurrently, as they do in production, so they compete for the same CPU).
+Both clocks stop on the same event, each speaker's ``counters.alerts`` going up: its
+DeviceGuard verified a signed alert on ``loa/v1/area/P01/alert`` (Ed25519, seq, expiry, area),
+stored it and applied it — the one topic every speaker of the province subscribes to.
 
-``broker_seconds`` (baseline, same broker, same run, same N connected subscribers, measured
-first): the server's own broker account publishes one retained message on that same topic and
-the clock stops when every speaker has received it and refused it (it is signed by a key the
-speakers do not trust: ``unknown_key``) — one publish to N subscribers of one topic plus the
-devices' cheapest rejection path, with no Loa server work. ``ratio`` = loa / broker.
+``broker_seconds`` (baseline, measured first, same broker and run, same N subscribers): a plain
+MQTT client on the server's broker account publishes one retained message on that topic: a
+cancel for an alert that never existed, signed with the server's key and the topic's next seq
+(so the speakers verify and apply it exactly as they will the real one, and it changes nothing
+they play). No Loa server code runs: this is the broker's fan-out plus the speakers' own work.
+An untimed warm-up message of the same kind goes first, so that both timed messages find every
+speaker's state files already written once (creating ten thousand files is not what is timed).
 
-Default 10,000 speakers (the issue's target); the simulated devices share this process (and its
-interpreter lock) with the server, so on a small machine both numbers include that contention.
+``loa_seconds``: from ``POST /api/v1/bulletins/{id}/approve`` until every speaker verified the
+emergency's start alert. On top of the baseline: the HTTP request, the workflow transition and
+its audit, building, signing and storing the alert, and the publisher. The recompile of every
+manifest the approval also triggers, and the alert audio's download, run concurrently (as in
+production) and compete for the same two cores.
+
+Default 10,000 speakers (the issue's target).
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench._live import PROVINCE, LiveServer, compare, emergency_body, start_fleet, wait_all
+from sqlmodel import Session
+
+from bench._fleet_proc import FleetProcess, counter_at_least, counter_max, ping
+from bench._live import PROVINCE, LiveServer, compare, emergency_body
 from devices import protocol
 from devices.mqtt import MqttClient
-from firmware_sim.fleet import Fleet
-from server.delivery.keys import SERVER_USERNAME, server_broker_password
+from server.delivery.keys import SERVER_USERNAME, server_broker_password, signer_for
+from server.services.seq import next_seq
 
 DEFAULT_DEVICES = 10_000
 AUDIO_TIMEOUT = 120.0
@@ -55,8 +61,7 @@ def draft_emergency(live: LiveServer) -> int:
 
 
 def baseline_client(live: LiveServer) -> MqttClient:
-    """The server's broker account, connected before the fleet: paho's network thread uses
-    select(), which cannot watch a socket numbered past 1024 (the fleet's sockets take those)."""
+    """A plain MQTT client on the server's broker account."""
     settings = live.runtime.settings
     client = MqttClient(settings.effective_mqtt_url, username=SERVER_USERNAME,
                         password=server_broker_password(settings.keys_dir), client_id="loa-bench-baseline")
@@ -64,56 +69,52 @@ def baseline_client(live: LiveServer) -> MqttClient:
     return client
 
 
-def baseline_payload() -> bytes:
-    """A well-formed alert signed by a key no speaker trusts: each one refuses it (unknown_key)."""
-    stranger = protocol.Signer(protocol.Ed25519PrivateKey.generate())
+def baseline_payload(live: LiveServer, alert_id: str) -> bytes:
+    """A cancel for an alert that never existed, signed like every server alert, next seq."""
+    settings = live.runtime.settings
+    topic = protocol.alert_topic(PROVINCE)
+    with Session(live.runtime.engine) as session:
+        seq = next_seq(session, topic)
+        session.commit()
     now = datetime.now(UTC)
-    return stranger.sign(protocol.AlertPayload(
-        action="cancel", area_code=PROVINCE, alert_id="bench-baseline", seq=1, issued_at=protocol.iso(now),
+    return signer_for(settings.signing_key_path).sign(protocol.AlertPayload(
+        action="cancel", area_code=PROVINCE, alert_id=alert_id, seq=seq, issued_at=protocol.iso(now),
         expires_at=protocol.iso(now + timedelta(minutes=5))))
 
 
-async def measure(live: LiveServer, fleet: Fleet, client: MqttClient, bulletin_id: int,
-                  timeout: float) -> tuple[float, float]:
-    devices = fleet.devices
-    refused = {d.id: d.counters.refused for d in devices}
-    try:
-        payload = baseline_payload()
-        started = time.monotonic()
-        publishing = asyncio.create_task(asyncio.to_thread(
-            client.publish, protocol.alert_topic(PROVINCE), payload, retain=True))
-        ended = await wait_all(devices, lambda d: d.counters.refused > refused[d.id], timeout, "the baseline message")
-        await publishing
-    finally:
-        await asyncio.to_thread(client.disconnect)
-    broker_seconds = ended - started
-
-    await asyncio.sleep(0.5)  # let the devices settle before the real thing
-    if any(d.counters.alerts for d in devices):
-        raise RuntimeError("a device counted an alert before the approval")
+def timed(fleet: FleetProcess, alerts: int, action: Callable[[], object], timeout: float) -> float:
+    """Seconds from ``action()`` until every speaker has verified ``alerts`` alerts."""
+    waiting = fleet.begin(counter_at_least, "alerts", alerts, timeout)
+    fleet.call(ping, timeout=30)  # the wait has started before the clock does
     started = time.monotonic()
-    approving = asyncio.create_task(asyncio.to_thread(
-        live.call, "POST", "bench.duyet", f"/api/v1/bulletins/{bulletin_id}/approve"))
-    ended = await wait_all(devices, lambda d: d.counters.alerts >= 1, timeout, "the verified alert")
-    await approving
-    return ended - started, broker_seconds
+    action()
+    ended: float = fleet.result(waiting, timeout + 30)
+    return ended - started
 
 
-async def _run(live: LiveServer, identities: list[Any], cache_dir: Path) -> tuple[float, float, int]:
-    bulletin_id = await asyncio.to_thread(draft_emergency, live)
-    client = await asyncio.to_thread(baseline_client, live)
+def measure(live: LiveServer, fleet: FleetProcess, bulletin_id: int, devices: int) -> tuple[float, float]:
+    """Warm-up, baseline, then the emergency; (loa, broker) seconds."""
+    timeout = 60.0 + devices / 100
+    if fleet.call(counter_max, "alerts", timeout=30) != 0:
+        raise RuntimeError("a device counted an alert before the baseline")
+    topic = protocol.alert_topic(PROVINCE)
+    client = baseline_client(live)
     try:
-        fleet = await start_fleet(live, identities, cache_dir)
-    except BaseException:
-        await asyncio.to_thread(client.disconnect)
-        raise
-    try:
-        if fleet.connected_count() != len(fleet.devices):
-            raise RuntimeError("not every device is connected")
-        loa, broker = await measure(live, fleet, client, bulletin_id, 60.0 + len(identities) / 100)
-        return loa, broker, fleet.connected_count()
+        # Untimed warm-up: each speaker's first alert creates its alerts file; later ones
+        # overwrite it, so the timed messages below cost the speakers the same.
+        warm_up = baseline_payload(live, "bench-warm-up")
+        timed(fleet, 1, lambda: client.publish(topic, warm_up, retain=True), timeout)
+        payload = baseline_payload(live, "bench-baseline")
+        broker_seconds = timed(fleet, 2, lambda: client.publish(topic, payload, retain=True), timeout)
     finally:
-        await fleet.aclose(graceful=False)
+        client.disconnect()
+    approve = f"/api/v1/bulletins/{bulletin_id}/approve"
+    loa_seconds = timed(fleet, 3, lambda: live.call("POST", "bench.duyet", approve), timeout)
+    return loa_seconds, broker_seconds
+
+
+def _run(live: LiveServer, fleet: FleetProcess, devices: int) -> tuple[float, float]:
+    return measure(live, fleet, draft_emergency(live), devices)
 
 
 def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) -> dict[str, Any]:

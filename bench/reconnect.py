@@ -1,8 +1,8 @@
 """`loa bench reconnect`: all N speakers lose their link at once and come back; how long until
 each holds its current manifest again (DESIGN.md §5).
 
-Setup (not timed, see ``bench._live``): the server in this process and N speakers connected and
-holding their manifests. Then every speaker's link is cut (``link_down``: the TCP connection is
+Setup (not timed, see ``bench._live``): the server in this process and N speakers (a child
+process) connected and holding their manifests. Then every speaker's link is cut (``link_down``: the TCP connection is
 aborted without DISCONNECT, as a power cut of the village router would) and we wait until the
 broker has noticed every one and every firmware is parked waiting for the link (its post-drop
 backoff elapsed), so the herd really starts together.
@@ -27,10 +27,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench._live import LiveServer, compare, start_fleet, wait_all
+from bench._fleet_proc import FleetProcess, wait_all
+from bench._live import LiveServer, compare
 from firmware_sim.device import Device
 from firmware_sim.fleet import Fleet
-from firmware_sim.store import Identity
 
 DEFAULT_DEVICES = 10_000
 
@@ -39,11 +39,12 @@ def holdings(device: Device) -> int:
     return device.counters.manifests + device.counters.duplicates
 
 
-async def measure(fleet: Fleet, timeout: float) -> tuple[float, float]:
+async def drop_and_restore(fleet: Fleet, timeout: float) -> tuple[float, float]:
+    """Fleet step: cut every link, wait, restore them all; (loa, broker) seconds."""
     devices = fleet.devices
     for device in devices:
         device.link_down()
-    await wait_all(devices, lambda d: not d.connected, timeout, "every link down")
+    await wait_all(fleet, lambda d: not d.connected, timeout, "every link down")
     opt = fleet.env.options
     # Past the firmware's post-drop backoff (base + jitter): every device now waits on its link.
     await asyncio.sleep(opt.backoff_base_s + opt.jitter_s + 0.5)
@@ -51,18 +52,16 @@ async def measure(fleet: Fleet, timeout: float) -> tuple[float, float]:
     started = time.monotonic()
     for device in devices:
         device.link_restore()
-    connected = asyncio.create_task(wait_all(devices, lambda d: d.connected, timeout, "reconnection"))
-    held = await wait_all(devices, lambda d: holdings(d) > before[d.id], timeout, "manifests after reconnection")
+    connected = asyncio.create_task(wait_all(fleet, lambda d: d.connected, timeout, "reconnection"))
+    held = await wait_all(fleet, lambda d: holdings(d) > before[d.id], timeout, "manifests after reconnection")
     return held - started, await connected - started
 
 
-async def _run(live: LiveServer, identities: list[Identity], cache_dir: Path) -> tuple[float, float, int]:
-    fleet = await start_fleet(live, identities, cache_dir)
-    try:
-        loa, broker = await measure(fleet, 60.0 + len(identities) / 100)
-        return loa, broker, len(fleet.devices)
-    finally:
-        await fleet.aclose(graceful=False)
+def _run(live: LiveServer, fleet: FleetProcess, devices: int) -> tuple[float, float]:
+    del live  # the server publishes nothing here: the broker holds the retained manifests
+    timeout = 60.0 + devices / 100
+    loa, broker = fleet.call(drop_and_restore, timeout, timeout=3 * timeout + 30)
+    return float(loa), float(broker)
 
 
 def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) -> dict[str, Any]:

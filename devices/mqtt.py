@@ -1,8 +1,9 @@
 """A thin paho-mqtt 2.x client: blocking connect/publish/subscribe with timeouts and typed errors.
 
 Used by the server (publisher, as-run ingest) and reusable by the simulator. The network loop
-runs in paho's thread (``connect_async`` + ``loop_start``); every call that needs an
-acknowledgement waits for it with a timeout and raises ``MqttTimeout`` instead of hanging.
+runs in paho's thread (``connect_async`` + ``loop_start``, waiting in ``poll()``: see
+``devices.mqtt_poll``); every call that needs an acknowledgement waits for it with a timeout
+and raises ``MqttTimeout`` instead of hanging.
 
 Convergence: ``on_reconnect_without_session`` runs after every successful connect whose CONNACK
 says ``session_present = False`` (the first connect included), so the server can republish
@@ -30,6 +31,8 @@ from urllib.parse import unquote, urlsplit
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode, MQTTProtocolVersion
 from paho.mqtt.reasoncodes import ReasonCode
+
+from devices.mqtt_poll import PollingClient
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +137,7 @@ class MqttClient:
         self._on_connect_hook = on_connect_hook
         self._on_reconnect_without_session = on_reconnect_without_session
         v5 = protocol == MQTTProtocolVersion.MQTTv5
-        self._client = paho.Client(
+        self._client = PollingClient(
             CallbackAPIVersion.VERSION2,
             client_id=client_id,
             clean_session=None if v5 else clean_session,

@@ -15,6 +15,7 @@ file holds either the old or the new content when the device boots again.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,19 @@ from typing import Any
 
 def write_file(path: Path, data: bytes) -> None:
     """Replace ``path``'s content. A simulated power loss cannot interrupt a write (it runs
-    between event-loop callbacks), so a plain write is atomic for the simulation and spares
-    ten thousand devices a rename per state change."""
-    path.write_bytes(data)
+    between event-loop callbacks), so an in-place write is atomic for the simulation.
+
+    Overwrite, then cut the tail: truncating to zero first (``write_bytes``) or renaming a
+    temporary file makes ext4 (``auto_da_alloc``) flush the blocks on close — measured 75 µs
+    against 13 µs per write, and ten thousand devices write twice per message."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ from server.scheduling.compiler import CompileResult, compile_and_store
 log = logging.getLogger(__name__)
 
 DEBOUNCE = timedelta(seconds=3)
+# After an emergency starts, the retained alert is what interrupts devices; the manifests (which list it
+# for devices that come back later) follow once the fan-out and every speaker's download of the
+# alert audio are over, not in the same seconds on the same 4G links and broker.
+EMERGENCY_RECOMPILE_DELAY = timedelta(seconds=30)
 RECURRING = {
     "nightly-compile": ("server.scheduling.jobs:nightly_compile", {"trigger": "cron", "hour": 0, "minute": 5},
                         6 * 3600),
@@ -94,8 +98,7 @@ class SchedulerComponent:
             publisher = rt.component("mqtt")
             if publisher is not None and ids:
                 publisher.publish_alerts(ids)
-            # The retained alert is what interrupts devices; manifests list it shortly after,
-            # without competing for CPU with the devices verifying it now.
-            self.request_recompile(delay=timedelta(seconds=2))
+            # A cancel is already final on the topic; the manifests stop listing it soon too.
+            self.request_recompile(delay=DEBOUNCE if ended else EMERGENCY_RECOMPILE_DELAY)
         else:
             self.request_recompile()

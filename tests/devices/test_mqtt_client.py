@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import socket
 import threading
 from collections.abc import Iterator
@@ -195,6 +197,40 @@ def test_unsubscribe_stops_delivery_and_resubscribe_resumes_it(shared_broker: Ru
         server.publish(CMD, b"resubscribed")
         seen.wait_for(lambda m: m.payload == b"resubscribed")
         assert b"while-unsubscribed" not in [m.payload for m in seen.messages]
+    finally:
+        device.disconnect()
+        server.disconnect()
+
+
+@pytest.fixture
+def descriptors_past_select_limit() -> Iterator[None]:
+    """Hold enough open descriptors that the next socket is numbered 1024 or more, as in a
+    server answering thousands of HTTP pulls (select() cannot watch such a socket)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1300:
+        pytest.skip(f"the descriptor limit ({hard}) is too low to open 1,100 files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1300) if hard == resource.RLIM_INFINITY
+                                                else min(max(soft, 1300), hard), hard))
+    held: list[int] = []
+    try:
+        while not held or held[-1] < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.usefixtures("descriptors_past_select_limit")
+def test_a_socket_numbered_past_1024_still_connects_publishes_and_receives(shared_broker: RunningBroker) -> None:
+    seen = MessageCollector()
+    device = shared_broker.client("dev-a", on_message=seen)
+    server = shared_broker.client(shared_broker.server_username)
+    try:
+        assert device.subscribe(CMD, qos=1) == 1
+        server.publish(CMD, b"volume 7", qos=1, timeout=5)
+        assert seen.wait_topic(CMD).payload == b"volume 7"
     finally:
         device.disconnect()
         server.disconnect()

@@ -15,7 +15,7 @@ from devices import protocol
 from server.delivery.keys import signer_for
 from server.jobs import JobRunner
 from server.models.devices import AreaAlert, DeviceManifest
-from server.scheduling.component import RECURRING, SchedulerComponent
+from server.scheduling.component import DEBOUNCE, EMERGENCY_RECOMPILE_DELAY, RECURRING, SchedulerComponent
 from server.services import devices as registry
 from tests.server.conftest import World
 
@@ -108,9 +108,11 @@ def test_nightly_compile_moves_the_window(world: World, sched: SchedulerComponen
 
 
 def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
-    world: World, sched: SchedulerComponent
+    world: World, sched: SchedulerComponent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dev = device(world, "W001-T02")
+    recompiles: list[timedelta] = []
+    monkeypatch.setattr(sched, "request_recompile", lambda delay=DEBOUNCE: recompiles.append(delay))
     now = datetime.now(UTC)
     created = world.client.post("/api/v1/bulletins", headers=world.headers["mot.duyet"], json={
         "title": "Bão số 4", "body": "Bão số 4 đang vào, bà con chằng chống nhà cửa.", "board_text": "Bão số 4",
@@ -130,7 +132,9 @@ def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
     with pytest.raises(protocol.Rejected) as refused:
         stranger.accept_alert(rows[0].envelope.encode())
     assert refused.value.reason == "not_for_me"
-    sched.compile_now()  # the scheduler recompiles shortly after an emergency (debounced)
+    # The manifests follow once the alert's fan-out and audio downloads are over.
+    assert recompiles == [EMERGENCY_RECOMPILE_DELAY] and EMERGENCY_RECOMPILE_DELAY > DEBOUNCE
+    sched.compile_now()
     _, payload = manifest(world, dev)
     assert [a["alert_id"] for a in payload["alerts"]] == [start.alert_id]
     assert world.act("mot.duyet", created.json()["id"], "cancel").status_code == 200
@@ -140,6 +144,7 @@ def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
     assert cancel.action == "cancel" and cancel.seq > start.seq
     with pytest.raises(protocol.Rejected):
         guard.accept_alert(rows[0].envelope.encode())  # the old start, replayed
+    assert recompiles[1:] == [DEBOUNCE]  # a cancel: stop listing the alert promptly
     sched.compile_now()
     assert manifest(world, dev)[1]["alerts"] == []
 
