@@ -85,6 +85,12 @@ class LiveServer:
     runtime: Runtime
     url: str
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    # One client for every call, as a browser keeps its connection: making an httpx.Client
+    # costs ~20 ms (its TLS context), which would be timed as part of the approve call.
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(base_url=self.url, timeout=120)
 
     @property
     def broker_kind(self) -> str:
@@ -97,8 +103,7 @@ class LiveServer:
         return backend(self.runtime.engine)
 
     def call(self, method: str, who: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        with httpx.Client(base_url=self.url, timeout=120) as client:
-            response = client.request(method, path, json=body, headers=self.headers[who])
+        response = self.http.request(method, path, json=body, headers=self.headers[who])
         if response.status_code not in (200, 201):
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
         return response.json()
@@ -144,8 +149,9 @@ def live_server(data_dir: Path, devices: int) -> Iterator[tuple[LiveServer, list
                 raise RuntimeError("the Loa server did not start")
             time.sleep(0.05)
         live = LiveServer(runtime, f"http://127.0.0.1:{port}")
-        live.add_users()
-        yield live, live.identities(pairs)
+        with live.http:
+            live.add_users()
+            yield live, live.identities(pairs)
     finally:
         server.should_exit = True
         thread.join(timeout=60)
@@ -181,18 +187,19 @@ def emergency_body(title: str) -> dict[str, Any]:
             "valid_until": (now + timedelta(hours=6)).isoformat(), "repeats_per_day": 1}
 
 
-Runner = Callable[[LiveServer, FleetProcess, int], tuple[float, float]]
+Runner = Callable[[LiveServer, FleetProcess, int], tuple[float, float, dict[str, float]]]
 
 
 def compare(data_dir: Path, devices: int, runner: Runner) -> dict[str, Any]:
     """Start a live server with ``devices`` speakers connected (a child process), run ``runner``
-    (returning Loa's and the broker's seconds); the bench JSON with both side by side."""
+    (returning Loa's and the broker's seconds, and extra metrics); the bench JSON with both side
+    by side."""
     if devices < 1:
         raise ValueError("--devices must be at least 1")
     with live_server(data_dir, devices) as (live, identities):
         fleet = start_fleet(live, identities, data_dir / "sim")
         try:
-            loa, broker = runner(live, fleet, devices)
+            loa, broker, extra = runner(live, fleet, devices)
         finally:
             fleet.close()
         kind, db = live.broker_kind, live.backend
@@ -202,6 +209,7 @@ def compare(data_dir: Path, devices: int, runner: Runner) -> dict[str, Any]:
             "loa_seconds": round(loa, 3),
             "broker_seconds": round(broker, 3),
             "ratio": round(loa / broker, 2) if broker > 0 else None,
+            **{key: round(value, 3) for key, value in extra.items()},
         },
         "backend": db,
         "broker": kind,

@@ -57,11 +57,11 @@ async def drop_and_restore(fleet: Fleet, timeout: float) -> tuple[float, float]:
     return held - started, await connected - started
 
 
-def _run(live: LiveServer, fleet: FleetProcess, devices: int) -> tuple[float, float]:
+def _run(live: LiveServer, fleet: FleetProcess, devices: int) -> tuple[float, float, dict[str, float]]:
     del live  # the server publishes nothing here: the broker holds the retained manifests
     timeout = 60.0 + devices / 100
     loa, broker = fleet.call(drop_and_restore, timeout, timeout=3 * timeout + 30)
-    return float(loa), float(broker)
+    return float(loa), float(broker), {}
 
 
 def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) -> dict[str, Any]:

@@ -1,0 +1,27 @@
+"""The live benches' fleet process: steps run in the child, results and failures come back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench._fleet_proc import FleetProcess, counter_max, ping
+from firmware_sim.fleet import Fleet
+
+
+async def refuse(fleet: Fleet, why: str) -> None:
+    raise ValueError(f"{why} ({len(fleet.devices)} devices)")
+
+
+def test_steps_answer_and_a_failing_step_raises_in_the_parent(tmp_path: Path) -> None:
+    fleet = FleetProcess("http://127.0.0.1:9", [], tmp_path / "sim")
+    try:
+        first = fleet.begin(ping)
+        assert fleet.call(counter_max, "alerts", timeout=30) == 0
+        assert fleet.result(first, timeout=30) == 0
+        with pytest.raises(RuntimeError, match=r"fleet step refuse failed:(.|\n)*no speakers \(0 devices\)"):
+            fleet.call(refuse, "no speakers", timeout=30)
+        assert fleet.call(ping, timeout=30) == 0  # still serving after a failure
+    finally:
+        fleet.close()
