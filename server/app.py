@@ -11,11 +11,22 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import server.routes as routes_pkg
+from devices.protocol import MAX_ASRUN_BATCH_BYTES
 from server.auth.ratelimit import LoginRateLimiter
+from server.body_limit import MULTIPART_SLACK, BodyLimit
 from server.errors import install_handlers
 from server.runtime import Runtime
+from server.services.bulletins import MAX_RECORDING_BYTES
 
 log = logging.getLogger(__name__)
+
+
+def body_limits() -> list[tuple[str, str, int]]:
+    """Routes that take more than a JSON document; every other body stops at 1 MiB."""
+    return [
+        ("POST", r"/api/v1/bulletins/\d+/audio", MAX_RECORDING_BYTES + MULTIPART_SLACK),
+        ("POST", r"/api/v1/devices/[^/]+/asrun", MAX_ASRUN_BATCH_BYTES),
+    ]
 
 
 def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
@@ -40,6 +51,7 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
     app.state.runtime = runtime
     app.state.login_limiter = LoginRateLimiter()
     install_handlers(app)
+    app.add_middleware(BodyLimit, limits=body_limits())
     for info in sorted(pkgutil.iter_modules(routes_pkg.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{routes_pkg.__name__}.{info.name}")
         router = getattr(module, "router", None)
