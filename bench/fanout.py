@@ -24,8 +24,13 @@ manifest the approval also triggers (30 s later) is not in the window; the alert
 download is (as in production) and competes for the same two cores.
 
 ``approve_seconds``: how long the approve call itself took. Its response comes after the broker
-acknowledged the alert, which Mosquitto does once it has queued it for every subscriber: the
-server's own share of ``loa_seconds``.
+acknowledged the alert, which Mosquitto does once it has queued it for every subscriber, so it
+is the server's work plus the broker's fan-out queueing.
+
+``raw_broker_seconds`` (for reference, not in the ratio): the same publish with a message the
+speakers refuse at once (signed by a key they do not trust): the broker's fan-out plus the
+simulator's cheapest path (receive, parse, refuse) — how much of both numbers is the simulator
+verifying and storing on one core what ten thousand devices would do each on their own.
 
 Default 10,000 speakers (the issue's target).
 """
@@ -86,10 +91,21 @@ def baseline_payload(live: LiveServer, alert_id: str) -> bytes:
         expires_at=protocol.iso(now + timedelta(minutes=5))))
 
 
-def timed(fleet: FleetProcess, alerts: int, action: Callable[[], object], timeout: float) -> tuple[float, float]:
-    """Seconds from ``action()`` until every speaker has verified ``alerts`` alerts, and the
-    seconds ``action()`` itself took."""
-    waiting = fleet.begin(counter_at_least, "alerts", alerts, timeout)
+def untrusted_payload() -> bytes:
+    """A well-formed alert signed by a key no speaker trusts: each one refuses it (unknown_key)
+    before any signature check or disk write, the cheapest thing a speaker does with a message."""
+    stranger = protocol.Signer(protocol.Ed25519PrivateKey.generate())
+    now = datetime.now(UTC)
+    return stranger.sign(protocol.AlertPayload(
+        action="cancel", area_code=PROVINCE, alert_id="bench-untrusted", seq=1, issued_at=protocol.iso(now),
+        expires_at=protocol.iso(now + timedelta(minutes=5))))
+
+
+def timed(fleet: FleetProcess, counter: str, value: int, action: Callable[[], object],
+          timeout: float) -> tuple[float, float]:
+    """Seconds from ``action()`` until every speaker's ``counters.<counter>`` reached ``value``,
+    and the seconds ``action()`` itself took."""
+    waiting = fleet.begin(counter_at_least, counter, value, timeout)
     fleet.call(ping, timeout=30)  # the wait has started before the clock does
     started = time.monotonic()
     action()
@@ -100,24 +116,27 @@ def timed(fleet: FleetProcess, alerts: int, action: Callable[[], object], timeou
 
 def measure(live: LiveServer, fleet: FleetProcess, bulletin_id: int,
             devices: int) -> tuple[float, float, dict[str, float]]:
-    """Warm-up, baseline, then the emergency; (loa, broker) seconds and the approve call's."""
+    """Warm-up, baselines, then the emergency; (loa, broker) seconds and the extra metrics."""
     timeout = 60.0 + devices / 100
-    if fleet.call(counter_max, "alerts", timeout=30) != 0:
-        raise RuntimeError("a device counted an alert before the baseline")
+    if fleet.call(counter_max, "alerts", timeout=30) or fleet.call(counter_max, "refused", timeout=30):
+        raise RuntimeError("a device counted an alert or a refusal before the baseline")
     topic = protocol.alert_topic(PROVINCE)
     client = baseline_client(live)
     try:
         # Untimed warm-up: each speaker's first alert creates its alerts file; later ones
         # overwrite it, so the timed messages below cost the speakers the same.
         warm_up = baseline_payload(live, "bench-warm-up")
-        timed(fleet, 1, lambda: client.publish(topic, warm_up, retain=True), timeout)
+        timed(fleet, "alerts", 1, lambda: client.publish(topic, warm_up, retain=True), timeout)
+        untrusted = untrusted_payload()
+        raw_seconds, _ = timed(fleet, "refused", 1, lambda: client.publish(topic, untrusted, retain=True), timeout)
         payload = baseline_payload(live, "bench-baseline")
-        broker_seconds, _ = timed(fleet, 2, lambda: client.publish(topic, payload, retain=True), timeout)
+        broker_seconds, _ = timed(fleet, "alerts", 2, lambda: client.publish(topic, payload, retain=True), timeout)
     finally:
         client.disconnect()
     approve = f"/api/v1/bulletins/{bulletin_id}/approve"
-    loa_seconds, approve_seconds = timed(fleet, 3, lambda: live.call("POST", "bench.duyet", approve), timeout)
-    return loa_seconds, broker_seconds, {"approve_seconds": approve_seconds}
+    loa_seconds, approve_seconds = timed(fleet, "alerts", 3, lambda: live.call("POST", "bench.duyet", approve),
+                                         timeout)
+    return loa_seconds, broker_seconds, {"approve_seconds": approve_seconds, "raw_broker_seconds": raw_seconds}
 
 
 def _run(live: LiveServer, fleet: FleetProcess, devices: int) -> tuple[float, float, dict[str, float]]:

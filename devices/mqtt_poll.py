@@ -5,12 +5,13 @@ sockets (the server under thousands of HTTP pulls, a bench fleet) hands paho suc
 paho's loop then reports "connection lost" on every pass: the client reconnects forever and
 never works, silently (paho-mqtt issue #819, open). ``Client._loop`` is the one method
 ``loop_start``/``loop_forever`` call per pass in every paho 2.x; this is the same pass with
-``poll()``, which has no such limit.
+``poll()``, which has no such limit (a test fails if paho stops calling ``_loop``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import select
 
 import paho.mqtt.client as paho
@@ -34,13 +35,15 @@ class PollingClient(paho.Client):
             poller.register(fd, _READ | (select.POLLOUT if self.want_write() else 0))
             if wake is not None:  # publish() from another thread writes a byte here
                 poller.register(wake.fileno(), select.POLLIN)
-            events = dict(poller.poll(0 if pending else int(timeout * 1000)))
+            events = dict(poller.poll(0 if pending else math.ceil(timeout * 1000)))
         except (OSError, ValueError, TypeError):  # the socket was closed under us (disconnect)
-            if self._state not in _ENDED:
-                self._state = _ConnectionState.MQTT_CS_CONNECTION_LOST
-            return MQTTErrorCode.MQTT_ERR_CONN_LOST
+            return self._lost()
+        except Exception:  # as paho: never let the network thread die
+            return MQTTErrorCode.MQTT_ERR_UNKNOWN
 
         mask = events.get(fd, 0)
+        if mask & select.POLLNVAL:  # select() would have raised EBADF
+            return self._lost()
         if mask & _READ or pending:
             rc = self.loop_read()
             if rc or self._sock is None:
@@ -55,3 +58,8 @@ class PollingClient(paho.Client):
             if rc or self._sock is None:
                 return rc
         return self.loop_misc()
+
+    def _lost(self) -> MQTTErrorCode:
+        if self._state not in _ENDED:
+            self._state = _ConnectionState.MQTT_CS_CONNECTION_LOST
+        return MQTTErrorCode.MQTT_ERR_CONN_LOST

@@ -21,10 +21,10 @@ from server.scheduling.compiler import CompileResult, compile_and_store
 log = logging.getLogger(__name__)
 
 DEBOUNCE = timedelta(seconds=3)
-# After an emergency starts, the retained alert is what interrupts devices; the manifests (which list it
-# for devices that come back later) follow once the fan-out and every speaker's download of the
-# alert audio are over, not in the same seconds on the same 4G links and broker.
-EMERGENCY_RECOMPILE_DELAY = timedelta(seconds=30)
+# After an emergency starts, the retained alert is what interrupts devices; the manifests (which list
+# it for devices that come back later, and for those on the HTTP fallback) follow once the broker's
+# fan-out is over rather than in the same seconds, but soon: the HTTP fallback waits for them.
+EMERGENCY_RECOMPILE_DELAY = timedelta(seconds=10)
 RECURRING = {
     "nightly-compile": ("server.scheduling.jobs:nightly_compile", {"trigger": "cron", "hour": 0, "minute": 5},
                         6 * 3600),

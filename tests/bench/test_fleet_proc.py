@@ -25,3 +25,18 @@ def test_steps_answer_and_a_failing_step_raises_in_the_parent(tmp_path: Path) ->
         assert fleet.call(ping, timeout=30) == 0  # still serving after a failure
     finally:
         fleet.close()
+
+
+def test_an_unknown_step_fails_its_call_and_a_dead_fleet_is_reported(tmp_path: Path) -> None:
+    async def local_step(fleet: Fleet) -> None:  # not importable by name in the child
+        return None
+
+    fleet = FleetProcess("http://127.0.0.1:9", [], tmp_path / "sim")
+    try:
+        with pytest.raises(RuntimeError, match="local_step failed"):
+            fleet.call(local_step, timeout=30)
+        fleet._process.kill()
+        with pytest.raises(RuntimeError, match="simulated fleet exited"):
+            fleet.call(ping, timeout=30)
+    finally:
+        fleet.close()

@@ -9,7 +9,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import paho.mqtt.client as paho
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 
 from devices.mqtt import (
     MqttClient,
@@ -20,6 +22,7 @@ from devices.mqtt import (
     ReceivedMessage,
     parse_mqtt_url,
 )
+from devices.mqtt_poll import PollingClient
 from tests.brokers import Kind, MessageCollector, RunningBroker, free_port, require_mosquitto, start_test_broker
 
 CMD = "loa/v1/dev/dev-a/cmd"
@@ -234,3 +237,13 @@ def test_a_socket_numbered_past_1024_still_connects_publishes_and_receives(share
     finally:
         device.disconnect()
         server.disconnect()
+
+
+def test_the_poll_loop_replaces_the_pass_paho_runs_and_reports_a_closed_socket() -> None:
+    assert "_loop" in vars(paho.Client)  # loop_start/loop_forever call it: our override is live
+    client = PollingClient(CallbackAPIVersion.VERSION2, client_id="t")
+    assert client._loop(0.01) == MQTTErrorCode.MQTT_ERR_NO_CONN  # never connected
+    closed = socket.socket()
+    closed.close()
+    client._sock = closed
+    assert client._loop(0.01) == MQTTErrorCode.MQTT_ERR_CONN_LOST
