@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from devices import protocol as p
 from firmware_sim.airing import MediaState, Record
+from firmware_sim.alert_starts import TopicStarts
 from firmware_sim.clock import sleep_until
 from firmware_sim.outbox import Outbox
 from firmware_sim.player import Player
@@ -72,7 +73,7 @@ class Firmware:
         self.failed_media: set[str] = set()
         self.alert_envelopes = device.store.load_alerts()
         self._last_sig: dict[str, str] = {}
-        self._topic_alert: dict[str, str | None] = {}  # alert topic -> id of its active start
+        self.topic_starts = TopicStarts()  # starts received on area topics, see alert_starts
         self.topic_manifest, self.topic_cmd = p.manifest_topic(self.id), p.cmd_topic(self.id)
         self.topic_ack, self.topic_status = p.asrun_ack_topic(self.id), p.status_topic(self.id)
         self.uplink = Uplink(self)
@@ -92,20 +93,19 @@ class Firmware:
     def boot(self) -> None:
         now = self.clock.now()
         self.player.restore(self._snapshot, now)
+        for topic, envelope in self.alert_envelopes.items():  # before the manifest prunes them
+            with contextlib.suppress(p.Rejected):
+                msg = self.verifier.verify(envelope, p.AlertPayload, p.MAX_ALERT_BYTES)
+                self._last_sig[topic] = _signature(envelope)
+                self.topic_starts.start(msg)  # a cancel: nothing to remember
         raw = self.device.store.load_manifest()
         if raw is not None:
             with contextlib.suppress(p.Rejected):
                 manifest = self.verifier.verify(raw, p.ManifestPayload, p.MAX_MANIFEST_BYTES)
                 self._last_sig[self.topic_manifest] = _signature(raw)
                 self._apply_manifest(manifest)
-        for topic, envelope in self.alert_envelopes.items():
-            with contextlib.suppress(p.Rejected):
-                msg = self.verifier.verify(envelope, p.AlertPayload, p.MAX_ALERT_BYTES)
-                self._last_sig[topic] = _signature(envelope)
-                self._topic_alert[topic] = msg.alert_id if msg.action == "start" else None
-                if msg.action == "start" and msg.alert is not None:
-                    self.player.alert_start(msg.alert, now)
-        self._reconcile_alerts(now)
+        if self.player.manifest is None:
+            self._air_alerts(now)
         self.spawn(self._player_loop())
         self.spawn(self.uplink.mqtt_loop())
         self.spawn(self._heartbeat_loop())
@@ -258,9 +258,8 @@ class Firmware:
         now = self.clock.now()
         self.guard.area_codes = frozenset(manifest.area_codes)
         self.player.set_manifest(manifest, now)
-        for alert in manifest.alerts:
-            self.player.alert_start(alert, now)
-        self._reconcile_alerts(now)
+        self.topic_starts.prune(manifest)
+        self._air_alerts(now)
         self.uplink.follow_areas(manifest.area_codes)
         self._want_media()
 
@@ -275,23 +274,23 @@ class Firmware:
         self.device.counters.alerts += 1
         self._dirty = True
         now = self.clock.now()
-        self._topic_alert[topic] = msg.alert_id if msg.action == "start" else None
         if msg.action == "start" and msg.alert is not None:
-            self.player.alert_start(msg.alert, now)
+            self.topic_starts.start(msg)
             self._want_media()
         else:
+            self.topic_starts.cancel(msg.alert_id)
             self.player.alert_cancel(msg.alert_id, p.parse_iso(msg.expires_at), now)
-        self._reconcile_alerts(now)
+        self._air_alerts(now)
 
-    def _reconcile_alerts(self, now: datetime) -> None:
-        """Active alerts = those the manifest lists + the current start on each alert topic; a
-        newer start on a topic (a new version) supersedes the one it replaced."""
-        manifest = self.player.manifest
-        active = {a.alert_id for a in manifest.alerts} if manifest else set()
-        active |= {alert_id for alert_id in self._topic_alert.values() if alert_id}
+    def _air_alerts(self, now: datetime) -> None:
+        """Drop every alert no longer active (superseded or ended; an occurrence on air
+        finishes), then start the active ones (manifest + topic starts, see ``alert_starts``)."""
+        active = self.topic_starts.active(self.player.manifest)
         for alert_id in list(self.player.alerts):
             if alert_id not in active:
                 self.player.alert_drop(alert_id, now)
+        for alert in active.values():
+            self.player.alert_start(alert, now)
 
     def _on_command(self, raw: bytes) -> None:
         sig = self._duplicate(self.topic_cmd, raw)
