@@ -89,6 +89,15 @@ async def counter_max(fleet: Fleet, name: str) -> int:
     return max((int(getattr(d.counters, name)) for d in fleet.devices), default=0)
 
 
+async def records_settled(fleet: Fleet, timeout: float) -> None:
+    """Until every as-run record the devices made has been acknowledged by the server."""
+    deadline = time.monotonic() + timeout
+    while fleet.unacknowledged():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{fleet.unacknowledged()} as-run records not acknowledged after {timeout:.0f} s")
+        await asyncio.sleep(0.1)
+
+
 async def ping(fleet: Fleet) -> int:
     """A round trip: every step begun before it has started."""
     return len(fleet.devices)
