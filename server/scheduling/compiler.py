@@ -135,7 +135,7 @@ def compile_and_store(
             result.changed += _store(engine, fresh, bumped)
             fresh, bumped = [], []
     result.changed += _store(engine, fresh, bumped)
-    result.planned_rows = _replace_plans(engine, compiler, sorted(planned_areas), plans)
+    result.planned_rows = _replace_plans(engine, sorted(planned_areas), plans, now)
     result.seconds = clock.perf_counter() - started
     log.info("compiled %d device(s), %d changed, in %.2f s", result.devices, len(result.changed), result.seconds)
     return result
@@ -184,14 +184,16 @@ def plan_rows(compiler: Compiler, area: str, categories: dict[int, str]) -> list
     return rows
 
 
-def _replace_plans(engine: Any, compiler: Compiler, areas: list[str], rows: list[dict[str, Any]]) -> int:
+def _replace_plans(engine: Any, areas: list[str], rows: list[dict[str, Any]], now: datetime) -> int:
+    """Replace the areas' plan from ``now`` on. What started before stays as it was planned then:
+    the audit compares what aired with that plan, and a withdrawal or expiry at 11:00 (which
+    drops the bulletin and re-packs the day) must not rewrite this morning's programme."""
     table = PlannedAiring.__table__  # type: ignore[attr-defined]
+    rows = [r for r in rows if r["start"] >= now]
     with Session(engine) as session:
         for start in range(0, len(areas), 500):
             chunk = areas[start:start + 500]
-            session.execute(
-                delete(table).where(table.c.area_code.in_(chunk)).where(table.c.local_date >= compiler.days[0])
-            )
+            session.execute(delete(table).where(table.c.area_code.in_(chunk)).where(table.c.start >= now))
         if rows:
             session.execute(table.insert(), rows)
         session.commit()

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from devices import protocol
 from server.delivery.keys import signer_for
 from server.jobs import JobRunner
+from server.models.asrun import PlannedAiring
 from server.models.devices import AreaAlert, DeviceManifest
 from server.scheduling.component import DEBOUNCE, EMERGENCY_RECOMPILE_DELAY, RECURRING, SchedulerComponent
 from server.services import devices as registry
@@ -188,3 +189,26 @@ def test_expiry_job_closes_bulletins_and_ends_their_alerts(world: World, sched: 
     with Session(world.engine) as session:
         row = session.get(Bulletin, b["id"])
         assert row is not None and row.status == "expired"
+
+
+def test_a_later_compile_keeps_the_plan_of_what_already_started(world: World, sched: SchedulerComponent) -> None:
+    """Withdrawn at noon after airing at 06:00: the audit still finds the 06:00 airing planned."""
+    dawn = NOON - timedelta(hours=7)  # Monday 05:00 in Hà Nội
+    assert slot(world, "tinh.admin", "P01", name="Sáng", start_local="06:00", duration_s=900).status_code == 201
+    assert slot(world, "tinh.admin", "P01", name="Chiều", start_local="17:00", duration_s=900).status_code == 201
+    b = world.approved(targets=["W001-T01"], title="Họp thôn", repeats_per_day=2,
+                       valid_from=(dawn - timedelta(hours=1)).isoformat(),
+                       valid_until=(dawn + timedelta(days=10)).isoformat())
+    device(world, "W001-T01")
+
+    def planned() -> list[datetime]:
+        with Session(world.engine) as session:
+            rows = session.exec(select(PlannedAiring).where(PlannedAiring.bulletin_id == b["id"])).all()
+        return sorted(r.start.astimezone(UTC) for r in rows)
+
+    sched.compile_now(now=dawn)
+    morning, evening = datetime(2026, 11, 22, 23, 0, tzinfo=UTC), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert planned()[:2] == [morning, evening] and len(planned()) == 8  # twice a day, Mon–Thu
+    assert world.act("mot.canbo", b["id"], "withdraw").status_code == 200
+    sched.compile_now(now=NOON)
+    assert planned() == [morning]
