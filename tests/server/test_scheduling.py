@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, select
@@ -20,7 +21,17 @@ from server.scheduling.component import DEBOUNCE, EMERGENCY_RECOMPILE_DELAY, REC
 from server.services import devices as registry
 from tests.server.conftest import World
 
-NOON = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # Monday 12:00 in Hà Nội
+
+def _monday_noon() -> datetime:
+    """Monday 12:00 in Hà Nội, at least two days after the real now: bulletins are approved at the
+    real time, so the compiled week must lie ahead of it whatever day the suite runs."""
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    day = datetime.now(hanoi).date() + timedelta(days=2)
+    monday = day + timedelta(days=(7 - day.weekday()) % 7)
+    return datetime.combine(monday, time(12), hanoi).astimezone(UTC)
+
+
+NOON = _monday_noon()
 
 
 @pytest.fixture
@@ -84,7 +95,7 @@ def test_compile_from_database_then_only_changes_bump_seq(world: World, sched: S
     assert {inside, outside} <= set(first.changed)
     seq, payload = manifest(world, inside)
     audio = [i for i in payload["items"] if i.get("bulletin_id") == b["id"]]
-    assert audio and audio[0]["start"] == "2026-11-23T05:30:00Z" and audio[0]["kind"] == "audio"
+    assert audio and audio[0]["start"] == protocol.iso(NOON + timedelta(minutes=30)) and audio[0]["kind"] == "audio"
     assert len(audio) == 4  # one per day of the 4-day window (Mon–Thu)
     assert not [i for i in manifest(world, outside)[1]["items"] if i.get("bulletin_id") == b["id"]]
     protocol.ManifestPayload.model_validate(payload)
@@ -105,7 +116,9 @@ def test_nightly_compile_moves_the_window(world: World, sched: SchedulerComponen
     sched.compile_now(now=NOON + timedelta(days=1))
     seq2, payload2 = manifest(world, dev)
     assert seq2 == seq + 1
-    assert payload["window_from"] == "2026-11-22T17:00:00Z" and payload2["window_from"] == "2026-11-23T17:00:00Z"
+    midnight = NOON - timedelta(hours=12)  # Monday 00:00 in Hà Nội
+    assert payload["window_from"] == protocol.iso(midnight)
+    assert payload2["window_from"] == protocol.iso(midnight + timedelta(days=1))
 
 
 def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
@@ -207,7 +220,7 @@ def test_a_later_compile_keeps_the_plan_of_what_already_started(world: World, sc
         return sorted(r.start.astimezone(UTC) for r in rows)
 
     sched.compile_now(now=dawn)
-    morning, evening = datetime(2026, 11, 22, 23, 0, tzinfo=UTC), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    morning, evening = NOON - timedelta(hours=6), NOON + timedelta(hours=5)  # 06:00 and 17:00
     assert planned()[:2] == [morning, evening] and len(planned()) == 8  # twice a day, Mon–Thu
     assert world.act("mot.canbo", b["id"], "withdraw").status_code == 200
     sched.compile_now(now=NOON)
