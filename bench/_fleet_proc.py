@@ -85,6 +85,10 @@ async def counter_at_least(fleet: Fleet, name: str, value: int, timeout: float) 
     return await wait_all(fleet, lambda d: int(getattr(d.counters, name)) >= value, timeout, name)
 
 
+async def counter_total(fleet: Fleet, name: str) -> int:
+    return sum(int(getattr(d.counters, name)) for d in fleet.devices)
+
+
 async def counter_max(fleet: Fleet, name: str) -> int:
     return max((int(getattr(d.counters, name)) for d in fleet.devices), default=0)
 
@@ -155,6 +159,7 @@ class FleetProcess:
         self._conn, child = ctx.Pipe()
         self._process = ctx.Process(target=_child, args=(child, server_url, identities, cache_dir),
                                     name="loa-bench-fleet", daemon=True)
+        self.cache_dir = cache_dir
         self._tags = itertools.count()
         self._results: dict[int, Any] = {}
         self._process.start()

@@ -16,9 +16,11 @@ server's key and the topic's next seq, so the speakers verify, store and start p
 exactly as they will the real one (it is cancelled, untimed, right after). No Loa server code
 runs: this is the broker's fan-out plus the speakers' own work, which on one simulator core is
 serial (~0.4 ms of Python per speaker at 10,000) where real devices each use their own CPU.
-An untimed warm-up start and cancel go first, so that both timed starts find every speaker's
-state files written once and the audio in the shared media cache; before each timed start the
-as-run records of the cancelled one are acknowledged, so no ingest traffic overlaps either.
+The audio is placed in the speakers' shared media cache beforehand (the server serves it only
+once approved; downloads are each device's own link, not what is timed). An untimed warm-up
+start and cancel go first, so that both timed starts find every speaker's state files written
+once; before each timed start the as-run records of the cancelled one are acknowledged, so no
+ingest traffic overlaps either, and the bench fails unless every speaker aired both alerts.
 
 ``loa_seconds``: from ``POST /api/v1/bulletins/{id}/approve`` until every speaker verified the
 emergency's start alert. On top of the baseline: the HTTP request, the workflow transition and
@@ -39,6 +41,7 @@ Default 10,000 speakers (the issue's target).
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -47,7 +50,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bench._fleet_proc import FleetProcess, counter_at_least, counter_max, ping, records_settled
+from bench._fleet_proc import FleetProcess, counter_at_least, counter_max, counter_total, ping, records_settled
 from bench._live import PROVINCE, LiveServer, compare, emergency_body
 from devices import protocol
 from devices.mqtt import MqttClient
@@ -130,6 +133,12 @@ def measure(live: LiveServer, fleet: FleetProcess, emergency: dict[str, Any],
         raise RuntimeError("a device counted an alert or a refusal before the baseline")
     topic = protocol.alert_topic(PROVINCE)
     audio = emergency["audio"]
+    # The audio in the speakers' shared cache, as if downloaded: each real device fetches it over
+    # its own link, and the server serves it only once approved (the baseline plays it before).
+    cached = fleet.cache_dir / "media" / f"{audio['sha256']}.mp3"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(live.runtime.settings.media_dir / f"{audio['sha256']}.mp3", cached)
+    records = fleet.call(counter_total, "records", timeout=30)
     client = baseline_client(live)
 
     def publish(payload: bytes) -> Callable[[], None]:
@@ -152,6 +161,8 @@ def measure(live: LiveServer, fleet: FleetProcess, emergency: dict[str, Any],
         quiet()
     finally:
         client.disconnect()
+    if fleet.call(counter_total, "records", timeout=30) - records < 2 * devices:  # one per alert aired
+        raise RuntimeError("the speakers did not play the warm-up and baseline alerts")
     approve = f"/api/v1/bulletins/{emergency['id']}/approve"
     loa_seconds, approve_seconds = timed(fleet, "alerts", 5, lambda: live.call("POST", "bench.duyet", approve),
                                          timeout)

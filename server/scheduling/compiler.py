@@ -184,18 +184,50 @@ def plan_rows(compiler: Compiler, area: str, categories: dict[int, str]) -> list
     return rows
 
 
+RECENT = timedelta(hours=6)  # longer than any slot run: how far a re-pack can move an item back
+
+
 def _replace_plans(engine: Any, areas: list[str], rows: list[dict[str, Any]], now: datetime) -> int:
     """Replace the areas' plan from ``now`` on. What started before stays as it was planned then:
     the audit compares what aired with that plan, and a withdrawal or expiry at 11:00 (which
     drops the bulletin and re-packs the day) must not rewrite this morning's programme."""
     table = PlannedAiring.__table__  # type: ignore[attr-defined]
-    rows = [r for r in rows if r["start"] >= now]
     with Session(engine) as session:
+        kept = _moved_before_now(session, rows, now)
+        kept_keys = {(r.area_code, r.start, r.bulletin_id, r.kind) for r in kept}
+        rows = [r for r in rows if r["start"] >= now
+                and (r["area_code"], r["start"], r["bulletin_id"], r["kind"]) not in kept_keys]
         for start in range(0, len(areas), 500):
             chunk = areas[start:start + 500]
-            session.execute(delete(table).where(table.c.area_code.in_(chunk)).where(table.c.start >= now))
+            stmt = delete(table).where(table.c.area_code.in_(chunk)).where(table.c.start >= now)
+            if kept:
+                stmt = stmt.where(table.c.id.not_in([r.id for r in kept]))
+            session.execute(stmt)
         if rows:
             session.execute(table.insert(), rows)
         session.commit()
     return len(rows)
 
+
+def _moved_before_now(session: Session, rows: list[dict[str, Any]], now: datetime) -> list[Any]:
+    """Planned rows (from ``now`` on) whose item the new plan moves before ``now``: a withdrawal
+    mid-slot packs the rest of the slot earlier, and the devices skip what now lies behind them.
+    Those rows stay: the item was planned there and will not air (the audit reports it missed)."""
+    recent = [r for r in rows if now - RECENT <= r["start"] < now]
+    if not recent:
+        return []
+    table = PlannedAiring.__table__  # type: ignore[attr-defined]
+    areas = sorted({r["area_code"] for r in recent})
+    old: list[Any] = []
+    for start in range(0, len(areas), 500):
+        old += session.execute(
+            sa_select(table.c.id, table.c.area_code, table.c.local_date, table.c.start, table.c.slot_id,
+                      table.c.bulletin_id, table.c.kind)
+            .where(table.c.area_code.in_(areas[start:start + 500]))
+            .where(table.c.start >= now - RECENT).where(table.c.start < now + RECENT)
+        ).all()
+    before = {(r.area_code, r.start, r.bulletin_id, r.kind) for r in old if r.start < now}
+    moved = {(r["area_code"], r["local_date"], r["slot_id"], r["bulletin_id"], r["kind"]) for r in recent
+             if (r["area_code"], r["start"], r["bulletin_id"], r["kind"]) not in before}
+    return [r for r in old if r.start >= now
+            and (r.area_code, r.local_date, r.slot_id, r.bulletin_id, r.kind) in moved]

@@ -302,7 +302,7 @@ def test_list_within_scope_with_filters(world: World) -> None:
 
 
 def test_pin_is_part_of_the_version(world: World) -> None:
-    today = datetime.now(UTC).date().isoformat()
+    today = datetime.now(world.runtime.settings.tz).date().isoformat()  # pins name a local date
     created = world.create(pin_date=today, pin_slot_id=7)
     assert created["pin_date"] == today and created["pin_slot_id"] == 7
     moved = world.patch("mot.canbo", created["id"], created["version"], pin_slot_id=8).json()

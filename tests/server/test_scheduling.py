@@ -225,3 +225,31 @@ def test_a_later_compile_keeps_the_plan_of_what_already_started(world: World, sc
     assert world.act("mot.canbo", b["id"], "withdraw").status_code == 200
     sched.compile_now(now=NOON)
     assert planned() == [morning]
+
+
+def test_an_item_a_mid_slot_withdrawal_moves_behind_now_stays_planned(world: World, sched: SchedulerComponent) -> None:
+    """Withdrawing the first item while it airs packs the next one earlier, behind the devices'
+    cursor: they skip it, so its planned row must stay for the audit to report it missed."""
+    dawn = NOON - timedelta(hours=8)  # Monday 04:00 in Hà Nội, before the 05:00 slot
+    r = slot(world, "tinh.admin", "W002", name="Sớm", start_local="05:00", duration_s=900)
+    assert r.status_code == 201, r.text
+    window = {"targets": ["W002-T01"], "repeats_per_day": 1, "valid_from": (dawn - timedelta(hours=1)).isoformat(),
+              "valid_until": (dawn + timedelta(days=10)).isoformat()}
+    first = world.approved("hai.canbo", "hai.duyet", title="Tin một", **window)
+    second = world.approved("hai.canbo", "hai.duyet", title="Tin hai", **window)
+    device(world, "W002-T01")
+
+    def plans(bulletin: dict[str, Any]) -> list[PlannedAiring]:
+        with Session(world.engine) as session:
+            rows = session.exec(select(PlannedAiring).where(PlannedAiring.bulletin_id == bulletin["id"])).all()
+        return sorted(rows, key=lambda row: row.start)
+
+    sched.compile_now(now=dawn)
+    a, b = plans(first)[0], plans(second)[0]
+    five = NOON - timedelta(hours=7)
+    assert a.start.astimezone(UTC) == five and a.start < b.start < a.start + timedelta(seconds=30)  # next
+    assert world.act("hai.canbo", first["id"], "withdraw").status_code == 200
+    sched.compile_now(now=a.start + (b.start - a.start) / 2)  # while the first airs
+    assert [p.start for p in plans(first)] == [a.start]  # it started: history
+    assert plans(second)[0].start == b.start  # the re-pack moved it to 05:00, behind now: kept
+    assert len(plans(second)) > 1 and plans(second)[1].start > NOON  # later days re-planned
