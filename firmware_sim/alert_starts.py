@@ -25,22 +25,32 @@ from devices.protocol import Alert, AlertPayload, ManifestPayload, parse_iso
 class TopicStarts:
     def __init__(self) -> None:
         self._starts: dict[str, tuple[Alert, datetime]] = {}  # alert id -> (alert, issued_at)
+        self._envelopes: dict[str, bytes] = {}  # alert id -> its signed envelope, kept on disk
 
-    def start(self, msg: AlertPayload) -> None:
+    def start(self, msg: AlertPayload, envelope: bytes) -> None:
         alert = msg.alert
         if alert is None:
             return
         for alert_id, (known, _) in list(self._starts.items()):
             if (known.bulletin_id, known.area_code) == (alert.bulletin_id, alert.area_code):
-                del self._starts[alert_id]
+                self.cancel(alert_id)
         self._starts[alert.alert_id] = (alert, parse_iso(msg.issued_at))
+        self._envelopes[alert.alert_id] = envelope
+
+    def envelopes(self) -> list[bytes]:
+        """The remembered starts' envelopes, oldest first (replayed in order on boot)."""
+        order = sorted(self._starts, key=lambda alert_id: self._starts[alert_id][1])
+        return [self._envelopes[alert_id] for alert_id in order]
 
     def cancel(self, alert_id: str) -> None:
         self._starts.pop(alert_id, None)
+        self._envelopes.pop(alert_id, None)
 
     def prune(self, manifest: ManifestPayload) -> None:
         issued = parse_iso(manifest.issued_at)
-        self._starts = {k: v for k, v in self._starts.items() if v[1] > issued}
+        for alert_id, (_, at) in list(self._starts.items()):
+            if at <= issued:
+                self.cancel(alert_id)
 
     def active(self, manifest: ManifestPayload | None) -> dict[str, Alert]:
         """alert id -> alert of every active alert (see the module docstring)."""

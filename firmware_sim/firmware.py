@@ -71,7 +71,7 @@ class Firmware:
         self.outbox = Outbox(device.store.asrun_path, self.id)
         self._attempts: Counter[str] = Counter(key.rsplit(":", 1)[0] for key in self.outbox.pending)
         self.failed_media: set[str] = set()
-        self.alert_envelopes = device.store.load_alerts()
+        self.alert_envelopes, self._stored_starts = device.store.load_alerts()
         self._last_sig: dict[str, str] = {}
         self.topic_starts = TopicStarts()  # starts received on area topics, see alert_starts
         self.topic_manifest, self.topic_cmd = p.manifest_topic(self.id), p.cmd_topic(self.id)
@@ -93,11 +93,11 @@ class Firmware:
     def boot(self) -> None:
         now = self.clock.now()
         self.player.restore(self._snapshot, now)
-        for topic, envelope in self.alert_envelopes.items():  # before the manifest prunes them
+        for topic, envelope in self.alert_envelopes.items():
+            self._last_sig[topic] = _signature(envelope)
+        for envelope in self._stored_starts:  # oldest first, before the manifest prunes them
             with contextlib.suppress(p.Rejected):
-                msg = self.verifier.verify(envelope, p.AlertPayload, p.MAX_ALERT_BYTES)
-                self._last_sig[topic] = _signature(envelope)
-                self.topic_starts.start(msg)  # a cancel: nothing to remember
+                self.topic_starts.start(self.verifier.verify(envelope, p.AlertPayload, p.MAX_ALERT_BYTES), envelope)
         raw = self.device.store.load_manifest()
         if raw is not None:
             with contextlib.suppress(p.Rejected):
@@ -270,16 +270,16 @@ class Firmware:
         msg = self.guard.accept_alert(raw)
         self._last_sig[topic] = sig
         self.alert_envelopes[topic] = raw
-        self.device.store.save_alerts(self.alert_envelopes)
         self.device.counters.alerts += 1
         self._dirty = True
         now = self.clock.now()
         if msg.action == "start" and msg.alert is not None:
-            self.topic_starts.start(msg)
+            self.topic_starts.start(msg, raw)
             self._want_media()
         else:
             self.topic_starts.cancel(msg.alert_id)
             self.player.alert_cancel(msg.alert_id, p.parse_iso(msg.expires_at), now)
+        self.device.store.save_alerts(self.alert_envelopes, self.topic_starts.envelopes())
         self._air_alerts(now)
 
     def _air_alerts(self, now: datetime) -> None:

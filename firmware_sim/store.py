@@ -4,7 +4,8 @@ Layout under ``{cache_dir}/devices/{device_id}/``:
 
 * ``identity.json`` – credentials from enrolment and the server's public key
 * ``manifest.json`` – the last accepted signed manifest envelope, byte for byte
-* ``alerts.json``   – the last accepted signed alert envelope per alert topic
+* ``alerts.json``   – the last accepted signed alert envelope per alert topic, and the starts
+  the device remembers (several emergencies of one area)
 * ``state.json``    – last seq per topic, player progress, volume, manifest ETag
 * ``asrun.jsonl``   – as-run records not yet acknowledged (see ``outbox``)
 
@@ -108,9 +109,15 @@ class DeviceStore:
     def save_manifest(self, raw: bytes) -> None:
         write_file(self.directory / "manifest.json", raw)
 
-    def load_alerts(self) -> dict[str, bytes]:
+    def load_alerts(self) -> tuple[dict[str, bytes], list[bytes]]:
+        """The last accepted envelope per alert topic, and the starts the device remembers
+        (several emergencies of one area, see ``alert_starts``)."""
         data = self._read_json("alerts.json", {})
-        return {topic: raw.encode() for topic, raw in data.items()} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}, []
+        topics, starts = data.get("topics", {}), data.get("starts", [])
+        return {t: raw.encode() for t, raw in topics.items()}, [raw.encode() for raw in starts]
 
-    def save_alerts(self, alerts: dict[str, bytes]) -> None:
-        self._write_json("alerts.json", {topic: raw.decode() for topic, raw in alerts.items()})
+    def save_alerts(self, topics: dict[str, bytes], starts: list[bytes]) -> None:
+        self._write_json("alerts.json", {"topics": {t: raw.decode() for t, raw in topics.items()},
+                                         "starts": [raw.decode() for raw in starts]})

@@ -130,3 +130,15 @@ async def test_reboot_keeps_the_current_topic_start_and_its_supersede(sim: Harne
     assert dev.connected and active(dev) == {"al-7b"}
     await sim.clock.advance_to(at(400))
     assert aired(dev) == {7: 3}  # 7a at 0, 7b at 20 and 300 (after the reboot)
+
+
+async def test_reboot_keeps_both_emergencies_of_one_area_before_any_manifest_lists_them(sim: Harness) -> None:
+    dev = await setup(sim)
+    await start(sim, emergency(sim, "al-7", 7), seq=1, issued=0)
+    await start(sim, emergency(sim, "al-8", 8), seq=2, issued=5)  # the topic now retains only al-8
+    await sim.clock.advance_to(at(100))
+    await dev.reboot()
+    await sim.clock.settle()
+    assert dev.connected and active(dev) == {"al-7", "al-8"}  # al-7 came back from the device's disk
+    await sim.clock.advance_to(at(400))
+    assert aired(dev) == {7: 2, 8: 2}

@@ -21,9 +21,10 @@ def test_state_manifest_and_alerts_survive_a_new_store_on_the_same_disk(tmp_path
     store.save_state({"last_seq": {"loa/v1/area/P01/alert": 7}, "volume": 80})
     store.save_state({"last_seq": {}})  # shorter than the first
     store.save_manifest(b'{"payload": "m"}')
-    store.save_alerts({"loa/v1/area/P01/alert": b'{"payload": "a"}'})
+    store.save_alerts({"loa/v1/area/P01/alert": b'{"payload": "a"}'}, [b'{"payload": "s1"}', b'{"payload": "a"}'])
 
     rebooted = DeviceStore(tmp_path / "spk-1")
     assert rebooted.load_state() == {"last_seq": {}}
     assert rebooted.load_manifest() == b'{"payload": "m"}'
-    assert rebooted.load_alerts() == {"loa/v1/area/P01/alert": b'{"payload": "a"}'}
+    assert rebooted.load_alerts() == ({"loa/v1/area/P01/alert": b'{"payload": "a"}'},
+                                      [b'{"payload": "s1"}', b'{"payload": "a"}'])
