@@ -140,15 +140,21 @@ class Compiler:
     def _speaker_rows(self, key: tuple[str, ...]) -> list[ItemRow]:
         planned: list[PlannedItem] = []
         if key:
-            occs = drop_overlaps(expand(key, self._slots, self._extras, self._holidays, self.days[0], self.days[-1]))
+            # From the day before: a slot of that day running past midnight (23:50–00:20) keeps the
+            # part of its programme that lies in the window (the items are cut at window_from).
+            eve = self.days[0] - timedelta(days=1)
+            occs = drop_overlaps(expand(key, self._slots, self._extras, self._holidays, eve, self.days[-1]))
             by_day: dict[date, list[SlotOccurrence]] = {}
             for occ in occs:
                 by_day.setdefault(occ.local_date, []).append(occ)
+            if not any(occ.end_utc > self.window_from for occ in by_day.get(eve, ())):
+                by_day.pop(eve, None)
             bulletins = self._bulletins_of(key)
             gap = self.options.gap_s
-            for day in self.days:
-                plan = pack_day(key[0], day, by_day.get(day, ()), bulletins, self._relays, gap_s=gap)
-                planned.extend(item for packed in plan.slots for item in packed.items)
+            for day in sorted(by_day):
+                plan = pack_day(key[0], day, by_day[day], bulletins, self._relays, gap_s=gap)
+                planned.extend(item for packed in plan.slots for item in packed.items
+                               if item.start_utc >= self.window_from)
         planned.sort(key=lambda i: (i.start_utc, i.slot_id))
         return [(math.floor(i.start_utc.timestamp()), self._speaker_shape(i), i.slot_id) for i in planned]
 

@@ -234,3 +234,24 @@ def test_micro_benchmark_runs_at_a_tiny_size():
     result = run(communes=3, clusters=2)
     assert (result["speakers"], result["boards"]) == (6, 3)
     assert result["speakers_avg_bytes"] > 0 and result["boards_avg_bytes"] > 0
+
+
+def test_a_slot_running_past_midnight_keeps_its_tail_in_the_next_days_window():
+    """Compiled at 00:05 for a window from Tuesday 00:00, Monday's 23:50–00:20 slot still has
+    items after midnight: they stay in the manifest, where the Monday compile put them."""
+    tuesday = MONDAY + timedelta(days=1)
+    night = slot(7, name="khuya", start=time(23, 50), duration_s=1800)
+    inputs = ScheduleInputs(slots=(night,), bulletins=tuple(
+        bulletin(n, duration_ms=120_000, approved_at=at(MONDAY, 1), valid_from=at(MONDAY, 1)) for n in range(1, 11)))
+
+    def audio(first_day):
+        m = compile_manifest(speaker(), CHAIN_T01, inputs, first_day, seq=1, issued_at=at(first_day, 0, 5),
+                             expires_at=at(first_day + timedelta(days=4), 0))
+        return {(i["start"], i["bulletin_id"]) for i in m["items"] if i["kind"] == "audio"}
+
+    monday, tue = audio(MONDAY), audio(tuesday)
+    midnight = "2025-03-03T17:00:00Z"  # Tuesday 00:00 in Hà Nội
+    tail = {item for item in monday if midnight <= item[0] < "2025-03-03T17:30:00Z"}
+    assert len(tail) >= 3  # 10 two-minute items from 23:50: most of them after midnight
+    assert tail <= tue  # the same items at the same times
+    assert all(start >= midnight for start, _ in tue)  # nothing before the window
