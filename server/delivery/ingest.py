@@ -44,7 +44,7 @@ class Pass:
 
     received_at: datetime
     runs: list[tuple[Device, protocol.AsRunBatch]] = field(default_factory=list)
-    statuses: dict[str, protocol.Status] = field(default_factory=dict)
+    statuses: list[protocol.Status] = field(default_factory=list)  # in arrival order, all of them
 
 
 def topic_device(topic: str) -> str | None:
@@ -67,6 +67,7 @@ class Ingest:
         self._busy_lock = threading.Lock()
         self._logged: set[str] = set()
         self._devices: dict[str, Device | None] = {}
+        self._heard: dict[str, datetime] = {}  # presence: device time each device was last heard online
         self.facts: BulletinFacts | None = None
         self.idle = threading.Event()
 
@@ -207,7 +208,7 @@ class Ingest:
                     if status.device_id != device.id:
                         self._reject("foreign_device", msg.topic)
                         continue
-                    statuses[device.id] = status
+                    statuses.append(status)
             except protocol.Rejected as exc:
                 self._reject(exc.reason, f"{msg.topic}: {exc.detail}")
         return done
@@ -215,7 +216,7 @@ class Ingest:
     def store(self, work: Pass) -> None:
         """Write one validated pass, then acknowledge exactly what it stored."""
         if work.statuses:
-            apply_statuses(self.runtime.engine, work.statuses, work.received_at)
+            apply_statuses(self.runtime.engine, work.statuses, work.received_at, self._heard)
         if work.runs:
             assert self.facts is not None
             acks = store_batches(self.runtime.engine, work.runs, work.received_at, self.facts, self.stats)

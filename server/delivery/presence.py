@@ -1,11 +1,30 @@
 """Presence: online/offline transitions from status messages (LWT + heartbeats), stored as
-outage intervals; and the sweep that marks silent devices offline."""
+outage intervals; and the sweep that marks silent devices offline.
+
+Every status of a pass is applied in arrival order, so an LWT ``offline`` and the reconnect's
+``online`` delivered together (a session takeover, a backlog burst) still leave their outage.
+Boundaries are the devices' own times, not the time the server got round to the message:
+
+* ``online`` (the reconnect's first status, a heartbeat after an outage) ends an outage at its
+  ``at``;
+* ``offline`` starts one at the last sign of life: its ``at``, or, when that is older, the
+  latest time the device was heard online. An explicit ``offline`` (clean shutdown) carries the
+  time it was sent; an LWT carries the payload the device set when it *connected*, so its ``at``
+  is older than the heartbeats since and the last heartbeat wins (the sweep below opens its
+  outages at the last sign of life too). The broker's own delivery time is unknown: in a
+  backlog the server receives the will long after, even after the reconnect's ``online``.
+
+A time is believed between ``MAX_STATUS_AGE`` before the receive time and the receive time (a
+fast clock is clamped to it; an unset or absurd clock falls back to it), and a device's
+transitions never go back before its previous one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from devices import protocol
@@ -13,6 +32,7 @@ from server.models.devices import Device, DeviceOutage
 
 HEARTBEAT_SECONDS = 60
 SILENT_AFTER = timedelta(seconds=3 * HEARTBEAT_SECONDS)
+MAX_STATUS_AGE = timedelta(hours=24)  # an older ``at`` is a wrong clock, not a late delivery
 
 
 def _open_outage(session: Session, device_id: str, at: datetime) -> None:
@@ -33,17 +53,59 @@ def _close_outage(session: Session, device_id: str, at: datetime) -> None:
         session.add(outage)
 
 
-def apply_statuses(engine: Engine, statuses: dict[str, protocol.Status], now: datetime) -> None:
+def status_time(at: str | None, received_at: datetime) -> datetime:
+    """When the device says it sent a status, clamped to ``[received_at - MAX_STATUS_AGE,
+    received_at]``; the receive time when ``at`` is missing, unreadable or older than that."""
+    try:
+        sent = protocol.parse_iso(at) if at else None
+    except ValueError:
+        sent = None
+    if sent is None or sent < received_at - MAX_STATUS_AGE:
+        return received_at
+    return min(sent, received_at)
+
+
+def _last_transitions(session: Session, device_ids: list[str]) -> dict[str, datetime]:
+    """Each device's latest outage boundary (start or end): no new one may precede it."""
+    rows = session.exec(
+        select(DeviceOutage.device_id, func.max(DeviceOutage.started_at), func.max(DeviceOutage.ended_at))
+        .where(col(DeviceOutage.device_id).in_(device_ids))
+        .group_by(col(DeviceOutage.device_id))
+    ).all()
+    return {device_id: max(t for t in (started, ended) if t is not None)
+            for device_id, started, ended in rows if started is not None}
+
+
+def apply_statuses(engine: Engine, statuses: Sequence[protocol.Status], received_at: datetime,
+                   heard: dict[str, datetime] | None = None) -> None:
+    """Apply ``statuses`` (one pass, in arrival order) received at ``received_at``.
+
+    ``heard`` maps a device to the device time it was last heard online; the caller keeps it
+    across passes (a backlog spans several) and it is updated here. Without an entry, the
+    device's ``last_seen_at`` stands in."""
+    heard = {} if heard is None else heard
+    by_device: dict[str, list[protocol.Status]] = {}
+    for status in statuses:
+        by_device.setdefault(status.device_id, []).append(status)
     with Session(engine) as session:
-        devices = session.exec(select(Device).where(col(Device.id).in_(list(statuses)))).all()
+        devices = session.exec(select(Device).where(col(Device.id).in_(list(by_device)))).all()
+        floors = _last_transitions(session, [d.id for d in devices]) if devices else {}
         for device in devices:
-            state = statuses[device.id].state
-            if state == "offline" and device.status != "offline":
-                _open_outage(session, device.id, now)
-            elif state == "online" and device.status == "offline":
-                _close_outage(session, device.id, now)
-            device.status = state
-            device.last_seen_at = now
+            floor = floors.get(device.id)
+            alive = heard.get(device.id, device.last_seen_at)
+            for status in by_device[device.id]:
+                at = max(t for t in (status_time(status.at, received_at), floor) if t is not None)
+                if status.state == "offline" and device.status != "offline":
+                    at = max(at, min(alive, received_at)) if alive is not None else at
+                    _open_outage(session, device.id, at)
+                    floor = at
+                elif status.state == "online" and device.status == "offline":
+                    _close_outage(session, device.id, at)
+                    floor = at
+                if status.state == "online":
+                    alive = heard[device.id] = at
+                device.status = status.state
+            device.last_seen_at = received_at
             session.add(device)
         session.commit()
 
