@@ -212,11 +212,11 @@ class CommandPayload(SignedPayload):
     args: dict[str, int | str | float] = {}
 
 
-class AsRunRecord(WireModel):
-    key: Key  # idempotency key, made by the device
+class AsRunRecord(WireModel):  # bounded like its ``asrun`` columns: a record that parses can be stored
+    key: Annotated[Key, Field(pattern=r"^[^\x00-\x1f\x7f]+$")]  # idempotency key, made by the device; no NUL
     device_id: DeviceId
-    bulletin_id: int | None = None
-    version_hash: str | None = None
+    bulletin_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None  # INTEGER: int4 on PostgreSQL
+    version_hash: Annotated[str, Field(max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
     kind: Kind
     planned_start: IsoTime
     actual_start: IsoTime | None = None  # None when missed
@@ -224,8 +224,8 @@ class AsRunRecord(WireModel):
     device_time: IsoTime  # the device clock when it wrote the record (skew detection)
     outcome: Literal["played", "interrupted", "missed", "failed"]
     reason: Literal["offline", "media_failed", "preempted", "expired"] | None = None
-    duration_ms: NonNegative  # planned
-    aired_ms: NonNegative = 0
+    duration_ms: Annotated[int, Field(ge=0, le=86_400_000)]  # planned; at most a day
+    aired_ms: Annotated[int, Field(ge=0, le=86_400_000)] = 0
 
 
 class AsRunBatch(WireModel):

@@ -3,16 +3,20 @@ time; the device is acknowledged only for keys that are durably stored."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, DateTime, Engine, Table, select
+import psycopg
+from sqlalchemy import Connection, CursorResult, DateTime, Engine, Table, func, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, col
 
@@ -20,7 +24,11 @@ from devices.protocol import AsRunAck, AsRunBatch
 from server.models.asrun import AsRun
 from server.models.devices import Device
 
+log = logging.getLogger(__name__)
+
 SKEW_FLAG_MS = 120_000  # device clocks further off than 2 minutes are flagged (not dropped)
+INT4_MAX = 2**31 - 1  # INTEGER columns (int4 on PostgreSQL)
+UNSTORABLE = "unstorable"  # the reason, in an ack and in the stats, for a record the database refused
 
 
 @dataclass
@@ -37,28 +45,57 @@ class IngestStats:
         self.reasons[reason] = self.reasons.get(reason, 0) + count
 
 
+Facts = tuple[str | None, str | None]  # (category, priority)
+FactRef = tuple[int, str | None]  # (bulletin_id, version_hash) as a record names them
+
+
 class BulletinFacts:
-    """Category and priority per bulletin, cached: ingest must not query per record."""
+    """Category and priority of the bulletin version a record names; ingest must not query per record.
+
+    Keyed by (bulletin_id, version_hash) and read from ``bulletin_version``: a submitted version is
+    frozen and its hash covers both fields, so these are cached for the ingest's lifetime. A record
+    without a hash (or with one no version has) gets its bulletin's current approved version,
+    looked up afresh on every call: a re-approval with a new priority shows from the next pass on.
+    """
+
+    MAX_CACHED = 100_000  # versions; beyond that the cache starts over
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._cache: dict[int, tuple[str | None, str | None]] = {}
+        self._cache: dict[tuple[int, str], Facts] = {}
 
-    def get(self, bulletin_ids: Iterable[int]) -> dict[int, tuple[str | None, str | None]]:
-        missing = {b for b in bulletin_ids if b not in self._cache}
-        if missing:
-            from server.models.bulletins import Bulletin
+    def get(self, refs: Iterable[FactRef]) -> dict[FactRef, Facts]:
+        from server.models.bulletins import Bulletin, BulletinVersion
 
-            with Session(self.engine) as session:
+        refs = set(refs)
+        missing = {(b, h) for b, h in refs if h and (b, h) not in self._cache}
+        fallback = {b for b, h in refs if not h}
+        with Session(self.engine) as session:
+            if missing:
                 rows = session.execute(
-                    select(col(Bulletin.id), col(Bulletin.category), col(Bulletin.priority))
-                    .where(col(Bulletin.id).in_(missing))
+                    select(col(BulletinVersion.bulletin_id), col(BulletinVersion.version_hash),
+                           col(BulletinVersion.category), col(BulletinVersion.priority))
+                    .where(col(BulletinVersion.bulletin_id).in_({b for b, _ in missing}))
+                    .where(col(BulletinVersion.version_hash).in_({h for _, h in missing}))
                 ).all()
-            for bid, category, priority in rows:
-                self._cache[bid] = (category, priority)
-            for bid in missing - {r[0] for r in rows}:
-                self._cache[bid] = (None, None)
-        return self._cache
+                if len(self._cache) + len(rows) > self.MAX_CACHED:
+                    self._cache.clear()
+                for bid, digest, category, priority in rows:
+                    if (bid, digest) in missing:
+                        self._cache[(bid, digest)] = (category, priority)
+                fallback |= {b for b, h in missing if (b, h) not in self._cache}  # not cached: may appear
+            current: dict[int, Facts] = {}
+            if fallback:
+                approved = session.execute(
+                    select(col(Bulletin.id),
+                           func.coalesce(col(BulletinVersion.category), col(Bulletin.category)),
+                           func.coalesce(col(BulletinVersion.priority), col(Bulletin.priority)))
+                    .outerjoin(BulletinVersion, col(BulletinVersion.id) == col(Bulletin.approved_version_id))
+                    .where(col(Bulletin.id).in_(fallback))
+                ).all()
+                current = {bid: (category, priority) for bid, category, priority in approved}
+        return {(b, h): self._cache[(b, h)] if h and (b, h) in self._cache else current.get(b, (None, None))
+                for b, h in refs}
 
 
 # The order of the row tuples ingest builds; every column of ``asrun`` but its id.
@@ -82,14 +119,16 @@ def _parse(value: str) -> datetime:
 
 
 def _rows(device: Device, batch: AsRunBatch, received_at: datetime,
-          facts: dict[int, tuple[str | None, str | None]]) -> list[tuple[Any, ...]]:
+          facts: dict[FactRef, Facts]) -> list[tuple[Any, ...]]:
     """The batch's rows as tuples in ``ROW_COLUMNS`` order."""
     rows = []
     for rec in batch.records:
         device_time = _parse(rec.device_time)
-        skew_ms = int((device_time - received_at).total_seconds() * 1000)
+        # Saturated to the INTEGER column: a clock reset to 1970 is years (> 2^31 ms) off.
+        skew_ms = max(-INT4_MAX, min(INT4_MAX, int((device_time - received_at).total_seconds() * 1000)))
         flagged = abs(skew_ms) > SKEW_FLAG_MS  # positive: the device clock runs ahead; kept either way
-        category, priority = facts.get(rec.bulletin_id, (None, None)) if rec.bulletin_id else (None, None)
+        known = facts.get((rec.bulletin_id, rec.version_hash)) if rec.bulletin_id else None
+        category, priority = known or (None, None)
         rows.append((
             rec.key, device.id, device.area_code, rec.bulletin_id, rec.version_hash, rec.kind, category, priority,
             _parse(rec.planned_start), _parse(rec.actual_start) if rec.actual_start else None,
@@ -205,20 +244,71 @@ def store_batches(
     engine: Engine, items: list[tuple[Device, AsRunBatch]], received_at: datetime,
     facts: BulletinFacts, stats: IngestStats,
 ) -> list[tuple[str, AsRunAck]]:
-    """Store several devices' batches in one transaction; returns (device_id, ack) to send."""
-    bulletin_ids = {r.bulletin_id for _, b in items for r in b.records if r.bulletin_id}
-    fact_map = facts.get(bulletin_ids)
-    rows: list[tuple[Any, ...]] = []
-    for device, batch in items:
-        rows.extend(_rows(device, batch, received_at, fact_map))
-    with Session(engine) as session:
-        inserted = insert_rows(session, rows)
-        session.commit()
+    """Store several devices' batches in one transaction; returns (device_id, ack) to send.
+
+    If the database refuses the pass, it is rolled back and stored batch by batch, and a batch it
+    refuses record by record: a record that cannot be stored only costs itself (its ack lists it
+    as rejected, so the device drops it) and never the other devices' batches beside it. Errors
+    that say nothing about the data (connection lost, database locked) propagate: nothing is
+    acknowledged and the devices resend.
+    """
+    refs = {(r.bulletin_id, r.version_hash) for _, b in items for r in b.records if r.bulletin_id}
+    fact_map = facts.get(refs)
+    per_batch = [_rows(device, batch, received_at, fact_map) for device, batch in items]
+    rows = [row for batch_rows in per_batch for row in batch_rows]
+    inserted = _attempt(engine, rows)
+    if inserted is None:
+        log.warning("the database refused a pass of %d as-run batch(es); storing them one by one", len(items))
+        acks = [(device.id, _store_alone(engine, batch, batch_rows, stats))
+                for (device, batch), batch_rows in zip(items, per_batch, strict=True)]
+    else:
+        stats.stored += inserted
+        stats.duplicates += len(rows) - inserted
+        acks = [(device.id, AsRunAck(batch_id=batch.batch_id, stored=[r.key for r in batch.records]))
+                for device, batch in items]
     stats.batches += len(items)
     stats.records += len(rows)
-    stats.stored += inserted
-    stats.duplicates += len(rows) - inserted
-    return [
-        (device.id, AsRunAck(batch_id=batch.batch_id, stored=[r.key for r in batch.records]))
-        for device, batch in items
-    ]
+    return acks
+
+
+def _store_alone(engine: Engine, batch: AsRunBatch, rows: list[tuple[Any, ...]], stats: IngestStats) -> AsRunAck:
+    """One batch in its own transaction, else each of its records in its own."""
+    inserted = _attempt(engine, rows)
+    if inserted is not None:
+        stats.stored += inserted
+        stats.duplicates += len(rows) - inserted
+        return AsRunAck(batch_id=batch.batch_id, stored=[r.key for r in batch.records])
+    stored: list[str] = []
+    rejected: list[dict[str, str]] = []
+    for rec, row in zip(batch.records, rows, strict=True):
+        one = _attempt(engine, [row])
+        if one is None:
+            rejected.append({"key": rec.key, "reason": UNSTORABLE})
+            stats.reject(UNSTORABLE)
+            log.warning("the database refused as-run record %r of device %s", rec.key, batch.device_id)
+        else:
+            stored.append(rec.key)
+            stats.stored += one
+            stats.duplicates += 1 - one
+    return AsRunAck(batch_id=batch.batch_id, stored=stored, rejected=rejected)
+
+
+# What the database (or the driver, binding a value) raises for data it refuses ...
+_DATA_ERRORS = (SQLAlchemyError, psycopg.Error, OverflowError, ValueError)
+# ... unless the error is about the connection or the database, not the rows.
+_TRANSIENT = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError,
+              psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def _attempt(engine: Engine, rows: list[tuple[Any, ...]]) -> int | None:
+    """Rows inserted in one transaction; None (rolled back) if the database refused the data."""
+    try:
+        with Session(engine) as session:  # leaving it on an error rolls the transaction back
+            inserted = insert_rows(session, rows)
+            session.commit()
+    except _TRANSIENT:
+        raise
+    except _DATA_ERRORS as exc:
+        log.debug("as-run insert of %d row(s) refused: %s", len(rows), exc)
+        return None
+    return inserted
