@@ -231,6 +231,7 @@ class AsRunRecord(WireModel):  # bounded like its ``asrun`` columns: a record th
 class AsRunBatch(WireModel):
     device_id: DeviceId
     batch_id: Key
+    sent_at: IsoTime | None = None  # the device clock when sending: skew is measured from it
     records: Annotated[list[AsRunRecord], Field(min_length=1, max_length=MAX_ASRUN_RECORDS)]
 
     @model_validator(mode="after")

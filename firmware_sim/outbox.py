@@ -52,14 +52,15 @@ class Outbox:
     def unsent(self) -> int:
         return len(self.pending) - len(self.inflight_keys & self.pending.keys())
 
-    def take_batch(self, max_records: int = 100) -> AsRunBatch | None:
+    def take_batch(self, max_records: int = 100, sent_at: str | None = None) -> AsRunBatch | None:
         busy = self.inflight_keys
         keys = [key for key in self.pending if key not in busy][: min(max_records, MAX_ASRUN_RECORDS)]
         if not keys:
             return None
         batch_id = f"{self.device_id}.{secrets.token_hex(6)}"
         self._inflight[batch_id] = (keys, time.monotonic())
-        return AsRunBatch(device_id=self.device_id, batch_id=batch_id, records=[self.pending[k] for k in keys])
+        return AsRunBatch(device_id=self.device_id, batch_id=batch_id, sent_at=sent_at,
+                          records=[self.pending[k] for k in keys])
 
     def ack(self, ack: AsRunAck) -> tuple[int, int]:
         """Apply an acknowledgement; (stored, rejected) counts of records it released."""

@@ -132,7 +132,7 @@ class Uplink:
         mqtt, fw, counters = self.mqtt, self.fw, self.device.counters
         if mqtt is None or not mqtt.connected or not fw.alive:
             return
-        while (batch := fw.outbox.take_batch(self.opt.asrun_batch)) is not None:
+        while (batch := fw.outbox.take_batch(self.opt.asrun_batch, p.iso(fw.clock.now()))) is not None:
             payload = batch.model_dump_json(exclude_none=True).encode()
             if not mqtt.publish(p.asrun_topic(fw.id), payload, qos=1):
                 fw.outbox.requeue(batch_id=batch.batch_id)
@@ -211,7 +211,8 @@ class Uplink:
 
     async def push_asrun(self) -> None:
         fw, device = self.fw, self.device
-        while device.link_up.is_set() and (batch := fw.outbox.take_batch(self.opt.asrun_batch)) is not None:
+        while device.link_up.is_set() and (
+                batch := fw.outbox.take_batch(self.opt.asrun_batch, p.iso(fw.clock.now()))) is not None:
             try:
                 raw = await fw.env.http.post_asrun(fw.id, fw.auth, batch.model_dump_json(exclude_none=True).encode())
                 ack = p.parse_bounded(raw, p.MAX_ASRUN_BATCH_BYTES, p.AsRunAck)

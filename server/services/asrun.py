@@ -122,10 +122,14 @@ def _rows(device: Device, batch: AsRunBatch, received_at: datetime,
           facts: dict[FactRef, Facts]) -> list[tuple[Any, ...]]:
     """The batch's rows as tuples in ``ROW_COLUMNS`` order."""
     rows = []
+    # The device clock when it sent the batch, against ours now: a record written during an
+    # outage and sent hours later is late, not skewed. Older firmware: when it wrote the record.
+    sent_at = _parse(batch.sent_at) if batch.sent_at else None
     for rec in batch.records:
         device_time = _parse(rec.device_time)
         # Saturated to the INTEGER column: a clock reset to 1970 is years (> 2^31 ms) off.
-        skew_ms = max(-INT4_MAX, min(INT4_MAX, int((device_time - received_at).total_seconds() * 1000)))
+        offset = ((sent_at or device_time) - received_at).total_seconds()
+        skew_ms = max(-INT4_MAX, min(INT4_MAX, int(offset * 1000)))
         flagged = abs(skew_ms) > SKEW_FLAG_MS  # positive: the device clock runs ahead; kept either way
         known = facts.get((rec.bulletin_id, rec.version_hash)) if rec.bulletin_id else None
         category, priority = known or (None, None)

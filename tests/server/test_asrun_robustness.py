@@ -193,3 +193,25 @@ def test_facts_follow_the_version_a_record_names_after_a_reapproval(db: Engine) 
         "none-after": ("disaster", "emergency"), "unknown-hash": ("disaster", "emergency"),
         "no-bulletin": (None, None),
     }
+
+
+def test_skew_is_measured_when_the_batch_was_sent_not_when_the_record_was_written(db: Engine) -> None:
+    with Session(db) as session:
+        device = session.get(Device, "loa-a")
+        assert device is not None
+        session.expunge(device)
+    three_hours_ago = "2025-06-01T21:00:00Z"  # written during an outage, sent on reconnection at NOW
+
+    def batch(batch_id: str, sent_at: str | None, **over: Any) -> protocol.AsRunBatch:
+        body = {"device_id": "loa-a", "batch_id": batch_id, "records": [record("loa-a", batch_id, **over)]}
+        return protocol.AsRunBatch.model_validate(body | ({"sent_at": sent_at} if sent_at else {}))
+
+    late = batch("late", "2025-06-02T00:00:00Z", device_time=three_hours_ago)
+    fast = batch("fast", "2025-06-02T00:05:00Z")  # a clock 5 min ahead
+    old = batch("old", None, device_time=three_hours_ago)  # firmware without sent_at
+    store_batches(db, [(device, late), (device, fast), (device, old)], NOW, BulletinFacts(db), IngestStats())
+    rows = stored(db)
+    assert not rows["late"].skew_flagged and rows["late"].clock_skew_ms == 0
+    assert rows["fast"].skew_flagged and rows["fast"].clock_skew_ms == 300_000
+    assert rows["old"].skew_flagged and rows["old"].clock_skew_ms == -3 * 3600 * 1000
+    assert rows["late"].device_time == datetime(2025, 6, 1, 21, 0, tzinfo=UTC)  # still when it was written
