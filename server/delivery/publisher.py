@@ -114,7 +114,13 @@ class Publisher:
                 select(DeviceManifest.device_id).join(Device, col(Device.id) == DeviceManifest.device_id)
                 .where(col(Device.revoked_at).is_(None))
             ).all())
-            alert_ids = [i for i in session.exec(select(AreaAlert.id)).all() if i is not None]
+            # One retained message per area topic: only the newest (highest seq) may be last on
+            # it, else a device connecting later would get an older start or cancel.
+            latest: dict[str, tuple[int, int]] = {}
+            for row_id, area, seq in session.exec(select(AreaAlert.id, AreaAlert.area_code, AreaAlert.seq)).all():
+                if row_id is not None and (area not in latest or seq > latest[area][1]):
+                    latest[area] = (row_id, seq)
+            alert_ids = [row_id for row_id, _ in latest.values()]
         sent = self.publish_manifests(device_ids) + self.publish_alerts(alert_ids)
         self.republish_count += 1
         log.info("republished %d retained message(s) from the database", sent)

@@ -30,13 +30,23 @@ def _alert_model(a: Any) -> protocol.Alert:
     )
 
 
-def start_alerts(engine: Any, signer: protocol.Signer, bulletin_id: int, now: datetime) -> list[int]:
-    """Sign and store the start alerts of an approved emergency; returns AreaAlert row ids."""
+def start_alerts(engine: Any, signer: protocol.Signer, bulletin_id: int, now: datetime,
+                 horizon: timedelta = timedelta(days=4)) -> list[int]:
+    """Bring the bulletin's retained alerts in line with its approved version; returns the
+    AreaAlert row ids to publish.
+
+    A start per target area of an approved emergency that may air before ``now + horizon`` (one
+    valid from tomorrow is retained now: devices wait for its ``starts_at``). Every earlier start
+    of this bulletin the new set does not have ends: on an area that gets a new start it is
+    simply replaced (the topic retains the new one; devices supersede per bulletin and area), on
+    any other area — a target dropped, or the new version no longer an emergency — a signed
+    cancel replaces it."""
     tree = load_tree(engine)
     ids: list[int] = []
     with Session(engine) as session:
-        versions = [v for v in airable_versions(session, now) if v.bulletin_id == bulletin_id]
+        versions = [v for v in airable_versions(session, now, until=now + horizon) if v.bulletin_id == bulletin_id]
         plays = [bulletin_play(v, tree, {}) for v in versions if v.priority == "emergency"]
+        current: set[tuple[str, str]] = set()
         for alert in alerts_from_bulletins(plays):
             if alert.sha256 is None or alert.size is None:
                 continue
@@ -53,32 +63,50 @@ def start_alerts(engine: Any, signer: protocol.Signer, bulletin_id: int, now: da
             session.flush()
             assert row.id is not None
             ids.append(row.id)
+            current.add((alert.alert_id, alert.area_code))
+        restarted = {area for _, area in current}
+        for old in _starts(session, bulletin_id):
+            if (old.alert_id, old.area_code) in current:
+                continue
+            if old.area_code in restarted:
+                session.delete(old)
+            else:
+                ids.append(_cancel(session, signer, old, now))
         session.commit()
     return ids
 
 
 def cancel_alerts(engine: Any, signer: protocol.Signer, bulletin_id: int, now: datetime) -> list[int]:
     """Replace every retained start of this bulletin with a signed cancel."""
-    ids: list[int] = []
     with Session(engine) as session:
-        rows = session.exec(
-            select(AreaAlert).where(AreaAlert.bulletin_id == bulletin_id).where(AreaAlert.action == "start")
-        ).all()
-        for row in rows:
-            topic = protocol.alert_topic(row.area_code)
-            seq = next_seq(session, topic)
-            payload = protocol.AlertPayload(
-                action="cancel", area_code=row.area_code, alert_id=row.alert_id, seq=seq,
-                issued_at=protocol.iso(now), expires_at=protocol.iso(now + CANCEL_TTL),
-            )
-            row.action, row.seq, row.envelope = "cancel", seq, signer.sign(payload).decode()
-            row.expires_at, row.published_at = now + CANCEL_TTL, None
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            ids.append(row.id)
+        ids = [_cancel(session, signer, row, now) for row in _starts(session, bulletin_id)]
         session.commit()
     return ids
+
+
+def has_starts(engine: Any, bulletin_id: int) -> bool:
+    with Session(engine) as session:
+        return bool(_starts(session, bulletin_id))
+
+
+def _starts(session: Session, bulletin_id: int) -> list[AreaAlert]:
+    return list(session.exec(
+        select(AreaAlert).where(AreaAlert.bulletin_id == bulletin_id).where(AreaAlert.action == "start")
+    ).all())
+
+
+def _cancel(session: Session, signer: protocol.Signer, row: AreaAlert, now: datetime) -> int:
+    seq = next_seq(session, protocol.alert_topic(row.area_code))
+    payload = protocol.AlertPayload(
+        action="cancel", area_code=row.area_code, alert_id=row.alert_id, seq=seq,
+        issued_at=protocol.iso(now), expires_at=protocol.iso(now + CANCEL_TTL),
+    )
+    row.action, row.seq, row.envelope = "cancel", seq, signer.sign(payload).decode()
+    row.expires_at, row.published_at = now + CANCEL_TTL, None
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
 
 
 def _upsert(session: Session, alert_id: str, area_code: str, bulletin_id: int, version_hash: str) -> AreaAlert:

@@ -91,10 +91,15 @@ class SchedulerComponent:
     def bulletin_changed(self, bulletin_id: int, *, emergency: bool, ended: bool = False) -> None:
         """Called after a workflow transition commits. Emergencies go out at once."""
         rt = self.runtime
-        if emergency:
+        # Also a bulletin with retained starts: a new version may no longer be an emergency.
+        if emergency or alerts.has_starts(rt.engine, bulletin_id):
             signer = signer_for(rt.settings.signing_key_path)
             now = rt.clock()
-            ids = (alerts.cancel_alerts if ended else alerts.start_alerts)(rt.engine, signer, bulletin_id, now)
+            if ended:
+                ids = alerts.cancel_alerts(rt.engine, signer, bulletin_id, now)
+            else:
+                ids = alerts.start_alerts(rt.engine, signer, bulletin_id, now,
+                                          horizon=timedelta(days=rt.settings.manifest_days))
             publisher = rt.component("mqtt")
             if publisher is not None and ids:
                 publisher.publish_alerts(ids)
