@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from server.delivery.device_auth import device_or_user
 from server.deps import RuntimeDep, SessionDep
 from server.errors import NotFound
-from server.models.bulletins import BulletinVersion
+from server.models.bulletins import TERMINAL_STATUSES, Bulletin, BulletinVersion
 from server.models.devices import Device
 from server.models.users import User
 
@@ -30,9 +30,11 @@ def get_media(
     missing = NotFound("Không tìm thấy tệp âm thanh đã được phê duyệt.", code="media_not_found")
     if not name.endswith(".mp3") or not SHA_RE.match(sha):
         raise missing
-    approved = session.exec(
-        select(BulletinVersion.id).where(col(BulletinVersion.approved_audio_sha256) == sha).limit(1)
-    ).first()
+    query = select(BulletinVersion.id).where(col(BulletinVersion.approved_audio_sha256) == sha)
+    if isinstance(principal, Device):  # a device: only audio that may still air (not withdrawn, ended…)
+        query = query.join(Bulletin, col(Bulletin.approved_version_id) == col(BulletinVersion.id)).where(
+            col(Bulletin.status).not_in([str(status) for status in TERMINAL_STATUSES]))
+    approved = session.exec(query.limit(1)).first()
     path = runtime.settings.media_dir / f"{sha}.mp3"
     if approved is None or not path.is_file():
         raise missing

@@ -18,6 +18,7 @@ from server.deps import AreaTreeDep, CurrentUser, RuntimeDep, SessionDep, StaffU
 from server.errors import Invalid, NotFound
 from server.models.schedule import Holiday, Relay, Slot, SlotOrder
 from server.scheduling.inputs import slot_defs
+from server.services import bulletins as bulletin_service
 
 router = APIRouter(prefix="/api/v1", tags=["slots"])
 STREAM_SCHEMES = ("http", "https", "rtsp", "rtmp")
@@ -179,6 +180,8 @@ def reorder(
     if slot is None:
         raise NotFound("Không tìm thấy phiên phát.", code="slot_not_found")
     ensure_in_scope(user, tree, slot.area_code)
+    for bulletin_id in dict.fromkeys(body.bulletin_ids):  # only bulletins the officer may see
+        bulletin_service.ensure_visible(user, tree, bulletin_service.get_bulletin(session, bulletin_id))
     for old in session.exec(select(SlotOrder).where(SlotOrder.slot_id == slot_id)
                             .where(SlotOrder.date == body.date)).all():
         session.delete(old)
