@@ -27,6 +27,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
+
 from server.errors import Forbidden, Invalid
 from server.models.bulletins import (
     BOARD_MAX,
@@ -37,6 +39,7 @@ from server.models.bulletins import (
     Category,
     Priority,
 )
+from server.models.schedule import Slot
 from server.models.users import User
 from server.services.areas import AreaTree, validate_code
 
@@ -133,6 +136,18 @@ def _check_pin(values: dict[str, Any], out: dict[str, Any], tz: ZoneInfo) -> tup
     if slot is not None and (not isinstance(slot, int) or isinstance(slot, bool) or slot < 1):
         raise Invalid("Mã phiên phát không hợp lệ.", code="bad_pin")
     return pin_date, slot
+
+
+def check_pin_slot(session: Session, tree: AreaTree, slot_id: int | None, targets: list[str]) -> None:
+    """A pinned slot must exist and reach every target (its area is the target or an ancestor):
+    a pin to another commune's slot would be accepted and then never air."""
+    if slot_id is None:
+        return
+    slot = session.get(Slot, slot_id)
+    if slot is None:
+        raise Invalid("Không tìm thấy phiên phát được ghim.", code="bad_pin")
+    if any(not tree.is_within(code, slot.area_code) for code in targets):
+        raise Invalid("Phiên phát được ghim không phát ở mọi địa bàn nhận bản tin.", code="bad_pin")
 
 
 def check_targets(codes: Any, tree: AreaTree, user: User) -> list[str]:

@@ -43,6 +43,7 @@ from server.services.airing import may_air
 from server.services.areas import AreaTree
 from server.services.bulletin_fields import (
     check_content,
+    check_pin_slot,
     check_targets,
     content_of,
     out_of_scope,
@@ -179,6 +180,7 @@ def create_draft(session: Session, user: User, tree: AreaTree, data: BulletinCre
                  *, now: datetime, tz: ZoneInfo) -> Bulletin:
     content = check_content(data.model_dump(exclude={"targets", "approve"}), now=now, tz=tz)
     targets = check_targets(data.targets, tree, user)
+    check_pin_slot(session, tree, content["pin_slot_id"], targets)
     bulletin, version = new_bulletin(session, user, content, targets, now)
     audit.record(session, user, "bulletin_created", subject(bulletin), {
         "version_number": 1, "version_hash": version.version_hash, "targets": targets,
@@ -229,6 +231,7 @@ def edit(session: Session, user: User, tree: AreaTree, bulletin: Bulletin, data:
     old_targets = targets_of(session, current.id)
     targets = check_targets(changes.pop("targets"), tree, user) if "targets" in changes else old_targets
     content = check_content({**content_of(current), **changes}, now=now, tz=tz)
+    check_pin_slot(session, tree, content["pin_slot_id"], targets)
     if content == content_of(current) and targets == old_targets:
         return bulletin  # nothing changed: no new version, no audit event
     previous_status, previous_hash = bulletin.status, current.version_hash

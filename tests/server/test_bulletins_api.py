@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from server.models.audit import AuditEvent
 from server.models.bulletins import Bulletin, BulletinVersion
 from server.services.airing import airable_versions, may_air
-from tests.server.conftest import World
+from tests.server.conftest import World, bulletin_body
 
 
 def _events(world: World, bid: int) -> list[str]:
@@ -303,10 +303,24 @@ def test_list_within_scope_with_filters(world: World) -> None:
 
 def test_pin_is_part_of_the_version(world: World) -> None:
     today = datetime.now(world.runtime.settings.tz).date().isoformat()  # pins name a local date
-    created = world.create(pin_date=today, pin_slot_id=7)
-    assert created["pin_date"] == today and created["pin_slot_id"] == 7
-    moved = world.patch("mot.canbo", created["id"], created["version"], pin_slot_id=8).json()
-    assert moved["pin_slot_id"] == 8 and moved["version_hash"] != created["version_hash"]
+
+    def new_slot(who: str, area: str, start: str) -> int:
+        r = world.client.post(f"/api/v1/areas/{area}/slots", headers=world.headers[who], json={
+            "name": f"Ghim {start}", "start_local": start, "duration_s": 600, "rrule": "FREQ=DAILY",
+            "dtstart": "2026-11-01"})
+        assert r.status_code == 201, r.text
+        return int(r.json()["id"])
+
+    first, second = new_slot("mot.canbo", "W001", "20:00"), new_slot("mot.canbo", "W001-T01", "20:30")
+    foreign = new_slot("hai.canbo", "W002", "20:00")
+    created = world.create(pin_date=today, pin_slot_id=first)  # targets W001-T01, under W001
+    assert created["pin_date"] == today and created["pin_slot_id"] == first
+    moved = world.patch("mot.canbo", created["id"], created["version"], pin_slot_id=second).json()
+    assert moved["pin_slot_id"] == second and moved["version_hash"] != created["version_hash"]
+    for slot_id in (foreign, 999_999):  # another commune's slot (would never air), no slot at all
+        r = world.client.post("/api/v1/bulletins", headers=world.headers["mot.canbo"],
+                              json=bulletin_body(pin_date=today, pin_slot_id=slot_id))
+        assert r.status_code == 422 and r.json()["detail"]["code"] == "bad_pin"
 
 
 def _count(world: World) -> int:
