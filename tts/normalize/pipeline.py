@@ -7,12 +7,13 @@ times), then context rules (Roman numerals, abbreviations, units), and plain num
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from tts.normalize.abbreviations import expand_abbreviations
 from tts.normalize.cleanup import clean_input, finalize
 from tts.normalize.dates_times import read_dates_and_times
 from tts.normalize.documents import read_document_numbers
+from tts.normalize.lexicon import Lexicon
 from tts.normalize.measures import read_measures
 from tts.normalize.number_phrases import read_numbers, split_glued_codes
 from tts.normalize.phones import read_phone_numbers
@@ -36,18 +37,26 @@ PASSES: tuple[Callable[[str], str], ...] = (
 )
 
 
-def normalize_line(line: str) -> str:
-    for step in PASSES:
+# An area's lexicon runs right after the input is cleaned: a local reading beats every table.
+_LEXICON_AFTER = PASSES.index(normalize_tones) + 1
+
+
+def normalize_line(line: str, lexicon: Lexicon | None = None) -> str:
+    for index, step in enumerate(PASSES):
+        if index == _LEXICON_AFTER and lexicon:
+            line = lexicon.apply(line)
         line = step(line)
     return line
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, lexicon: Mapping[str, str] | Lexicon | None = None) -> str:
     """Spoken form of `text`: lowercase words and the punctuation . , ; : ! ? for pauses.
 
     Each line is read on its own, and a line that ends without punctuation (a heading) gets a
-    full stop before the next one. Text with nothing speakable gives "".
+    full stop before the next one. Text with nothing speakable gives "". `lexicon` maps whole
+    tokens to readings that override the built-in tables (an area's pronunciation lexicon).
     """
-    lines = [words for words in map(normalize_line, text.splitlines()) if words]
+    compiled = lexicon if isinstance(lexicon, Lexicon) or lexicon is None else Lexicon(lexicon)
+    lines = [words for line in text.splitlines() if (words := normalize_line(line, compiled))]
     ended = [words if words[-1] in ".!?;:" else words + "." for words in lines[:-1]]
     return " ".join([*ended, *lines[-1:]])
