@@ -33,14 +33,21 @@ def register(sub: Any) -> None:
 
 def _normalize(args: argparse.Namespace) -> int:
     from tts.normalize import normalize
-    from tts.normalize.lexicon import Lexicon
 
-    lexicon = Lexicon(_area_lexicon(args.area)) if args.area else None
+    read = normalize
+    if args.area:
+        from tts.normalize.lexicon import Lexicon
+
+        lexicon = Lexicon(_area_lexicon(args.area))
+
+        def read(text: str) -> str:
+            return normalize(text, lexicon)
+
     if args.text is not None:
-        _emit(normalize(args.text, lexicon), 1)
+        _emit(read(args.text), 1)
         return 0
     for number, line in enumerate(sys.stdin, start=1):
-        _emit(normalize(line.rstrip("\r\n"), lexicon), number)
+        _emit(read(line.rstrip("\r\n")), number)
     return 0
 
 

@@ -11,9 +11,12 @@ from collections.abc import Callable, Mapping
 
 from tts.normalize.abbreviations import expand_abbreviations
 from tts.normalize.cleanup import clean_input, finalize
+from tts.normalize.context import read_context_abbreviations
 from tts.normalize.dates_times import read_dates_and_times
+from tts.normalize.definitions import find_definitions
 from tts.normalize.documents import read_document_numbers
 from tts.normalize.lexicon import Lexicon
+from tts.normalize.loanwords import read_loanwords
 from tts.normalize.measures import read_measures
 from tts.normalize.number_phrases import read_numbers, split_glued_codes
 from tts.normalize.phones import read_phone_numbers
@@ -30,6 +33,8 @@ PASSES: tuple[Callable[[str], str], ...] = (
     read_dates_and_times,
     read_roman_numerals,
     split_glued_codes,
+    read_loanwords,
+    read_context_abbreviations,
     expand_abbreviations,
     read_measures,
     read_numbers,
@@ -55,7 +60,13 @@ def normalize(text: str, lexicon: Mapping[str, str] | Lexicon | None = None) -> 
     Each line is read on its own, and a line that ends without punctuation (a heading) gets a
     full stop before the next one. Text with nothing speakable gives "". `lexicon` maps whole
     tokens to readings that override the built-in tables (an area's pronunciation lexicon).
+    An abbreviation the text defines ("Hợp tác xã nông nghiệp (HTXNN)") is read as its full form
+    throughout the text, and its "(HTXNN)" is not read.
     """
+    definitions, text = find_definitions(text)
+    if definitions:
+        entries = lexicon.entries if isinstance(lexicon, Lexicon) else dict(lexicon or {})
+        lexicon = {**entries, **definitions}
     compiled = lexicon if isinstance(lexicon, Lexicon) or lexicon is None else Lexicon(lexicon)
     lines = [words for line in text.splitlines() if (words := normalize_line(line, compiled))]
     ended = [words if words[-1] in ".!?;:" else words + "." for words in lines[:-1]]
