@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +36,11 @@ def register(sub: Any) -> None:
 def _normalize(args: argparse.Namespace) -> int:
     from tts.normalize import normalize
 
-    read = normalize
-    if args.area:
+    read: Callable[[str], str] = normalize
+    if args.area:  # imported only when asked for: tests swap the normalizer module for a fake
         from tts.normalize.lexicon import Lexicon
 
-        lexicon = Lexicon(_area_lexicon(args.area))
-
-        def read(text: str) -> str:
-            return normalize(text, lexicon)
+        read = functools.partial(normalize, lexicon=Lexicon(_area_lexicon(args.area)))
 
     if args.text is not None:
         _emit(read(args.text), 1)
