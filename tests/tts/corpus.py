@@ -41,9 +41,9 @@ def share_right(lines: list[Line]) -> float:
 
 def main(argv: list[str]) -> None:
     lines = load()
-    for split in ("tune", "heldout"):
+    for split in ("tune", "heldout", "fresh"):
         part = [line for line in lines if line.split == split]
-        real = [line for line in part if line.source != "written"]
+        real = [line for line in part if line.source.startswith(("seed", "bulletin"))]
         print(f"{split}: {share_right(part):.1%} of {len(part)} lines read exactly right "
               f"(real documents {share_right(real):.1%} of {len(real)})")
     show = argv[0] if argv else "tune"

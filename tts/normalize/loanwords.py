@@ -48,6 +48,16 @@ LOANWORDS: dict[str, str] = {
     "show": "sô",
     "game": "gêm",
     "ok": "ô kê",
+    "call": "côn",
+    "mobile": "mô bai",
+    "etax": "i tác",
+    "smart": "sờ mát",
+    "chat": "chát",
+    "group": "grúp",
+    "post": "pốt",
+    "share": "se",
+    "like": "lai",
+    "comment": "com men",
 }
 
 _PATTERN = re.compile(
