@@ -36,7 +36,7 @@ def misread(lines: list[Line]) -> list[tuple[Line, str]]:
 
 
 def share_right(lines: list[Line]) -> float:
-    return 1 - len(misread(lines)) / len(lines)
+    return 1 - len(misread(lines)) / len(lines) if lines else 1.0
 
 
 def main(argv: list[str]) -> None:
