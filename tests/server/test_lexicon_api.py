@@ -138,3 +138,14 @@ def test_approved_audio_never_changes_but_shows_the_reading_changed(world: World
     assert world.get("hai.canbo", neighbour["id"]).json()["reading_changed"] is False  # another commune
     world.client.delete("/api/v1/areas/W001/lexicon/QZE", headers=world.headers["mot.canbo"])
     assert world.get("mot.canbo", approved["id"]).json()["reading_changed"] is False
+
+
+def test_lexicon_change_on_both_databases(any_world: World) -> None:
+    submitted = any_world.submitted(body="Họp BQLKX lúc 8h.")
+    approved = any_world.approved(body="BQLKX thông báo lịch họp.")
+    r = _add(any_world, "mot.canbo", "W001", "BQLKX", "ban quản lý khu xóm")
+    assert r.status_code == 201, r.text
+    any_world.run_jobs()
+    assert any_world.get("mot.canbo", submitted["id"]).json()["audio"]["sha256"] != submitted["audio"]["sha256"]
+    assert any_world.get("mot.canbo", approved["id"]).json()["reading_changed"] is True
+    assert _entries(any_world, "mot.canbo", "W001-T01")["BQLKX"]["inherited"] is True
