@@ -13,8 +13,10 @@ A change applies at the next synthesis, never to approved audio:
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -109,7 +111,7 @@ def add_entry(session: Session, actor: User | None, tree: AreaTree, code: str, t
     row.reading, row.updated_by = reading, actor.id if actor else None
     session.add(row)
     session.flush()
-    changes = _apply_change(session, tree, code)
+    changes = _apply_change(session, tree, code, term)
     audit.record(session, actor, "lexicon_entry_set", f"area:{code}", {
         "term": term, "reading": reading, "previous_reading": previous,
         "resynthesized_versions": [c.version_id for c in changes],
@@ -127,45 +129,58 @@ def remove_entry(session: Session, actor: User | None, tree: AreaTree, code: str
         raise NotFound(f"Địa bàn {code} không có mục phát âm '{clean[:TERM_MAX]}'.", code="lexicon_entry_not_found")
     session.delete(row)
     session.flush()
-    changes = _apply_change(session, tree, code)
+    changes = _apply_change(session, tree, code, clean)
     audit.record(session, actor, "lexicon_entry_removed", f"area:{code}", {
         "term": clean, "reading": row.reading, "resynthesized_versions": [c.version_id for c in changes],
     })
     return changes
 
 
-def _apply_change(session: Session, tree: AreaTree, code: str) -> list[Resynthesis]:
-    """Re-read the bulletins of the subtree: queue submitted ones, flag approved ones."""
+def _mentions(body: str, term: str) -> bool:
+    """A cheap filter: a body without the term cannot read differently because of it."""
+    return term in unicodedata.normalize("NFC", body)
+
+
+def _apply_change(session: Session, tree: AreaTree, code: str, term: str) -> list[Resynthesis]:
+    """Re-read the subtree's bulletins that mention ``term``: queue submitted ones, flag approved ones."""
     units = tree.descendants(code)
     live = (BulletinStatus.submitted, BulletinStatus.approved)
     bulletins = session.exec(select(Bulletin).where(col(Bulletin.area_code).in_(units),
                                                     col(Bulletin.status).in_(live))).all()
     lexicons: dict[str, dict[str, str]] = {}
+
+    def lexicon_of(area: str) -> dict[str, str]:
+        if area not in lexicons:
+            lexicons[area] = lexicon_for(session, tree, area)
+        return lexicons[area]
+
     changes: list[Resynthesis] = []
     for bulletin in bulletins:
-        lexicon = lexicons.setdefault(bulletin.area_code, lexicon_for(session, tree, bulletin.area_code))
         if bulletin.approved_version_id is not None:
-            _flag_approved(session, bulletin.approved_version_id, lexicon)
+            _flag_approved(session, bulletin.approved_version_id, functools.partial(lexicon_of, bulletin.area_code),
+                           term)
         current = session.get(BulletinVersion, bulletin.current_version_id)
-        if (bulletin.status == BulletinStatus.submitted and current is not None and current.audio_sha256
-                and not current.recording_sha256 and current.id != bulletin.approved_version_id):
-            reading = session.get(VersionReading, current.id)
-            if reading is None or reading.spoken_sha256 != spoken_sha256(current.body, lexicon):
-                current.audio_sha256 = current.audio_size = current.audio_duration_ms = None
-                current.audio_engine = current.audio_voice = None
-                session.add(current)
-                assert current.id is not None
-                changes.append(Resynthesis(current.id, current.version_hash))
+        if (bulletin.status != BulletinStatus.submitted or current is None or not current.audio_sha256
+                or current.recording_sha256 or current.id == bulletin.approved_version_id
+                or not _mentions(current.body, term)):
+            continue
+        reading = session.get(VersionReading, current.id)
+        if reading is None or reading.spoken_sha256 != spoken_sha256(current.body, lexicon_of(bulletin.area_code)):
+            current.audio_sha256 = current.audio_size = current.audio_duration_ms = None
+            current.audio_engine = current.audio_voice = None
+            session.add(current)
+            assert current.id is not None
+            changes.append(Resynthesis(current.id, current.version_hash))
     session.flush()
     return changes
 
 
-def _flag_approved(session: Session, version_id: int, lexicon: Mapping[str, str]) -> None:
+def _flag_approved(session: Session, version_id: int, lexicon: Callable[[], Mapping[str, str]], term: str) -> None:
     reading = session.get(VersionReading, version_id)
     version = session.get(BulletinVersion, version_id)
-    if reading is None or version is None:
-        return  # a recording, or audio made before readings were recorded
-    reading.reading_changed = reading.spoken_sha256 != spoken_sha256(version.body, lexicon)
+    if reading is None or version is None or not _mentions(version.body, term):
+        return  # a recording, audio made before readings were recorded, or a text the term is not in
+    reading.reading_changed = reading.spoken_sha256 != spoken_sha256(version.body, lexicon())
     session.add(reading)
 
 
