@@ -1,6 +1,8 @@
 """An area's pronunciation lexicon inside the normalizer: whole tokens, longest first, before tables."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tts.normalize import normalize
 from tts.normalize.lexicon import Lexicon, clean_reading, clean_term
@@ -43,3 +45,21 @@ def test_terms_and_readings_are_canonical() -> None:
     assert clean_term("TT.") == "TT."
     assert clean_reading("Khu  Dân Cư, mới") == "khu dân cư, mới"
     assert clean_reading("hoà") == "hòa"
+
+
+# Property: an entry changes the reading exactly where its term stands as a whole token.
+words = st.sampled_from(["họp", "thôn", "xã", "Nà", "Pặc", "lúc", "sáng", "QZX", "QZXY", "QZX2", "(QZX)", "QZX.",
+                         "QZX,", "-QZX", "BQLDA", "12/3"])
+
+
+@settings(derandomize=True, deadline=None, max_examples=150)
+@given(st.lists(words, min_size=1, max_size=12))
+def test_an_entry_applies_to_whole_tokens_only(tokens: list[str]) -> None:
+    text = " ".join(tokens)
+    with_entry = normalize(text, {"QZX": "khu xóm mới"})
+    stands_alone = any(t in ("QZX", "(QZX)", "QZX.", "QZX,") for t in tokens)
+    if not stands_alone:
+        assert with_entry == normalize(text)
+    else:
+        assert "khu xóm mới" in with_entry
+    assert "khu xóm mới" not in normalize(text)
