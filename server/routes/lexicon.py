@@ -39,7 +39,7 @@ def set_entry(code: str, body: LexiconIn, session: SessionDep, user: AuthorUser,
     return {**out, "resynthesis_job_ids": jobs}
 
 
-@router.delete("/{code}/lexicon/{term}")
+@router.delete("/{code}/lexicon/{term:path}")  # a term may hold "/" ("Đ/c")
 def delete_entry(code: str, term: str, session: SessionDep, user: AuthorUser, tree: AreaTreeDep,
                  runtime: RuntimeDep) -> dict[str, Any]:
     ensure_in_scope(user, tree, code)

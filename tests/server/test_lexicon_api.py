@@ -149,3 +149,10 @@ def test_lexicon_change_on_both_databases(any_world: World) -> None:
     assert any_world.get("mot.canbo", submitted["id"]).json()["audio"]["sha256"] != submitted["audio"]["sha256"]
     assert any_world.get("mot.canbo", approved["id"]).json()["reading_changed"] is True
     assert _entries(any_world, "mot.canbo", "W001-T01")["BQLKX"]["inherited"] is True
+
+
+def test_terms_with_a_slash_can_be_removed(world: World) -> None:
+    assert _add(world, "mot.canbo", "W001", "BQL/DA", "ban quản lý dự án").status_code == 201
+    r = world.client.delete("/api/v1/areas/W001/lexicon/BQL%2FDA", headers=world.headers["mot.canbo"])
+    assert r.status_code == 200, r.text
+    assert "BQL/DA" not in _entries(world, "mot.canbo", "W001")
