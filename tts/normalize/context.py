@@ -36,7 +36,16 @@ RULES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(rf"(?<![\w&/-])TL\.\s*{_UPPER_NEXT}"), " thừa lệnh ", True),
     (re.compile(r"(?<![\w&/-])TUQ\.\s*"), " thừa ủy quyền ", False),
     (re.compile(rf"(?<![\w&/-])Q\.\s*{_POSITION}"), " quyền ", False),
+    # "TH" is tiểu học among school levels ("MN, TH, THCS", "Trường TH").
+    (re.compile(r"(?<![\w&/-])TH(?=\s*(?:,|&|và)\s*THCS\b)|(?<=[Tt]rường )TH(?![\w&])"), " tiểu học ", False),
 )
+# Road numbers, before the phone pass takes "ĐT" for điện thoại: "ĐT254", "ĐT.254", "ĐH 12".
+_ROADS = {"ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đường xã"}
+_ROAD_NUMBER = re.compile(r"(?<![\w&/-])(?P<kind>ĐT|ĐH|ĐX)\.?\s?(?=[0-9]{1,3}(?:[A-Z]|\b)(?!\s?[0-9]))")
+
+
+def read_road_numbers(text: str) -> str:
+    return _ROAD_NUMBER.sub(lambda match: f" {_ROADS[match.group('kind')]} ", text)
 
 
 def read_context_abbreviations(text: str) -> str:
