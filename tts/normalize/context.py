@@ -48,7 +48,12 @@ def read_road_numbers(text: str) -> str:
     return _ROAD_NUMBER.sub(lambda match: f" {_ROADS[match.group('kind')]} ", text)
 
 
+# "PCT.UBND", "BCH.QS": a dot between two abbreviations joins them, it ends nothing.
+_JOINED = re.compile(r"\b([A-ZĐ][A-ZĐ&]+)\.(?=[A-ZĐ][A-ZĐ&]+\b)")
+
+
 def read_context_abbreviations(text: str) -> str:
+    text = _JOINED.sub(r"\1 ", text)
     for pattern, spoken, capital_next in RULES:
         def replace(match: re.Match[str], spoken: str = spoken, capital_next: bool = capital_next) -> str:
             following = match.string[match.end() : match.end() + 1]
