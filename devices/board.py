@@ -1,8 +1,9 @@
 """Board text for LED/LCD boards of ``cols`` × ``rows`` character cells (DESIGN.md §1, bảng điện tử).
 
 ``render_board`` turns a bulletin's board text into pages of lines plus a display time per page.
-Wrapping is greedy at spaces, so a Vietnamese syllable (one space-delimited token) is never cut;
-only a token longer than a whole line is split. Every output character occupies one cell: text is
+Wrapping is greedy at spaces by phrase (``board_phrases``: "ngày 12/7", "20 km", "Đồng Tâm" stay on
+one line), so a Vietnamese syllable (one space-delimited token) is never cut; only a token longer
+than a whole line is split, after its own separators where it can be. Every output character occupies one cell: text is
 NFC-normalized (a Vietnamese letter is then one code point), and anything a board cannot show
 (control characters, emoji, other scripts) is mapped to ASCII or dropped.
 
@@ -18,6 +19,8 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+from devices.board_phrases import paginate, wrap_phrases
 
 DEFAULT_CHARS_PER_SECOND = 12.0
 DEFAULT_MIN_PAGE_SECONDS = 3.0
@@ -148,7 +151,8 @@ def render_board(
     chars_per_second: float = DEFAULT_CHARS_PER_SECOND,
     min_page_seconds: float = DEFAULT_MIN_PAGE_SECONDS,
 ) -> BoardRender:
-    """Pages of at most ``rows`` lines × ``cols`` characters, words intact and in order."""
+    """Pages of at most ``rows`` lines × ``cols`` characters, words intact and in order, wrapped by
+    phrase (``devices.board_phrases``)."""
     check_geometry(cols, rows)
     if not (math.isfinite(chars_per_second) and chars_per_second > 0):
         raise BoardError("Tốc độ đọc phải là số dương (ký tự mỗi giây).")
@@ -159,7 +163,7 @@ def render_board(
     shown = normalize_board_text(text, ascii_only=ascii_only)
     if not shown:
         raise EmptyBoardText("Nội dung không có ký tự nào bảng điện tử hiển thị được.")
-    lines = wrap_words(shown.split(" "), cols)
-    pages = [lines[i : i + rows] for i in range(0, len(lines), rows)]
+    lines = wrap_phrases(shown.split(" "), cols)
+    pages = paginate(lines, rows, cols)
     seconds = [page_seconds(page, chars_per_second, min_page_seconds) for page in pages]
     return BoardRender(pages=pages, seconds=seconds)

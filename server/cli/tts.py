@@ -1,12 +1,14 @@
-"""`loa tts normalize [TEXT]` and `loa tts say TEXT -o FILE.mp3 [--engine NAME] [--reads N] [--gap S]`."""
+"""`loa tts normalize [--area CODE] [TEXT]` and `loa tts say TEXT -o FILE.mp3 [--engine NAME] [--reads N] [--gap S]`."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ def register(sub: Any) -> None:
 
     normalize = add_command(tts_sub, "normalize", "in dạng đọc của văn bản (không có TEXT: đọc từng dòng stdin)")
     normalize.add_argument("text", nargs="?", help="văn bản; bỏ trống để đọc stdin")
+    normalize.add_argument("--area", help="áp dụng từ điển phát âm của địa bàn này (và các cấp trên)")
     normalize.set_defaults(func=_normalize)
 
     say = add_command(tts_sub, "say", "đọc văn bản thành tệp MP3 đã xử lý âm lượng")
@@ -33,12 +36,32 @@ def register(sub: Any) -> None:
 def _normalize(args: argparse.Namespace) -> int:
     from tts.normalize import normalize
 
+    read: Callable[[str], str] = normalize
+    if args.area:  # imported only when asked for: tests swap the normalizer module for a fake
+        from tts.normalize.lexicon import Lexicon
+
+        read = functools.partial(normalize, lexicon=Lexicon(_area_lexicon(args.area)))
+
     if args.text is not None:
-        _emit(normalize(args.text), 1)
+        _emit(read(args.text), 1)
         return 0
     for number, line in enumerate(sys.stdin, start=1):
-        _emit(normalize(line.rstrip("\r\n")), number)
+        _emit(read(line.rstrip("\r\n")), number)
     return 0
+
+
+def _area_lexicon(code: str) -> dict[str, str]:
+    """The lexicon a bulletin of `code` is read with (the area's entries and its ancestors')."""
+    from sqlmodel import Session
+
+    from server.bootstrap import prepare
+    from server.services.areas import load_tree
+    from server.services.lexicon import effective_entries
+    from server.settings import get_settings
+
+    engine = prepare(get_settings())
+    with Session(engine) as session:
+        return {e.term: e.reading for e in effective_entries(session, load_tree(engine), code)}
 
 
 def _emit(spoken: str, line_number: int) -> None:

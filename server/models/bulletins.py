@@ -271,3 +271,6 @@ class BulletinPublic(SQLModel):
     approved: ApprovedPublic | None
     # ``may_air`` of the approved version right now.
     airing: bool
+    # The area lexicon changed since the approved audio was made: a re-synthesis (and re-approval)
+    # would read it differently. The approved audio itself never changes by itself.
+    reading_changed: bool = False

@@ -38,7 +38,7 @@ from server.models.bulletins import (
     BulletinVersion,
 )
 from server.models.users import User
-from server.services import audit, synthesis
+from server.services import audit, lexicon, synthesis
 from server.services.airing import may_air
 from server.services.areas import AreaTree
 from server.services.bulletin_fields import (
@@ -359,4 +359,5 @@ def to_public(session: Session, bulletin: Bulletin, now: datetime) -> BulletinPu
         **content_of(current), targets=targets_of(session, current.id), recording_name=current.recording_name,
         audio=audio, submitted_at=current.submitted_at, approved=approved_view,
         airing=approved is not None and may_air(approved, now, bulletin=bulletin),
+        reading_changed=lexicon.reading_changed(session, bulletin.approved_version_id),
     )

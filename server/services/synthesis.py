@@ -7,16 +7,22 @@ idempotent (a version that already has audio is left alone), as the job system r
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 from sqlmodel import Session
 
 from server.errors import LoaError
-from server.jobs import JobContext, job_kind
+from server.jobs import JobContext, JobRunner, execute_job, job_kind
 from server.models.bulletins import Bulletin, BulletinVersion
+from server.models.jobs import Job
 from server.services import audit
+from server.services.areas import load_tree
+from server.services.lexicon import Resynthesis, lexicon_for, remember_reading
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,17 +64,22 @@ def media_path(settings: Settings, sha256: str) -> Path:
 
 
 def synthesize_text(settings: Settings, text: str, *, reads_per_play: int, gap_seconds: float,
-                    progress: Any = None) -> Asset:
-    """Speak ``text`` with the configured engine chain (``LOA_TTS_ENGINES``), mastered and cached."""
+                    progress: Any = None, lexicon: Mapping[str, str] | None = None) -> Asset:
+    """Speak ``text`` with the configured engine chain (``LOA_TTS_ENGINES``), mastered and cached.
+
+    ``lexicon``: the bulletin area's pronunciation entries (``server.services.lexicon``).
+    """
     from tts.audio import AudioError
     from tts.engines import EngineConfigError, build_chain
+    from tts.normalize import normalize
     from tts.synth import synthesize_bulletin
 
     try:
         chain = build_chain(settings.tts_engines, timeout=settings.tts_timeout_seconds,
                             gtts_url=settings.gtts_url, piper_model=settings.piper_model)
         return synthesize_bulletin(text, media_dir=settings.media_dir, engines=chain,
-                                   reads_per_play=reads_per_play, gap_seconds=gap_seconds, progress=progress)
+                                   reads_per_play=reads_per_play, gap_seconds=gap_seconds, progress=progress,
+                                   normalizer=functools.partial(normalize, lexicon=lexicon or None))
     except AudioError as exc:
         raise AudioFailed(exc.message, code=exc.code) from exc
     except EngineConfigError as exc:
@@ -89,14 +100,31 @@ def master_upload(settings: Settings, path: Path, *, reads_per_play: int, gap_se
         raise error from exc
 
 
-def make_audio(settings: Settings, version: BulletinVersion, progress: Any = None) -> Asset:
+def make_audio(settings: Settings, version: BulletinVersion, progress: Any = None,
+               lexicon: Mapping[str, str] | None = None) -> Asset:
     """The version's audio: its recording re-mastered with its reads/gap, else its body spoken."""
     if version.recording_sha256:
         source = recordings_dir(settings) / version.recording_sha256
         return master_upload(settings, source, reads_per_play=version.reads_per_play,
                              gap_seconds=version.gap_seconds)
     return synthesize_text(settings, version.body, reads_per_play=version.reads_per_play,
-                           gap_seconds=version.gap_seconds, progress=progress)
+                           gap_seconds=version.gap_seconds, progress=progress, lexicon=lexicon)
+
+
+def bulletin_lexicon(session: Session, bulletin_id: int) -> dict[str, str]:
+    """The lexicon a bulletin is read with: its unit area's entries and its ancestors'."""
+    bulletin = session.get(Bulletin, bulletin_id)
+    if bulletin is None or session.bind is None:
+        return {}
+    return lexicon_for(session, load_tree(session.get_bind().engine), bulletin.area_code)
+
+
+def attach_spoken(session: Session, version: BulletinVersion, asset: Asset, lexicon: Mapping[str, str]) -> None:
+    """``attach`` plus the record of what TTS audio was read from (lexicon changes compare with it)."""
+    attach(version, asset)
+    if not version.recording_sha256:
+        session.flush()
+        remember_reading(session, version, lexicon)
 
 
 def attach(version: BulletinVersion, asset: Asset) -> None:
@@ -122,12 +150,13 @@ def synthesize_job(ctx: JobContext) -> dict[str, Any]:
             return {"skipped": "version changed"}
         if version.audio_sha256:
             return {"audio_sha256": version.audio_sha256, "skipped": "audio already made"}
-    asset = make_audio(settings, version, progress=ctx.progress)
+        lexicon = bulletin_lexicon(session, version.bulletin_id)
+    asset = make_audio(settings, version, progress=ctx.progress, lexicon=lexicon)
     with audit.bind(Session(ctx.engine), settings.data_dir) as session:
         version = session.get(BulletinVersion, ctx.params["version_id"])
         assert version is not None
         if version.audio_sha256 is None:  # frozen version: its content cannot have changed
-            attach(version, asset)
+            attach_spoken(session, version, asset, lexicon)
             session.add(version)
             bulletin = session.get(Bulletin, version.bulletin_id)
             audit.record(session, None, "bulletin_audio_ready", f"bulletin:{version.bulletin_id}", {
@@ -136,3 +165,32 @@ def synthesize_job(ctx: JobContext) -> dict[str, Any]:
             })
             session.commit()
     return audio_summary(asset)
+
+
+def resynthesize(session: Session, changes: Sequence[Resynthesis], *, settings: Settings,
+                 jobs: JobRunner | None, user_id: int | None) -> list[int]:
+    """Queue a ``bulletin.synthesize`` job per version whose audio a lexicon change cleared.
+
+    Call after the change is committed. ``jobs=None`` (the CLI, no scheduler) runs them inline.
+    """
+    from server.services.bulletins import set_pointer
+
+    job_ids = []
+    for change in changes:
+        params = {"version_id": change.version_id, "version_hash": change.version_hash}
+        version = session.get(BulletinVersion, change.version_id)
+        bulletin = session.get(Bulletin, version.bulletin_id) if version else None
+        if jobs is not None:
+            job = jobs.submit(session, JOB_KIND, params, user_id)
+        else:
+            job = Job(kind=JOB_KIND, params=params, created_by=user_id)
+            session.add(job)
+            session.commit()
+        assert job.id is not None
+        if bulletin is not None:
+            set_pointer(session, bulletin, "last_job_id", job.id)
+            session.commit()
+        if jobs is None:
+            execute_job(session.get_bind().engine, job.id, SimpleNamespace(settings=settings))
+        job_ids.append(job.id)
+    return job_ids

@@ -47,6 +47,7 @@ from server.services.bulletins import (
     subject,
     targets_of,
 )
+from server.services.lexicon import lexicon_for
 from server.settings import Settings
 
 
@@ -95,7 +96,8 @@ def submit(session: Session, user: User, bulletin: Bulletin, *, settings: Settin
         bulletin.status, bulletin.rejected_reason = BulletinStatus.submitted, None
     bulletin.updated_at = now
     if jobs is None and version.audio_sha256 is None:
-        synthesis.attach(version, synthesis.make_audio(settings, version))
+        lexicon = synthesis.bulletin_lexicon(session, bulletin.id) if bulletin.id is not None else {}
+        synthesis.attach_spoken(session, version, synthesis.make_audio(settings, version, lexicon=lexicon), lexicon)
     session.add_all([version, bulletin])
     audit.record(session, user, "bulletin_submitted", subject(bulletin), {
         "version_number": version.number, "version_hash": version.version_hash, "retry": retry,
@@ -247,12 +249,13 @@ def create_emergency(session: Session, user: User, tree: AreaTree, data: Bulleti
                         code="one_step_not_allowed")
     content = check_content(data.model_dump(exclude={"targets", "approve"}), now=now, tz=settings.tz)
     targets = check_targets(data.targets, tree, user)
+    lexicon = lexicon_for(session, tree, user.area_code)  # the new bulletin's unit is the user's area
     asset = synthesis.synthesize_text(settings, content["body"],
                                       reads_per_play=content["reads_per_play"],
-                                      gap_seconds=content["gap_seconds"])
+                                      gap_seconds=content["gap_seconds"], lexicon=lexicon)
     bulletin, version = new_bulletin(session, user, content, targets, now)
     version.submitted_at, version.submitted_by, version.one_step = now, user.id, True
-    synthesis.attach(version, asset)
+    synthesis.attach_spoken(session, version, asset, lexicon)
     _bind_approval(bulletin, version, user, now)
     session.add_all([version, bulletin])
     audit.record(session, user, "emergency_created_and_approved", subject(bulletin), {

@@ -48,7 +48,7 @@ def test_ascii_output_is_pure_ascii(capsys: pytest.CaptureFixture[str]) -> None:
 def test_human_readable_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["board", "render", "Họp thôn lúc 19 giờ tại nhà văn hóa", "--cols", "12", "--rows", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:5] == ["Trang 1/2 (3 giây)", "+------------+", "|Họp thôn lúc|", "|19 giờ tại  |", "+------------+"]
+    assert out[:5] == ["Trang 1/2 (3 giây)", "+------------+", "|Họp thôn    |", "|lúc 19 giờ  |", "+------------+"]
     assert out[5] == "Trang 2/2 (3 giây)"
 
 

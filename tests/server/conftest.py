@@ -53,6 +53,7 @@ class FakeTTS:
     def __init__(self) -> None:
         self.calls = 0
         self.fail = False
+        self.lexicons: list[dict[str, str]] = []
 
     def _asset(self, settings: Settings, seed: str, duration_ms: int, engine: str) -> AudioAsset:
         data = b"ID3\x04fake" + hashlib.sha256(seed.encode()).digest()
@@ -63,8 +64,11 @@ class FakeTTS:
         return AudioAsset(sha, len(data), duration_ms, engine, "tone", path)
 
     def synthesize_text(self, settings: Settings, text_: str, *, reads_per_play: int, gap_seconds: float,
-                        progress: Any = None) -> AudioAsset:
+                        progress: Any = None, lexicon: dict[str, str] | None = None) -> AudioAsset:
         self.calls += 1
+        self.lexicons.append(dict(lexicon or {}))
+        if lexicon:  # a lexicon that changes the reading changes the audio, as with real TTS
+            text_ = f"{text_}|{sorted(lexicon.items())}"
         if self.fail:
             raise synthesis.AudioFailed("Bộ đọc giả lập bị lỗi.", code="tts_failed")
         if progress is not None:

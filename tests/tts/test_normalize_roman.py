@@ -38,7 +38,7 @@ def test_roman_numerals_in_context(text: str, spoken: str) -> None:
         ("Tôi là I", "tôi là i"),
         ("loại C", "loại xê"),
         ("khu vực D", "khu vực dê"),
-        ("Vitamin C", "vitamin xê"),
+        ("Vitamin C", "vi ta min xê"),
         ("MIX", "em i ích"),
     ],
 )

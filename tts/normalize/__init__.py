@@ -1,7 +1,8 @@
 """Vietnamese text normalization: bulletin text -> the words a TTS voice should say.
 
 Public API:
-  normalize(text) -> str                      spoken form, lowercase, keeping . , ; : ! ? as pauses
+  normalize(text, lexicon=None) -> str        spoken form, lowercase, keeping . , ; : ! ? as pauses;
+                                              lexicon: {term: reading} of an area (lexicon.py)
   split_sentences(text, max_chars=400)        pieces of normalized text for length-limited engines
   register_abbreviation(abbr, spoken, kind)   extend the dictionary in abbreviations.tsv
   normalize_tones(text)                       NFC + one tone-mark placement ("hoà" -> "hòa")
@@ -15,7 +16,9 @@ Readings chosen (each module's docstring has the details):
 - times: 7h30 -> "bảy giờ ba mươi phút", 11h00 -> "mười một giờ";
 - phone numbers digit by digit in their written groups, separated by commas for a short pause;
 - Roman numerals only after a word that takes them (quý, thế kỷ, khóa, lần thứ, đại hội, ...);
-- unknown all-caps acronyms are spelled with Vietnamese letter names ("VTV" -> "vê tê vê").
+- unknown all-caps acronyms are spelled with Vietnamese letter names ("VTV" -> "vê tê vê");
+- "full form (ABBR)" is read once, later "ABBR" as the full form (definitions.py); BCH, TT., TM., KT.
+  by context (context.py); loanwords in Vietnamese spelling (loanwords.py). docs/speech.md has more.
 """
 
 from tts.normalize.abbreviations import register_abbreviation

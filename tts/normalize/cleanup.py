@@ -54,7 +54,6 @@ _SYMBOL_WORDS = (
     (re.compile(r"\s*[≤]\s*"), " nhỏ hơn hoặc bằng "),
     (re.compile(r"\s*@\s*"), " a còng "),
     (re.compile(r"°"), " độ "),
-    (re.compile(r"\.{2,}"), "."),
     (re.compile(r"[()\[\]{}|]"), ", "),
     # A dash between spaces (or opening a line) is a pause; inside a word (vắc-xin) a space.
     (re.compile(r"(?:^|\s)-+(?=\s|$)|^-+"), ", "),
@@ -83,8 +82,21 @@ def _speak_capitals(match: re.Match[str]) -> str:
     return spell_letters(token)
 
 
+_ELLIPSIS = re.compile(r"\.{2,}")
+
+
+def _ellipsis(match: re.Match[str]) -> str:
+    """An ellipsis ends a sentence only where one could end: not inside "(..., ...)" nor before
+    a lowercase word ("các hộ kinh doanh... chấp hành"), where the voice just pauses."""
+    rest = match.string[match.end() :].lstrip()
+    if rest and (rest[0] == ")" or rest[0].islower() or rest[0] in ",;:"):
+        return ","
+    return "."
+
+
 def finalize(text: str) -> str:
     """Symbols to words or pauses, acronyms spelled, lowercase, tidy spacing and punctuation."""
+    text = _ELLIPSIS.sub(_ellipsis, text)
     for pattern, replacement in _SYMBOL_WORDS:
         text = pattern.sub(replacement, text)
     text = _UNSPEAKABLE.sub(" ", text)

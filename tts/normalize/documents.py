@@ -21,6 +21,13 @@ _START = r"(?<![0-9/.,])"
 _PARTY_NUMBER = re.compile(rf"{_START}(?P<num>[0-9]+)-(?P<type>[A-ZĐ][A-Za-zĐ]*)/(?P<code>{_CODE})(?!\w)")
 _STATE_NUMBER = re.compile(rf"{_START}(?P<num>[0-9]+)(?:/(?P<year>(?:19|20)[0-9]{{2}}))?/(?P<code>{_CODE})(?!\w)")
 _SO_BEFORE = re.compile(r"\bsố\s*:?\s*$")
+# Typed numbers often carry stray spaces: "456 /UBND-VP", "09/2025/QĐ- TTg", "125 - TB/ĐU".
+_SPACED_NUMBER = re.compile(
+    r"(?<![0-9/.,])[0-9]+(?:\s*/\s*(?:19|20)[0-9]{2})?(?:\s*-\s*[A-ZĐ][A-Za-zĐ]*)?"
+    r"\s*/\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*)*"
+)
+# The text names the issuer itself right after the number (and its date): "... ngày 15/4/2025 của".
+_OWN_ISSUER_AFTER = re.compile(r"\s*(?:ngày\s+[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{2,4})?\s*)?,?\s*của\b")
 
 
 def _number_words(match: re.Match[str]) -> list[str]:
@@ -33,6 +40,8 @@ def _number_words(match: re.Match[str]) -> list[str]:
 
 
 def _issuer_mentioned_after(text: str, end: int, code: str, spoken: str) -> bool:
+    if _OWN_ISSUER_AFTER.match(text, end):
+        return True
     window = re.match(r"[^.;!?\n]{0,80}", text[end:])
     pattern = rf"\bcủa\s+(?:{re.escape(code)}|{re.escape(spoken)})\b"
     return bool(window and re.search(pattern, window.group(0), re.IGNORECASE))
@@ -57,7 +66,8 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
 
     before = match.string[max(0, match.start() - 60) : match.start()].lower()
     has_so = bool(_SO_BEFORE.search(before))
-    type_said = bool(doc_type) and re.search(rf"\b{doc_type}\s*(?:số\s*:?\s*)?$", before)
+    # "Thông báo kết luận số 125-TB/ĐU": the type was said, a few words before "số".
+    type_said = bool(doc_type) and re.search(rf"\b{doc_type}(?:\s+[^\W\d_]+){{0,3}}\s*(?:số\s*:?\s*)?$", before)
     number = _number_words(match)
     if doc_type and not type_said:
         words = [*number, doc_type] if has_so else [doc_type, "số", *number]
@@ -72,7 +82,13 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
     return " " + " ".join(words) + " "
 
 
+def _squeeze(match: re.Match[str]) -> str:
+    number = re.sub(r"\s+", "", match.group(0))
+    return number if _looks_like_code(number.rsplit("/", 1)[-1].split("-")[0]) else match.group(0)
+
+
 def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
     table = table or default_table()
+    text = _SPACED_NUMBER.sub(_squeeze, text)
     text = _PARTY_NUMBER.sub(lambda match: _read_document_number(match, table), text)
     return _STATE_NUMBER.sub(lambda match: _read_document_number(match, table), text)

@@ -55,7 +55,13 @@ _PER_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?P<tail>[^\W\d_]+)")
 _QUANTITY_BEFORE = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}[^\W\d_]+\s*$")
 
 
+# "02 buổi/1 tuần" is "hai buổi mỗi tuần"; "6 tháng/lần" is "sáu tháng một lần".
+_PER_ONE = re.compile(r"(?<=[^\W\d_])\s*/\s*0*1\s+(?=[^\W\d_])")
+_ONCE_PER = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=lần\b)")
+
+
 def _per(text: str) -> str:
+    text = _ONCE_PER.sub(" một ", _PER_ONE.sub(" mỗi ", text))
     position = 0
     while match := _PER_SLASH.search(text, position):
         position = match.start() + 1

@@ -30,7 +30,8 @@ _AFTER_CUE = re.compile(
     rf"(?P<number>[0-9]{{3,}}(?:{_SEPARATOR}[0-9]{{2,4}}){{0,3}}){_NOT_BEFORE}"
 )
 _EMERGENCY = re.compile(rf"{_NOT_AFTER}\b11[1-5]\b{_NOT_BEFORE}")
-_CUE_NEARBY = re.compile(rf"(?i:\b{_CUE})\b[^.;!?]{{0,40}}$")
+# Near enough: "gọi 113", and "điện thoại 0203 3812 345 hoặc 113" once that number is words.
+_CUE_NEARBY = re.compile(rf"(?i:\b{_CUE})\b[^.;!?]{{0,100}}$")
 
 
 def _groups(number: str) -> list[str]:
@@ -76,7 +77,7 @@ def read_phone_numbers(text: str) -> str:
     text = _AFTER_CUE.sub(lambda match: match.group("cue") + read_phone(match.group("number")), text)
 
     def emergency(match: re.Match[str]) -> str:
-        if _CUE_NEARBY.search(match.string[max(0, match.start() - 60) : match.start()]):
+        if _CUE_NEARBY.search(match.string[max(0, match.start() - 120) : match.start()]):
             return read_phone(match.group(0))
         return match.group(0)
 

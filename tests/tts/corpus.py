@@ -1,0 +1,55 @@
+"""The administrative reading corpus (data/admin_corpus.tsv) and its score.
+
+`python -m tests.tts.corpus [tune|heldout]` prints the share read exactly right per split and the
+lines of the given split that differ (tuning looks only at `tune`).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tts.normalize import normalize
+
+CORPUS = Path(__file__).parent / "data" / "admin_corpus.tsv"
+
+
+@dataclass(frozen=True)
+class Line:
+    split: str
+    source: str
+    text: str
+    reading: str
+
+
+def load() -> list[Line]:
+    rows = []
+    for raw in CORPUS.read_text(encoding="utf-8").splitlines():
+        if raw and not raw.startswith("#"):
+            rows.append(Line(*raw.split("\t")))
+    return rows
+
+
+def misread(lines: list[Line]) -> list[tuple[Line, str]]:
+    return [(line, got) for line in lines if (got := normalize(line.text)) != line.reading]
+
+
+def share_right(lines: list[Line]) -> float:
+    return 1 - len(misread(lines)) / len(lines) if lines else 1.0
+
+
+def main(argv: list[str]) -> None:
+    lines = load()
+    for split in ("tune", "heldout", "fresh", "fresh2"):
+        part = [line for line in lines if line.split == split]
+        real = [line for line in part if line.source.startswith(("seed", "bulletin"))]
+        print(f"{split}: {share_right(part):.1%} of {len(part)} lines read exactly right "
+              f"(real documents {share_right(real):.1%} of {len(real)})")
+    show = argv[0] if argv else "tune"
+    for line, got in misread([line for line in lines if line.split == show]):
+        print(f"\n{line.text}\n  want {line.reading}\n  got  {got}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

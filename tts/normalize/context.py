@@ -1,0 +1,63 @@
+"""Abbreviations whose reading depends on what follows, and signature dots that end nothing.
+
+- "BCH" is "ban chấp hành" (of the Party, the Youth Union, a trade union) but "ban chỉ huy" before
+  "quân sự", "QS", "phòng thủ" or a disaster-prevention body;
+- "TT" / "TT." before a Party committee or a council ("TT. Tỉnh ủy", "TT HĐND") is "thường trực",
+  elsewhere "TT." is "trung tâm" ("TT. Y tế");
+- signature formulas "TM.", "KT.", "TL.", "TUQ.", "Q. Chủ tịch" are "thay mặt", "ký thay",
+  "thừa lệnh", "thừa ủy quyền", "quyền": their dot is part of the abbreviation, so the voice does
+  not stop in the middle of "ký thay chủ tịch". Without a capital word after them "KT" and "TL"
+  keep their table readings (kinh tế in "KT-XH", tỉnh lộ in "TL 291").
+"""
+
+from __future__ import annotations
+
+import re
+
+_COMMAND = r"(?:[Qq]uân sự|QS\b|[Pp]hòng thủ|PCTT|PCCC|[Pp]hòng,? chống|[Pp]hòng chống|[Pp]hòng cháy|[Cc]ứu hộ)"
+_STANDING = (
+    r"(?:Tỉnh ủy|Huyện ủy|Thành ủy|Quận ủy|Thị ủy|Đảng ủy|Đảng bộ|HĐND|Hội đồng nhân dân|UBMTTQ|MTTQ|"
+    r"Ủy ban MTTQ|Ủy ban Mặt trận|Ban Chấp hành|BCH|TU|HU|ĐU|Chi bộ)"
+)
+# Followed by a capitalised word (checked in code: Python's re has no \p{Lu}).
+_UPPER_NEXT = r"(?=\w)"
+_POSITION = (
+    r"(?=(?:Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng|Chánh|Bí thư|Hiệu trưởng|Viện trưởng|Tổng|Cục trưởng|"
+    r"Chỉ huy trưởng|Vụ trưởng|Thủ trưởng)\b)"
+)
+
+# (pattern, reading, whether a capital letter must follow)
+RULES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
+    (re.compile(rf"(?<![\w&/-])BCH\s+(?={_COMMAND})"), " ban chỉ huy ", False),
+    (re.compile(rf"(?<![\w&/-])TT\.?\s*(?={_STANDING}(?![\w]))"), " thường trực ", False),
+    (re.compile(rf"(?<![\w&/-])TT\.\s*{_UPPER_NEXT}"), " trung tâm ", True),
+    (re.compile(r"(?<![\w&/-])TM\.\s*"), " thay mặt ", False),
+    (re.compile(rf"(?<![\w&/-])KT\.\s*{_UPPER_NEXT}"), " ký thay ", True),
+    (re.compile(rf"(?<![\w&/-])TL\.\s*{_UPPER_NEXT}"), " thừa lệnh ", True),
+    (re.compile(r"(?<![\w&/-])TUQ\.\s*"), " thừa ủy quyền ", False),
+    (re.compile(rf"(?<![\w&/-])Q\.\s*{_POSITION}"), " quyền ", False),
+    # "TH" is tiểu học among school levels ("MN, TH, THCS", "Trường TH").
+    (re.compile(r"(?<![\w&/-])TH(?=\s*(?:,|&|và)\s*THCS\b)|(?<=[Tt]rường )TH(?![\w&])"), " tiểu học ", False),
+)
+# Road numbers, before the phone pass takes "ĐT" for điện thoại: "ĐT254", "ĐT.254", "ĐH 12".
+_ROADS = {"ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đường xã"}
+_ROAD_NUMBER = re.compile(r"(?<![\w&/-])(?P<kind>ĐT|ĐH|ĐX)\.?\s?(?=[0-9]{1,3}(?:[A-Z]|\b)(?!\s?[0-9]))")
+
+
+def read_road_numbers(text: str) -> str:
+    return _ROAD_NUMBER.sub(lambda match: f" {_ROADS[match.group('kind')]} ", text)
+
+
+# "PCT.UBND", "BCH.QS": a dot between two abbreviations joins them, it ends nothing.
+_JOINED = re.compile(r"\b([A-ZĐ][A-ZĐ&]+)\.(?=[A-ZĐ][A-ZĐ&]+\b)")
+
+
+def read_context_abbreviations(text: str) -> str:
+    text = _JOINED.sub(r"\1 ", text)
+    for pattern, spoken, capital_next in RULES:
+        def replace(match: re.Match[str], spoken: str = spoken, capital_next: bool = capital_next) -> str:
+            following = match.string[match.end() : match.end() + 1]
+            return spoken if not capital_next or following.isupper() else match.group(0)
+
+        text = pattern.sub(replace, text)
+    return text
