@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server.delivery.keys import signer_for
+from server.jobs import JobContext, job_kind
 from server.scheduling import alerts
 from server.scheduling.compiler import CompileResult, compile_and_store
 
@@ -45,9 +46,11 @@ class SchedulerComponent:
 
     def start(self, runtime: Any) -> None:
         self.runtime = runtime
+
+    def on_elected(self) -> None:
+        """This process leads the scheduler: (re)register recurring jobs, compile once."""
+        runtime = self.runtime
         scheduler = runtime.jobs.scheduler
-        if not scheduler.running:
-            return
         for job_id, (func, trigger, grace) in RECURRING.items():
             kwargs = dict(trigger)
             kind = kwargs.pop("trigger")
@@ -67,9 +70,17 @@ class SchedulerComponent:
 
     # -- triggers -------------------------------------------------------------------------------
     def request_recompile(self, delay: timedelta = DEBOUNCE) -> None:
-        """Debounced: changes within ``delay`` of each other cause one compile."""
-        scheduler = self.runtime.jobs.scheduler if self.runtime else None
-        if scheduler is None or not scheduler.running:
+        """Debounced: changes within ``delay`` of each other cause one compile. On a process that
+        does not lead (an API replica), a queued job asks the leader to do it."""
+        if self.runtime is None:
+            return
+        scheduler = self.runtime.jobs.scheduler
+        if not scheduler.running:
+            if self.runtime.started and not self.runtime.is_leader:
+                from sqlmodel import Session
+
+                with Session(self.runtime.engine) as session:
+                    self.runtime.jobs.submit(session, RECOMPILE_JOB, {"delay_s": delay.total_seconds()})
             return
         scheduler.add_job("server.scheduling.jobs:recompile", "date", id="recompile", replace_existing=True,
                           run_date=self.runtime.clock() + delay, misfire_grace_time=None)
@@ -107,3 +118,15 @@ class SchedulerComponent:
             self.request_recompile(delay=DEBOUNCE if ended else EMERGENCY_RECOMPILE_DELAY)
         else:
             self.request_recompile()
+
+
+RECOMPILE_JOB = "scheduling.recompile"
+
+
+@job_kind(RECOMPILE_JOB)
+def _recompile_requested(ctx: JobContext) -> dict[str, Any]:
+    """A change made through a process that does not lead: the leader compiles (debounced)."""
+    comp = ctx.runtime.component("scheduler") if ctx.runtime is not None else None
+    if comp is not None:
+        comp.request_recompile(delay=timedelta(seconds=float(ctx.params.get("delay_s", 3))))
+    return {"requested": comp is not None}

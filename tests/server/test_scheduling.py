@@ -172,6 +172,7 @@ def test_recurring_jobs_survive_restart_once_each(world: World) -> None:
         saved, world.runtime.jobs = world.runtime.jobs, runner
         try:
             comp.start(world.runtime)
+            comp.on_elected()
             jobs = {j.id: j for j in runner.scheduler.get_jobs()}
             assert set(RECURRING) | {"recompile"} <= set(jobs)  # the pending recompile was kept too
             assert len([j for j in jobs if j in RECURRING]) == len(RECURRING)
