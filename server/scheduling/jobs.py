@@ -18,12 +18,14 @@ def _scheduler() -> object | None:
 def recompile() -> None:
     comp = _scheduler()
     if comp is not None:
-        comp.compile_now()  # type: ignore[attr-defined]
+        comp.compile_pending()  # type: ignore[attr-defined]
 
 
 def nightly_compile() -> None:
     """The rolling window moves at midnight: every device gets tomorrow + 3 days."""
-    recompile()
+    comp = _scheduler()
+    if comp is not None:
+        comp.compile_now()  # type: ignore[attr-defined]
 
 
 def expire_bulletins() -> None:

@@ -126,7 +126,7 @@ def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
 ) -> None:
     dev = device(world, "W001-T02")
     recompiles: list[timedelta] = []
-    monkeypatch.setattr(sched, "request_recompile", lambda delay=DEBOUNCE: recompiles.append(delay))
+    monkeypatch.setattr(sched, "request_recompile", lambda delay=DEBOUNCE, areas=None: recompiles.append(delay))
     now = datetime.now(UTC)
     created = world.client.post("/api/v1/bulletins", headers=world.headers["mot.duyet"], json={
         "title": "Bão số 4", "body": "Bão số 4 đang vào, bà con chằng chống nhà cửa.", "board_text": "Bão số 4",
