@@ -35,6 +35,29 @@ PICKUP_SECONDS = 1.0
 MAX_ATTEMPTS = 2
 JobFunction = Callable[["JobContext"], dict[str, Any] | None]
 _registry: dict[str, JobFunction] = {}
+# Scheduled functions under stable names: the persistent store holds ``run_named(name)``, never a
+# module path, so renaming or moving a function cannot break jobs stored before the change.
+_named: dict[str, Callable[[], None]] = {}
+RUN_NAMED = "server.jobs:run_named"
+
+
+def scheduled(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Register a function the scheduler runs by ``name`` (recurring jobs, debounced compiles)."""
+
+    def decorate(fn: Callable[[], None]) -> Callable[[], None]:
+        _named[name] = fn
+        return fn
+
+    return decorate
+
+
+def run_named(name: str) -> None:
+    """Entry point APScheduler calls (by textual reference) for scheduled functions."""
+    fn = _named.get(name)
+    if fn is None:
+        log.error("no scheduled function is registered as %r; skipping this run", name)
+        return
+    fn()
 
 
 def job_kind(kind: str) -> Callable[[JobFunction], JobFunction]:

@@ -18,9 +18,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from server.delivery.keys import signer_for
-from server.jobs import JobContext, job_kind
+from server.jobs import RUN_NAMED, JobContext, job_kind
 from server.models.bulletins import BulletinTarget, BulletinVersion
-from server.scheduling import alerts
+from server.scheduling import alerts, jobs  # noqa: F401  (jobs: registers the scheduled functions)
 from server.scheduling.compiler import CompileResult, compile_and_store
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,13 @@ DEBOUNCE = timedelta(seconds=3)
 # it for devices that come back later, and for those on the HTTP fallback) follow once the broker's
 # fan-out is over rather than in the same seconds, but soon: the HTTP fallback waits for them.
 EMERGENCY_RECOMPILE_DELAY = timedelta(seconds=10)
+# Job id (= the stable name of its function in server/scheduling/jobs.py) → trigger, grace seconds.
 RECURRING = {
-    "nightly-compile": ("server.scheduling.jobs:nightly_compile", {"trigger": "cron", "hour": 0, "minute": 5},
-                        6 * 3600),
-    "expire-bulletins": ("server.scheduling.jobs:expire_bulletins", {"trigger": "interval", "minutes": 5}, 300),
-    "presence-sweep": ("server.scheduling.jobs:sweep_presence", {"trigger": "interval", "seconds": 60}, 60),
+    "nightly-compile": ({"trigger": "cron", "hour": 0, "minute": 5}, 6 * 3600),
+    "expire-bulletins": ({"trigger": "interval", "minutes": 5}, 300),
+    "presence-sweep": ({"trigger": "interval", "seconds": 60}, 60),
     # Airtime rollups: late logs absorbed in the background so reports stay fast.
-    "reports-refresh": ("server.services.reports_rollup:refresh_job", {"trigger": "interval", "minutes": 10}, 600),
+    "reports-refresh": ({"trigger": "interval", "minutes": 10}, 600),
 }
 
 
@@ -59,12 +59,12 @@ class SchedulerComponent:
         """This process leads the scheduler: (re)register recurring jobs, compile once."""
         runtime = self.runtime
         scheduler = runtime.jobs.scheduler
-        for job_id, (func, trigger, grace) in RECURRING.items():
+        for job_id, (trigger, grace) in RECURRING.items():
             kwargs = dict(trigger)
             kind = kwargs.pop("trigger")
             if kind == "cron":
                 kwargs["timezone"] = runtime.settings.tz
-            scheduler.add_job(func, kind, id=job_id, replace_existing=True, coalesce=True,
+            scheduler.add_job(RUN_NAMED, kind, args=[job_id], id=job_id, replace_existing=True, coalesce=True,
                               misfire_grace_time=grace, **kwargs)
         self.request_recompile(delay=timedelta(0))
 
@@ -95,7 +95,7 @@ class SchedulerComponent:
                 self._pending_full = True
             else:
                 self._pending_areas.update(areas)
-        scheduler.add_job("server.scheduling.jobs:recompile", "date", id="recompile", replace_existing=True,
+        scheduler.add_job(RUN_NAMED, "date", args=["recompile"], id="recompile", replace_existing=True,
                           run_date=self.runtime.clock() + delay, misfire_grace_time=None)
 
     def compile_pending(self) -> CompileResult:
