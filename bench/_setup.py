@@ -152,9 +152,10 @@ class _Seed:
     bulletins: list[dict[str, Any]]
     versions: list[dict[str, Any]]
     targets: list[dict[str, Any]]
+    first_id: int = 1
 
     def add(self, owner: divisions.Unit, title: str, category: str, seconds: int, repeats: int) -> None:
-        bid = len(self.bulletins) + 1
+        bid = self.first_id + len(self.bulletins)
         start, until = self.now - timedelta(hours=1), self.now + timedelta(days=30)
         content: dict[str, Any] = {
             "title": f"{title} ({owner.name})", "body": f"{owner.name} thông báo: {title.lower()}.",
@@ -191,6 +192,18 @@ def seed_bulletins(engine: Engine, fleet: Fleet, now: datetime) -> int:
     for index, commune in enumerate(fleet.communes):
         for news in COMMUNE_NEWS[: 1 + index % 2]:
             seed.add(commune, *news)
+    return _insert(engine, seed)
+
+
+def approve_one(engine: Engine, fleet: Fleet, commune: divisions.Unit, now: datetime, first_id: int) -> int:
+    """One more approved bulletin of one commune (the incremental compile's change); its id."""
+    seed = _Seed(now.replace(microsecond=0), fleet.user_id, [], [], [], first_id=first_id)
+    seed.add(commune, "Thông báo lịch thu gom rác thải mới", "notice", 60, 1)
+    _insert(engine, seed)
+    return first_id
+
+
+def _insert(engine: Engine, seed: _Seed) -> int:
     insert_rows(engine, table(Bulletin), seed.bulletins)
     insert_rows(engine, table(BulletinVersion), seed.versions)
     insert_rows(engine, table(BulletinTarget), seed.targets)
@@ -200,8 +213,9 @@ def seed_bulletins(engine: Engine, fleet: Fleet, now: datetime) -> int:
         current_version_id=bindparam("v_id"), approved_version_id=bindparam("v_id"))
     with engine.begin() as conn:
         conn.execute(stmt, [{"b_id": b["id"], "v_id": b["id"]} for b in seed.bulletins])
+    last = seed.first_id + len(seed.bulletins) - 1
     if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
         with engine.begin() as conn:
             for name in ("bulletin", "bulletin_version"):
-                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), {len(seed.bulletins)})")
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), {last})")
     return len(seed.bulletins)

@@ -9,7 +9,11 @@ bulletins inserted as rows (three per province, one or two per commune, fake aud
 
 Timed: one ``compile_and_store`` over all devices, cold (every manifest is new) -> ``seconds``.
 Then the same again with nothing changed (nothing is re-signed) -> ``unchanged_seconds``.
-Target on two cores: <= 60 s for 66,420 devices.
+Then one more bulletin approved in one commune and the scheduler's incremental compile of the
+areas it targets (read, compile, sign, store) -> ``incremental_seconds``, with how many devices it
+re-signed (``incremental_devices``) and how many of them lie outside that commune
+(``other_communes_changed``, must be 0). Targets on two cores: <= 60 s for 66,420 devices; the
+incremental compile <= 2 s and <= 5 % of the full one.
 """
 
 from __future__ import annotations
@@ -21,10 +25,19 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bench._setup import DEVICES_PER_COMMUNE, backend, prepare_empty, seed_bulletins, seed_fleet, seed_slots, table
+from bench._setup import (
+    DEVICES_PER_COMMUNE,
+    approve_one,
+    backend,
+    prepare_empty,
+    seed_bulletins,
+    seed_fleet,
+    seed_slots,
+    table,
+)
 from server.db import dispose_engines
 from server.delivery.keys import signer_for
-from server.models.devices import DeviceManifest
+from server.models.devices import Device, DeviceManifest
 from server.scheduling.compiler import compile_and_store
 from server.services import areas as area_service
 from server.services import divisions
@@ -54,6 +67,21 @@ def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) 
         warm = compile_and_store(engine, signer, settings.tz, now, days=settings.manifest_days)
         unchanged_seconds = time.perf_counter() - started
 
+        commune = fleet.communes[len(fleet.communes) // 2]
+        approve_one(engine, fleet, commune, now, first_id=bulletins + 1)
+        started = time.perf_counter()
+        incremental = compile_and_store(engine, signer, settings.tz, now, days=settings.manifest_days,
+                                        areas=[commune.code])
+        incremental_seconds = time.perf_counter() - started
+        devices_table = table(Device)
+        with engine.connect() as conn:
+            areas = dict(conn.execute(select(devices_table.c.id, devices_table.c.area_code)
+                                      .where(devices_table.c.id.in_(incremental.changed))).all())
+        tree = area_service.load_tree(engine)
+        other = sum(1 for code in areas.values() if not tree.is_within(code, commune.code))
+        if not incremental.changed:
+            raise RuntimeError("the incremental compile changed no manifest of the commune")
+
         if cold.devices != count or len(cold.changed) != count:
             raise RuntimeError(f"cold compile stored {len(cold.changed)} of {count} manifest(s)")
         if warm.changed:
@@ -73,6 +101,10 @@ def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) 
                 "manifest_bytes_avg": round(float(avg_bytes or 0)),
                 "changed": len(cold.changed),
                 "unchanged_seconds": round(unchanged_seconds, 3),
+                "incremental_seconds": round(incremental_seconds, 3),
+                "incremental_devices": len(incremental.changed),
+                "incremental_share": round(incremental_seconds / seconds, 4),
+                "other_communes_changed": other,
                 "bulletins": bulletins,
                 "planned_rows": cold.planned_rows,
             },

@@ -14,7 +14,6 @@ on that topic. Unsigned input is ``malformed``; a retained redelivery after reco
 import base64
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -26,6 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from devices.keyfile import read_or_create
 
 # Raw bytes incl. envelope; a busy 4-day manifest is ~40 KiB; a hostile one must not exhaust a device.
 MAX_MANIFEST_BYTES = 512 * 1024
@@ -310,16 +311,12 @@ def key_id(public_key: Ed25519PublicKey) -> str:
 
 def load_or_create_private_key(path: Path | str) -> Ed25519PrivateKey:
     """Load the unencrypted PKCS#8 PEM signing key at ``path``; create it (mode 0600) if absent."""
-    path = Path(path)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def make() -> bytes:
         key = Ed25519PrivateKey.generate()
-        # Mode 0600 at creation: never readable by others, even briefly. O_EXCL: if another
-        # process created the key meanwhile, fail loudly rather than overwrite it.
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
-            fh.write(key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()))
-        return key
-    loaded = ser.load_pem_private_key(path.read_bytes(), password=None)
+        return key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption())
+
+    pem = read_or_create(Path(path), make)
+    loaded = ser.load_pem_private_key(pem, password=None)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError(f"{path} does not hold an Ed25519 private key")
     return loaded

@@ -1,9 +1,13 @@
 """The job system: APScheduler 3.x with a persistent SQLAlchemy job store.
 
-One scheduler serves recurring schedules (nightly compile, expiry…) and one-off background
-jobs (synthesis, exports). One-off jobs have a row in ``job`` with state and percent so that
-any process can report progress. Job functions are registered by kind and referenced by a
-textual path, so a restart re-reads them from the store instead of losing them.
+Only the process that leads the scheduler (server/scheduling/leader.py) starts it. It serves
+recurring schedules (nightly compile, expiry…) and one-off background jobs (synthesis, exports).
+One-off jobs have a row in ``job`` with state and percent so that any process can report
+progress. Job functions are registered by kind and referenced by a textual path, so a restart
+re-reads them from the store instead of losing them. A job submitted by another process (an API
+replica) is only a ``queued`` row: the leader picks it up within a second. Running a job claims
+its row first (queued → running in one UPDATE), so a job handed to the executor twice runs once;
+a job left ``running`` by a dead leader is re-run once.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from server.errors import Invalid, NotFound
@@ -26,8 +30,34 @@ from server.models.jobs import Job
 
 log = logging.getLogger(__name__)
 
+PICKUP_SECONDS = 1.0
+# A job interrupted by a crash runs again once; interrupted twice, it is failed (it may be the cause).
+MAX_ATTEMPTS = 2
 JobFunction = Callable[["JobContext"], dict[str, Any] | None]
 _registry: dict[str, JobFunction] = {}
+# Scheduled functions under stable names: the persistent store holds ``run_named(name)``, never a
+# module path, so renaming or moving a function cannot break jobs stored before the change.
+_named: dict[str, Callable[[], None]] = {}
+RUN_NAMED = "server.jobs:run_named"
+
+
+def scheduled(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Register a function the scheduler runs by ``name`` (recurring jobs, debounced compiles)."""
+
+    def decorate(fn: Callable[[], None]) -> Callable[[], None]:
+        _named[name] = fn
+        return fn
+
+    return decorate
+
+
+def run_named(name: str) -> None:
+    """Entry point APScheduler calls (by textual reference) for scheduled functions."""
+    fn = _named.get(name)
+    if fn is None:
+        log.error("no scheduled function is registered as %r; skipping this run", name)
+        return
+    fn()
 
 
 def job_kind(kind: str) -> Callable[[JobFunction], JobFunction]:
@@ -83,11 +113,14 @@ def execute_job(engine: Engine, job_id: int, runtime: Any = None) -> Job:
         job = session.get(Job, job_id)
         if job is None:
             raise NotFound(f"Không tìm thấy công việc số {job_id}.", code="job_not_found")
-        if job.state in ("succeeded", "failed"):
-            return job
-        job.state, job.percent, job.updated_at = "running", 0, datetime.now(UTC)
-        session.add(job)
+        claimed = session.connection().execute(
+            update(Job).where(col(Job.id) == job_id, col(Job.state) == "queued")
+            .values(state="running", percent=0, attempts=Job.attempts + 1, updated_at=datetime.now(UTC))
+        ).rowcount
         session.commit()
+        session.refresh(job)
+        if not claimed:
+            return job  # finished, or running in another executor thread
         kind, params = job.kind, dict(job.params)
     fn = _registry.get(kind)
     result: dict[str, Any] | None = None
@@ -119,27 +152,47 @@ class JobRunner:
     def __init__(self, engine: Engine, db_url: str, runtime: Any = None, workers: int = 2) -> None:
         self.engine = engine
         self.runtime = runtime
-        self.scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=engine)},
-            executors={"default": ThreadPoolExecutor(workers)},
+        self.workers = workers
+        self.scheduler = self._new_scheduler()
+        self._lock = threading.Lock()
+        self._pickup_stop = threading.Event()
+        self._pickup: threading.Thread | None = None
+
+    def _new_scheduler(self) -> BackgroundScheduler:
+        return BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.engine)},
+            executors={"default": ThreadPoolExecutor(self.workers)},
             # Coalesce missed runs of a recurring job into one; each job sets its own grace.
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone=UTC,
         )
-        self._lock = threading.Lock()
 
     def start(self, *, paused: bool = False) -> None:
         """``paused``: load the persistent store but fire nothing (tests inspect it)."""
+        if self.scheduler.running:
+            return
+        if getattr(self.scheduler, "_loa_stopped", False):
+            self.scheduler = self._new_scheduler()  # re-elected after stepping down
         _Current.engine, _Current.runtime = self.engine, self.runtime
         self.scheduler.start(paused=paused)
+        self._recover_interrupted()
         self._requeue_unfinished()
+        if not paused:
+            self._pickup_stop.clear()
+            self._pickup = threading.Thread(target=self._pickup_loop, name="loa-job-pickup", daemon=True)
+            self._pickup.start()
 
     def shutdown(self) -> None:
+        self._pickup_stop.set()
+        if self._pickup is not None:
+            self._pickup.join(timeout=10)
+            self._pickup = None
         if self.scheduler.running:
             # APScheduler 3's loop runs one more pass after shutdown() flips the state, handing
             # due jobs to executors that are already closed (and dropping date jobs from the
             # persistent store). Disarm that pass: due jobs stay stored for the next start.
             self.scheduler._process_jobs = lambda: None
+            self.scheduler._loa_stopped = True
             self.scheduler.shutdown(wait=True)
             # APScheduler does not join its loop thread; a second scheduler on the same store
             # (a restart) must not race a loop that is still finishing.
@@ -161,17 +214,34 @@ class JobRunner:
 
     def _schedule(self, job_id: int) -> None:
         if not self.scheduler.running:
-            return  # picked up by _requeue_unfinished when the scheduler starts
+            return  # the leader's pickup (or the next start) runs it
         self.scheduler.add_job(
             "server.jobs:run_job", trigger="date", args=[job_id], id=f"job-{job_id}",
             replace_existing=True, misfire_grace_time=None,
         )
 
-    def _requeue_unfinished(self) -> None:
-        """Jobs interrupted by a stop run again: every job handler must be idempotent."""
+    def _recover_interrupted(self) -> None:
+        """Only the leader runs jobs, so a ``running`` row at election was cut by a dead leader."""
+        now = datetime.now(UTC)
         with Session(self.engine) as session:
-            unfinished = col(Job.state).in_(("queued", "running"))
-            ids = session.exec(select(Job.id).where(unfinished)).all()
+            running = col(Job.state) == "running"
+            session.execute(update(Job).where(running, col(Job.attempts) >= MAX_ATTEMPTS).values(
+                state="failed", updated_at=now,
+                error="Công việc bị gián đoạn hai lần (máy chủ dừng đột ngột); hãy thử lại."))
+            session.execute(update(Job).where(running).values(state="queued", updated_at=now))
+            session.commit()
+
+    def _requeue_unfinished(self) -> None:
+        """Queued jobs (from any process, or cut by a stop) are handed to the executor."""
+        with Session(self.engine) as session:
+            ids = session.exec(select(Job.id).where(col(Job.state) == "queued")).all()
         for job_id in ids:
             if job_id is not None and self.scheduler.get_job(f"job-{job_id}") is None:
                 self._schedule(job_id)
+
+    def _pickup_loop(self) -> None:
+        while not self._pickup_stop.wait(PICKUP_SECONDS):
+            try:
+                self._requeue_unfinished()
+            except Exception:  # database briefly away: the next pass retries
+                log.warning("job pickup failed", exc_info=True)

@@ -13,13 +13,15 @@ from sqlalchemy import Engine
 from server.auth.tokens import load_or_create_secret
 from server.db import get_engine
 from server.jobs import JobRunner
+from server.scheduling.leader import Leadership
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 class Component(Protocol):
-    """Something the lifespan starts and stops (broker, MQTT publisher, ingest…)."""
+    """Something the lifespan starts and stops (broker, MQTT publisher, ingest…). A component may
+    also define ``on_elected()``: called when this process becomes the scheduler's leader."""
 
     name: str
 
@@ -43,6 +45,12 @@ class Runtime:
     clock: Callable[[], datetime] = system_clock
     components: list[Component] = field(default_factory=list)
     started: bool = False
+    # Exactly one process of a database runs the scheduler (server/scheduling/leader.py).
+    leadership: Leadership | None = None
+
+    @property
+    def is_leader(self) -> bool:
+        return self.leadership is None or self.leadership.is_leader
 
     def component(self, name: str) -> Any:
         for comp in self.components:
@@ -51,13 +59,25 @@ class Runtime:
         return None
 
     def start(self, *, scheduler: bool = True) -> None:
-        if scheduler:
-            self.jobs.start()
         for comp in self.components:
             comp.start(self)
+        if scheduler and self.leadership is not None:
+            self.leadership.start(self._elected, self._deposed)
         self.started = True
 
+    def _elected(self) -> None:
+        self.jobs.start()
+        for comp in self.components:
+            hook = getattr(comp, "on_elected", None)
+            if hook is not None:
+                hook()
+
+    def _deposed(self) -> None:
+        self.jobs.shutdown()
+
     def stop(self) -> None:
+        if self.leadership is not None:
+            self.leadership.stop()  # stops the scheduler first: no job runs against stopped components
         for comp in reversed(self.components):
             try:
                 comp.stop()
@@ -67,7 +87,8 @@ class Runtime:
         self.started = False
 
 
-def build_runtime(settings: Settings, components: list[Component] | None = None) -> Runtime:
+def build_runtime(settings: Settings, components: list[Component] | None = None, *, role: str = "all") -> Runtime:
+    """``role``: "all" and "scheduler" campaign to lead the scheduler, "api" never does."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = get_engine(settings.db_url)
     runtime = Runtime(
@@ -76,6 +97,7 @@ def build_runtime(settings: Settings, components: list[Component] | None = None)
         jwt_secret=load_or_create_secret(settings.jwt_secret_path),
         jobs=JobRunner(engine, settings.db_url),
         components=list(components or []),
+        leadership=Leadership(engine, campaign=role != "api"),
     )
     runtime.jobs.runtime = runtime
     return runtime

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     manifest_days: int = 4
     # Trust the enrolment token file (demo); production enrols with an admin token only.
     allow_enrolment_token: bool = True
+    # Secrets as files (mountable in a deployment); created once, atomically, when absent.
+    signing_key_file: Path | None = None
+    token_secret_file: Path | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -72,11 +75,11 @@ class Settings(BaseSettings):
 
     @property
     def signing_key_path(self) -> Path:
-        return self.keys_dir / "signing-ed25519.pem"
+        return self.signing_key_file or self.keys_dir / "signing-ed25519.pem"
 
     @property
     def jwt_secret_path(self) -> Path:
-        return self.keys_dir / "jwt-secret"
+        return self.token_secret_file or self.keys_dir / "jwt-secret"
 
     @property
     def demo_marker(self) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,16 +9,13 @@ from typing import Any
 
 import jwt
 
+from devices.keyfile import read_or_create
+
 ALGORITHM = "HS256"
 
 
 def load_or_create_secret(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
-    return path.read_bytes()
+    return read_or_create(path, lambda: secrets.token_bytes(32))
 
 
 def issue_token(secret: bytes, user_id: int, minutes: int, now: datetime | None = None) -> str:

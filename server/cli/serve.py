@@ -15,6 +15,8 @@ def register(sub: Any) -> None:
     parser = add_command(sub, "serve", "chạy máy chủ (API, web, lập lịch, broker)")
     parser.add_argument("--host", default=None, help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="cổng (mặc định 8000)")
+    parser.add_argument("--role", choices=("all", "api", "scheduler"), default="all",
+                        help="all: API và có thể dẫn lập lịch (mặc định); api: chỉ API; scheduler: dẫn lập lịch")
     parser.set_defaults(func=_serve)
 
 
@@ -41,7 +43,7 @@ def _serve(args: argparse.Namespace) -> int:
         at = add_startup_session(engine, datetime.now(UTC), settings.tz)
         print(f"Chế độ demo: phiên phát thử bắt đầu lúc {at} (giờ Việt Nam). "
               "Tài khoản mẫu: xem `loa demo`; mật khẩu chung demo-loa-2026.")
-    runtime = build_runtime(settings, default_components(settings))
+    runtime = build_runtime(settings, default_components(settings), role=args.role)
     app = create_app(runtime)
     log.info("Loa listening on http://%s:%s (docs at /docs)", settings.host, settings.port)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
 
 from devices.broker import Account
+from devices.keyfile import read_or_create
 from devices.protocol import Signer, load_or_create_private_key
 
 SERVER_USERNAME = "loa-server"
@@ -22,12 +22,7 @@ def signer_for(key_path: Path) -> Signer:
 
 def server_broker_password(keys_dir: Path) -> str:
     path = keys_dir / "broker-server-password"
-    if not path.exists():
-        keys_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(24))
-    return path.read_text().strip()
+    return read_or_create(path, lambda: secrets.token_urlsafe(24).encode()).decode().strip()
 
 
 @lru_cache(maxsize=4)

@@ -105,9 +105,14 @@ class Publisher:
     def publish_command(self, device_id: str, envelope: bytes) -> bool:
         return self._send([(protocol.cmd_topic(device_id), envelope, False)])
 
+    def on_elected(self) -> None:
+        if self.client is not None and self.client.is_connected:
+            self.republish_all()
+
     def republish_all(self) -> None:
-        """Convergence: every current manifest and every area's latest alert message."""
-        if self.runtime is None:
+        """Convergence: every current manifest and every area's latest alert message. Only the
+        scheduler's leader does it (N replicas reconnecting would each resend everything)."""
+        if self.runtime is None or not self.runtime.is_leader:
             return
         with Session(self.runtime.engine) as session:
             device_ids = list(session.exec(

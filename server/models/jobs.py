@@ -20,6 +20,8 @@ class Job(SQLModel, table=True):
     kind: str = Field(max_length=64, index=True)
     state: str = Field(default="queued", max_length=16, index=True)
     percent: int = Field(default=0)
+    # How often a leader started it: a job cut by a crash runs once more, then fails.
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     error: str | None = Field(default=None, max_length=2000)
     params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     result: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))

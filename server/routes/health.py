@@ -23,9 +23,12 @@ def healthz(runtime: RuntimeDep) -> dict[str, Any]:
         database = "unreachable"
     components = {comp.name: comp.state() for comp in runtime.components}
     healthy = database == "ok" and all(c.get("ok", True) for c in components.values())
+    # leader: this process runs the scheduler; standby: it waits to take over; off: it never will.
+    role = runtime.leadership.role if runtime.leadership is not None else "off"
+    scheduler = {**components.pop("scheduler", {}), "role": role, "running": runtime.jobs.scheduler.running}
     return {
         "status": "ok" if healthy else "degraded",
         "database": {"state": database, "backend": runtime.engine.dialect.name},
-        "scheduler": {"running": runtime.jobs.scheduler.running},
+        "scheduler": scheduler,
         **components,
     }

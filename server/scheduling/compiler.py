@@ -25,7 +25,7 @@ from playlists import model as pm
 from playlists.compile import Compiler
 from server.models.asrun import PlannedAiring
 from server.models.devices import Device, DeviceManifest
-from server.scheduling.inputs import LoadedInputs, load_inputs
+from server.scheduling.inputs import LoadedInputs, load_inputs, scope_of
 from server.services.areas import load_tree
 
 log = logging.getLogger(__name__)
@@ -78,13 +78,19 @@ def make_compiler(loaded: LoadedInputs, now: datetime, tz: Any, days: int) -> Co
 
 def compile_and_store(
     engine: Any, signer: Signer, tz: Any, now: datetime, *, days: int = 4,
-    device_ids: Iterable[str] | None = None, batch_size: int = 2000,
+    device_ids: Iterable[str] | None = None, areas: Iterable[str] | None = None, batch_size: int = 2000,
 ) -> CompileResult:
+    """``areas``: an incremental compile after a change that targets these areas — only the
+    devices in their subtrees, from only the bulletins those devices can hear."""
     started = clock.perf_counter()
     result = CompileResult()
     tree = load_tree(engine)
+    device_areas: set[str] | None = None
+    bulletin_areas: set[str] | None = None
+    if areas is not None:
+        device_areas, bulletin_areas = scope_of(tree, areas)
     with Session(engine) as session:
-        loaded = load_inputs(session, tree, now, days)
+        loaded = load_inputs(session, tree, now, days, bulletin_areas)
         # Plain columns, not ORM objects: tens of thousands of Device instances cost seconds.
         query = sa_select(
             col(Device.id), col(Device.kind), col(Device.area_code), col(Device.board_cols),
@@ -92,13 +98,17 @@ def compile_and_store(
         ).where(col(Device.revoked_at).is_(None)).order_by(col(Device.id))
         if device_ids is not None:
             query = query.where(col(Device.id).in_(list(device_ids)))
+        if device_areas is not None:
+            query = query.where(col(Device.area_code).in_(sorted(device_areas)))
         devices = [device_def(d) for d in session.execute(query).all()]
-        existing = {
-            row[0]: (row[1], row[2])
-            for row in session.exec(
-                select(DeviceManifest.device_id, DeviceManifest.content_hash, DeviceManifest.seq)
-            ).all()
-        }
+        manifests = select(DeviceManifest.device_id, DeviceManifest.content_hash, DeviceManifest.seq)
+        if device_areas is not None or device_ids is not None:
+            ids = [d.device_id for d in devices]
+            rows = [r for i in range(0, len(ids), 5000)
+                    for r in session.exec(manifests.where(col(DeviceManifest.device_id).in_(ids[i:i + 5000]))).all()]
+        else:
+            rows = list(session.exec(manifests).all())
+        existing = {row[0]: (row[1], row[2]) for row in rows}
     compiler = make_compiler(loaded, now, tz, days)
     expires_at = compiler.window_to + timedelta(days=1)
     categories = _categories(loaded)

@@ -65,10 +65,13 @@ class LoadedInputs:
     versions: tuple[AirableVersion, ...]
 
 
-def load_inputs(session: Session, tree: AreaTree, now: datetime, days: int) -> LoadedInputs:
-    """Everything that may air between ``now`` and the end of the manifest window."""
+def load_inputs(
+    session: Session, tree: AreaTree, now: datetime, days: int, area_codes: Iterable[str] | None = None
+) -> LoadedInputs:
+    """Everything that may air between ``now`` and the end of the manifest window; with
+    ``area_codes``, only bulletins targeting one of those exact areas (see ``scope_of``)."""
     until = now + timedelta(days=days + 1)
-    versions = tuple(airable_versions(session, now, until=until))
+    versions = tuple(airable_versions(session, now, area_codes, until=until))
     positions = {
         (o.slot_id, o.date, o.bulletin_id): o.position for o in session.exec(select(SlotOrder)).all()
     }
@@ -88,3 +91,19 @@ def load_inputs(session: Session, tree: AreaTree, now: datetime, days: int) -> L
     )
     parents = {code: info.parent_code for code, info in tree.by_code.items()}
     return LoadedInputs(inputs, parents, versions)
+
+
+def scope_of(tree: AreaTree, changed: Iterable[str]) -> tuple[set[str], set[str]]:
+    """A change targeting ``changed`` areas can alter the manifests of devices in their subtrees
+    (``devices_in``) only; those devices hear bulletins targeting their own area or an ancestor,
+    which are the subtrees plus the ancestors (``bulletins_for``)."""
+    devices_in: set[str] = set()
+    bulletins_for: set[str] = set()
+    for code in changed:
+        if code not in tree.by_code:
+            continue
+        below = tree.descendants(code)
+        devices_in.update(below)
+        bulletins_for.update(below)
+        bulletins_for.update(tree.ancestors(code))
+    return devices_in, bulletins_for

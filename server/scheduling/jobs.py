@@ -1,11 +1,12 @@
-"""Job functions APScheduler calls by textual reference (so the persistent store can hold them)."""
+"""The scheduled functions, each under a stable name (`server.jobs.scheduled`): the persistent job
+store holds the name, so a function may be renamed or moved freely."""
 
 from __future__ import annotations
 
 import logging
 
 from server.delivery.presence import mark_silent_devices
-from server.jobs import current_runtime
+from server.jobs import current_runtime, scheduled
 
 log = logging.getLogger(__name__)
 
@@ -15,17 +16,22 @@ def _scheduler() -> object | None:
     return runtime.component("scheduler") if runtime is not None else None
 
 
+@scheduled("recompile")
 def recompile() -> None:
+    comp = _scheduler()
+    if comp is not None:
+        comp.compile_pending()  # type: ignore[attr-defined]
+
+
+@scheduled("nightly-compile")
+def nightly_compile() -> None:
+    """The rolling window moves at midnight: every device gets tomorrow + 3 days."""
     comp = _scheduler()
     if comp is not None:
         comp.compile_now()  # type: ignore[attr-defined]
 
 
-def nightly_compile() -> None:
-    """The rolling window moves at midnight: every device gets tomorrow + 3 days."""
-    recompile()
-
-
+@scheduled("expire-bulletins")
 def expire_bulletins() -> None:
     runtime = current_runtime()
     if runtime is None:
@@ -44,9 +50,17 @@ def expire_bulletins() -> None:
             comp.bulletin_changed(bulletin_id, emergency=emergency, ended=True)  # type: ignore[attr-defined]
 
 
+@scheduled("presence-sweep")
 def sweep_presence() -> None:
     runtime = current_runtime()
     if runtime is not None:
         count = mark_silent_devices(runtime.engine, runtime.clock())
         if count:
             log.info("marked %d silent device(s) offline", count)
+
+
+@scheduled("reports-refresh")
+def refresh_reports() -> None:
+    from server.services.reports_rollup import refresh_job
+
+    refresh_job()

@@ -29,6 +29,9 @@ def test_bench_compile_stores_a_verifiable_manifest_per_device(tmp_path: Path) -
     assert metrics["seconds"] > 0 and metrics["unchanged_seconds"] > 0
     assert metrics["bulletins"] == 3 + 1 + 2 + 1  # three province-level, then 1, 2, 1 per commune
     assert metrics["planned_rows"] > 0
+    # One more bulletin in the middle commune: its 20 devices, and only they, are re-signed.
+    assert metrics["incremental_devices"] == 20 and metrics["other_communes_changed"] == 0
+    assert metrics["incremental_seconds"] > 0
 
     settings = Settings(data_dir=tmp_path)
     signer = signer_for(settings.signing_key_path)
@@ -41,10 +44,13 @@ def test_bench_compile_stores_a_verifiable_manifest_per_device(tmp_path: Path) -
     finally:
         dispose_engines()
     assert len(manifests) == DEVICES
-    assert len(airable) == metrics["bulletins"]  # the seeded rows pass the approval binding
+    resigned = {row.device_id.rsplit("-", 1)[0] for row in manifests if row.seq == 2}
+    assert len(resigned) == 1 and sum(row.seq == 2 for row in manifests) == 20  # one commune's devices
+    assert {row.seq for row in manifests} == {1, 2}
+    assert len(airable) == metrics["bulletins"] + 1  # the seeded rows pass the approval binding
     for row in manifests:
         payload = verifier.verify(row.envelope.encode(), protocol.ManifestPayload, protocol.MAX_MANIFEST_BYTES)
-        assert payload.device_id == row.device_id and payload.seq == row.seq == 1
+        assert payload.device_id == row.device_id and payload.seq == row.seq
         assert len(payload.area_codes) == 2  # commune, province
         assert payload.items, f"{row.device_id} got an empty programme"
         assert {item.bulletin_id for item in payload.items if item.bulletin_id} <= {v.bulletin_id for v in airable}

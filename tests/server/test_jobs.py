@@ -67,3 +67,26 @@ def test_unfinished_job_runs_after_restart(runtime: Runtime) -> None:
         stored = session.get(Job, job.id)
         assert stored is not None and stored.state == "succeeded"
         assert stored.result == {"counted": 7}
+
+
+def test_scheduled_functions_are_stored_by_stable_name(runtime: Runtime, caplog: Any) -> None:
+    """The store holds `run_named(<name>)`, never a module path: renaming a function breaks nothing."""
+    from server.jobs import RUN_NAMED, _named, run_named
+    from server.scheduling.component import RECURRING, SchedulerComponent
+
+    runner = JobRunner(runtime.engine, runtime.settings.db_url, runtime)
+    runner.start(paused=True)
+    saved, runtime.jobs = runtime.jobs, runner
+    try:
+        comp = SchedulerComponent()
+        comp.start(runtime)
+        comp.on_elected()
+        stored = {job.id: job for job in runner.scheduler.get_jobs()}
+        for job_id in [*RECURRING, "recompile"]:
+            assert stored[job_id].func_ref == RUN_NAMED and stored[job_id].args == (job_id,)
+            assert job_id in _named
+    finally:
+        runtime.jobs = saved
+        runner.shutdown()
+    run_named("a-function-that-was-removed")  # logged, never raised into the scheduler
+    assert "a-function-that-was-removed" in caplog.text

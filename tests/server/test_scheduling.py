@@ -126,7 +126,7 @@ def test_emergency_becomes_signed_area_alerts_and_cancel_replaces_them(
 ) -> None:
     dev = device(world, "W001-T02")
     recompiles: list[timedelta] = []
-    monkeypatch.setattr(sched, "request_recompile", lambda delay=DEBOUNCE: recompiles.append(delay))
+    monkeypatch.setattr(sched, "request_recompile", lambda delay=DEBOUNCE, areas=None: recompiles.append(delay))
     now = datetime.now(UTC)
     created = world.client.post("/api/v1/bulletins", headers=world.headers["mot.duyet"], json={
         "title": "Bão số 4", "body": "Bão số 4 đang vào, bà con chằng chống nhà cửa.", "board_text": "Bão số 4",
@@ -172,6 +172,7 @@ def test_recurring_jobs_survive_restart_once_each(world: World) -> None:
         saved, world.runtime.jobs = world.runtime.jobs, runner
         try:
             comp.start(world.runtime)
+            comp.on_elected()
             jobs = {j.id: j for j in runner.scheduler.get_jobs()}
             assert set(RECURRING) | {"recompile"} <= set(jobs)  # the pending recompile was kept too
             assert len([j for j in jobs if j in RECURRING]) == len(RECURRING)
