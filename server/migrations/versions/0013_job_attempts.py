@@ -1,7 +1,7 @@
 """Jobs count their attempts: a job cut by a dead scheduler leader runs once more, then fails.
 
 Revision ID: 0013_job_attempts
-Revises: 0004_reports
+Revises: 0009_lexicon
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_job_attempts"
-down_revision = "0004_reports"
+down_revision = "0009_lexicon"
 branch_labels = None
 depends_on = None
 
