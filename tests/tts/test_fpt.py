@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tts.engines import EngineError, FakeEngine, FptConfig, FptEngine, build_chain
-from tts.synth import synthesize_bulletin
 from tests.tts.fakes import identity, make_audio
 from tests.tts.fpt_fake import API_KEY, fpt_server
+from tts.engines import EngineError, FakeEngine, FptConfig, FptEngine, build_chain
+from tts.synth import synthesize_bulletin
 
 
 class FakeClock:
