@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MANAGED_BROKER_PORT = 18830
@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     tts_timeout_seconds: float = 20.0
     gtts_url: str | None = None
     piper_model: Path | None = None
+    # The offline voice (eSpeak NG): variant and words per minute, chosen by `loa bench tts`.
+    espeak_voice: str = "vi"
+    espeak_rate: int = Field(default=150, ge=80, le=300)
+    # FPT.AI's online voice (`fpt` in LOA_TTS_ENGINES); skipped without a key.
+    fpt_api_key: SecretStr | None = None
+    fpt_url: str = "https://api.fpt.ai"
+    fpt_voice: str = "banmai"
     log_level: str = "INFO"
     broker_port: int = MANAGED_BROKER_PORT
     # "mosquitto" or "amqtt" forces the managed broker; unset picks Mosquitto when installed.

@@ -73,9 +73,10 @@ def _emit(spoken: str, line_number: int) -> None:
 
 
 def _say(args: argparse.Namespace) -> int:
+    from server.services.synthesis import engine_chain
     from server.settings import get_settings
     from tts.audio import AudioError, FFmpegError
-    from tts.engines import EngineConfigError, build_chain
+    from tts.engines import EngineConfigError
     from tts.synth import synthesize_bulletin
 
     settings = get_settings()
@@ -87,12 +88,7 @@ def _say(args: argparse.Namespace) -> int:
         print("Lỗi: --gap phải từ 0 đến 30 giây.", file=sys.stderr)
         return 2
     try:
-        engines = build_chain(
-            args.engine or settings.tts_engines,
-            timeout=settings.tts_timeout_seconds,
-            gtts_url=settings.gtts_url,
-            piper_model=settings.piper_model,
-        )
+        engines = engine_chain(settings, args.engine)
         asset = synthesize_bulletin(
             args.text,
             media_dir=settings.media_dir,

@@ -70,13 +70,12 @@ def synthesize_text(settings: Settings, text: str, *, reads_per_play: int, gap_s
     ``lexicon``: the bulletin area's pronunciation entries (``server.services.lexicon``).
     """
     from tts.audio import AudioError
-    from tts.engines import EngineConfigError, build_chain
+    from tts.engines import EngineConfigError
     from tts.normalize import normalize
     from tts.synth import synthesize_bulletin
 
     try:
-        chain = build_chain(settings.tts_engines, timeout=settings.tts_timeout_seconds,
-                            gtts_url=settings.gtts_url, piper_model=settings.piper_model)
+        chain = engine_chain(settings)
         return synthesize_bulletin(text, media_dir=settings.media_dir, engines=chain,
                                    reads_per_play=reads_per_play, gap_seconds=gap_seconds, progress=progress,
                                    normalizer=functools.partial(normalize, lexicon=lexicon or None))
@@ -84,6 +83,18 @@ def synthesize_text(settings: Settings, text: str, *, reads_per_play: int, gap_s
         raise AudioFailed(exc.message, code=exc.code) from exc
     except EngineConfigError as exc:
         raise AudioFailed(exc.message, code="tts_config") from exc
+
+
+def engine_chain(settings: Settings, spec: str | None = None) -> list[Any]:
+    """The TTS engines of ``spec`` (default ``LOA_TTS_ENGINES``) configured from the settings."""
+    from tts.engines import FptConfig, build_chain
+
+    key = settings.fpt_api_key.get_secret_value() if settings.fpt_api_key else None
+    return build_chain(
+        spec or settings.tts_engines, timeout=settings.tts_timeout_seconds, gtts_url=settings.gtts_url,
+        piper_model=settings.piper_model, espeak_voice=settings.espeak_voice, espeak_rate=settings.espeak_rate,
+        fpt=FptConfig(api_key=key, url=settings.fpt_url, voice=settings.fpt_voice),
+    )
 
 
 def master_upload(settings: Settings, path: Path, *, reads_per_play: int, gap_seconds: float) -> Asset:

@@ -7,11 +7,13 @@ eSpeak NG is offline and always installed: keep it last as the fallback that can
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from tts.engines.base import Engine, EngineConfigError, EngineError
 from tts.engines.espeak import EspeakEngine
 from tts.engines.fake import FakeEngine
+from tts.engines.fpt import FptEngine
 from tts.engines.google import GttsEngine
 from tts.engines.piper import PiperEngine
 
@@ -22,6 +24,8 @@ __all__ = [
     "EngineError",
     "EspeakEngine",
     "FakeEngine",
+    "FptConfig",
+    "FptEngine",
     "GttsEngine",
     "PiperEngine",
     "build_chain",
@@ -29,7 +33,17 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ENGINE_NAMES = ("espeak", "gtts", "piper", "fake")
+ENGINE_NAMES = ("espeak", "gtts", "fpt", "piper", "fake")
+# The offline voice's defaults, chosen by intelligibility (`loa bench tts`: wer/cer via viet-asr).
+ESPEAK_VOICE = "vi"
+ESPEAK_RATE = 150
+
+
+@dataclass(frozen=True)
+class FptConfig:
+    api_key: str | None = None
+    url: str = "https://api.fpt.ai"
+    voice: str = "banmai"
 
 
 def build_chain(
@@ -38,13 +52,22 @@ def build_chain(
     timeout: float = 20.0,
     gtts_url: str | None = None,
     piper_model: Path | None = None,
+    espeak_voice: str = ESPEAK_VOICE,
+    espeak_rate: int = ESPEAK_RATE,
+    fpt: FptConfig | None = None,
 ) -> list[Engine]:
-    """Engines for ``spec`` in order. ``piper`` without a model is skipped (it has no voice)."""
+    """Engines for ``spec`` in order. ``piper`` without a model and ``fpt`` without a key are
+    skipped (they cannot speak)."""
     chain: list[Engine] = []
     names = [n.strip().lower() for n in spec.split(",") if n.strip()]
     for name in dict.fromkeys(names):  # keep order, drop repeats
         if name == "espeak":
-            chain.append(EspeakEngine())
+            chain.append(EspeakEngine(espeak_voice, words_per_minute=espeak_rate))
+        elif name == "fpt":
+            if fpt is None or not fpt.api_key:
+                log.warning("fpt is listed in the TTS engines but LOA_FPT_API_KEY is not set; skipping it")
+                continue
+            chain.append(FptEngine(fpt.api_key, url=fpt.url, voice=fpt.voice, timeout=timeout))
         elif name == "gtts":
             chain.append(GttsEngine(url=gtts_url, timeout=timeout))
         elif name == "piper":
