@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from playlists import model as pm
 from playlists.emergency import alerts_from_bulletins
 from server.models.schedule import Holiday, Relay, Slot, SlotOrder
+from server.models.streams import StreamSource
+from server.services import streams
 from server.services.airing import AirableVersion, airable_versions
 from server.services.areas import AreaTree
 
@@ -58,6 +60,22 @@ def bulletin_play(v: AirableVersion, tree: AreaTree, positions: dict[tuple[int, 
     )
 
 
+def relay_defs(session: Session, tree: AreaTree, slot_areas: dict[int, str]) -> tuple[pm.RelayDef, ...]:
+    """Every relay with its source's URL and title; ``approved`` only when the source is approved
+    (binding intact) and belongs to the slot's area or an ancestor. The packer airs no other."""
+    rows = session.exec(
+        select(Relay, StreamSource).join(StreamSource, col(StreamSource.id) == col(Relay.stream_id))
+        .order_by(col(Relay.id))
+    ).all()
+    out: list[pm.RelayDef] = []
+    for relay, source in rows:
+        area = slot_areas.get(relay.slot_id)
+        approved = area is not None and source.area_code in tree.ancestors(area) and streams.is_approved(source)
+        out.append(pm.RelayDef(relay.id or 0, relay.slot_id, source.url, relay.duration_s, source.title,
+                               stream_id=source.id, approved=approved))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class LoadedInputs:
     inputs: pm.ScheduleInputs
@@ -73,14 +91,12 @@ def load_inputs(session: Session, tree: AreaTree, now: datetime, days: int) -> L
         (o.slot_id, o.date, o.bulletin_id): o.position for o in session.exec(select(SlotOrder)).all()
     }
     plays = tuple(bulletin_play(v, tree, positions) for v in versions)
-    slots, extras = slot_defs(session.exec(select(Slot).order_by(col(Slot.id))).all())
+    slot_rows = session.exec(select(Slot).order_by(col(Slot.id))).all()
+    slots, extras = slot_defs(slot_rows)
     holidays = tuple(
         pm.Holiday(h.area_code, h.date, h.slot_name) for h in session.exec(select(Holiday)).all()
     )
-    relays = tuple(
-        pm.RelayDef(r.id or 0, r.slot_id, r.stream_url, r.duration_s, r.title)
-        for r in session.exec(select(Relay).order_by(col(Relay.id))).all()
-    )
+    relays = relay_defs(session, tree, {s.id: s.area_code for s in slot_rows if s.id is not None})
     inputs = pm.ScheduleInputs(
         slots=slots, extras=extras, holidays=holidays, relays=relays,
         bulletins=tuple(p for p in plays if p.priority != "emergency"),

@@ -108,7 +108,8 @@ def scenarios(draw) -> tuple[ScheduleInputs, CompileOptions]:
     )
     slot_ids = [s.id for s in slots] + [e.id for e in extras]
     relays = [
-        RelayDef(i, draw(st.sampled_from(slot_ids)), f"http://radio/{i}", draw(st.integers(30, 900)), f"Relay {i}")
+        RelayDef(i, draw(st.sampled_from(slot_ids)), f"http://radio/{i}", draw(st.integers(30, 900)), f"Relay {i}",
+                 approved=True)
         for i in range(draw(st.integers(0, 2)))
     ]
     holidays = [Holiday(draw(st.sampled_from(SLOT_AREAS)), draw(st.sampled_from(DAYS)))] if draw(st.booleans()) else []

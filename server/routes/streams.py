@@ -1,0 +1,71 @@
+"""Stream sources over HTTP: propose (officer/approver of the area), list (own + inherited),
+approve or reject (approvers of the source's area, never the proposer). Approval recompiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from server.deps import ApproverUser, AreaTreeDep, AuthorUser, ReaderUser, RuntimeDep, SessionDep, ensure_in_scope
+from server.models.streams import TITLE_MAX, URL_MAX
+from server.services import streams
+
+router = APIRouter(prefix="/api/v1", tags=["streams"])
+
+
+class StreamIn(BaseModel):
+    url: str = Field(min_length=1, max_length=URL_MAX)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+@router.post("/areas/{code}/streams", status_code=201)
+def propose_stream(code: str, body: StreamIn, session: SessionDep, user: AuthorUser,
+                   tree: AreaTreeDep) -> dict[str, Any]:
+    """A new source starts ``pending``; nothing relays it until an approver of the area approves."""
+    ensure_in_scope(user, tree, code)
+    source = streams.create_source(session, user, code, body.url, body.title)
+    session.commit()
+    session.refresh(source)
+    return streams.public(source)
+
+
+@router.get("/areas/{code}/streams")
+def list_streams(code: str, session: SessionDep, user: ReaderUser, tree: AreaTreeDep) -> list[dict[str, Any]]:
+    """Sources a slot of the area may relay: its own and its ancestors' (``inherited``)."""
+    ensure_in_scope(user, tree, code)
+    return streams.list_sources(session, tree, code)
+
+
+@router.get("/streams/{stream_id}")
+def get_stream(stream_id: int, session: SessionDep, user: ReaderUser, tree: AreaTreeDep) -> dict[str, Any]:
+    source = streams.get_source(session, stream_id)
+    ensure_in_scope(user, tree, source.area_code)
+    return streams.public(source)
+
+
+@router.post("/streams/{stream_id}/approve")
+def approve_stream(stream_id: int, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
+                   runtime: RuntimeDep) -> dict[str, Any]:
+    source = streams.approve(session, user, tree, streams.get_source(session, stream_id), runtime.clock())
+    _recompile(runtime)
+    return streams.public(source)
+
+
+@router.post("/streams/{stream_id}/reject")
+def reject_stream(stream_id: int, body: RejectIn, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
+                  runtime: RuntimeDep) -> dict[str, Any]:
+    source = streams.reject(session, user, tree, streams.get_source(session, stream_id), body.reason,
+                            runtime.clock())
+    return streams.public(source)
+
+
+def _recompile(runtime: Any) -> None:
+    scheduler = runtime.component("scheduler")
+    if scheduler is not None:
+        scheduler.request_recompile()
