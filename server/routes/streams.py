@@ -45,8 +45,9 @@ def list_streams(code: str, session: SessionDep, user: ReaderUser, tree: AreaTre
 @router.get("/streams/{stream_id}")
 def get_stream(stream_id: int, session: SessionDep, user: ReaderUser, tree: AreaTreeDep) -> dict[str, Any]:
     source = streams.get_source(session, stream_id)
-    ensure_in_scope(user, tree, source.area_code)
-    return streams.public(source)
+    streams.ensure_visible(user, tree, source)
+    return streams.public(source, inherited=source.area_code != user.area_code
+                          and not tree.is_within(source.area_code, user.area_code))
 
 
 @router.post("/streams/{stream_id}/approve")

@@ -41,7 +41,17 @@ def clean_url(value: str) -> str:
         raise bad from None
     if parts.scheme.lower() not in STREAM_SCHEMES or not parts.hostname:
         raise bad
+    if parts.username is not None or parts.password is not None:
+        # It would sit in the audit trail and in every device's manifest.
+        raise Invalid("Địa chỉ nguồn phát không được chứa tên đăng nhập hoặc mật khẩu.", code="stream_url_invalid")
     return url
+
+
+def ensure_visible(user: User, tree: AreaTree, source: StreamSource) -> None:
+    """A user sees sources of their subtree and those inherited from above (which their slots may use)."""
+    tree.get(source.area_code)
+    if not (tree.is_within(source.area_code, user.area_code) or source.area_code in tree.ancestors(user.area_code)):
+        raise Forbidden("Nguồn phát này nằm ngoài phạm vi được giao cho tài khoản của bạn.", code="out_of_scope")
 
 
 def source_hash(source: StreamSource) -> str:

@@ -141,6 +141,9 @@ def test_who_may_decide_on_a_source(world: World, sched: SchedulerComponent,
     assert actions(world, sid) == ["stream_created", "stream_rejected"]
     assert actions(world, own_id) == ["stream_created", "stream_approved"]
     assert world.client.get(f"/api/v1/streams/{sid}", headers=world.headers["hai.canbo"]).status_code == 403
+    above = post(world, "tinh.duyet", "areas/P01/streams", {"url": "rtsp://radio.example/t", "title": "Tỉnh"})
+    seen = world.client.get(f"/api/v1/streams/{above.json()['id']}", headers=world.headers["hai.canbo"])
+    assert seen.status_code == 200 and seen.json()["inherited"] is True  # inherited: W002's slots may use it
     assert post(world, "mot.duyet", "streams/99999/approve").status_code == 404
 
 
@@ -148,6 +151,8 @@ def test_who_may_decide_on_a_source(world: World, sched: SchedulerComponent,
     ({"url": "javascript:alert(1)", "title": "X"}, "stream_url_invalid"),
     ({"url": "http://", "title": "X"}, "stream_url_invalid"),
     ({"url": "http://a.example/x y", "title": "X"}, "stream_url_invalid"),
+    ({"url": "https://user:secret@a.example/x", "title": "X"}, "stream_url_invalid"),
+    ({"url": "http://a.example/\u202ex", "title": "X"}, "stream_url_invalid"),
     ({"url": "http://a.example/x", "title": "\u200b\u2060\ufeff"}, "invisible_text"),
     ({"url": "http://a.example/x", "title": "VOV\u202e1"}, "bidi_control"),
 ])
