@@ -63,10 +63,10 @@ def test_officer_relay_airs_only_after_approval_and_a_changed_url_waits_again(
     made = slot(world, "mot.canbo", "W001", name="Tiếp sóng", start_local="11:00", duration_s=900,
                 relays=[{"stream_url": ATTACK_URL, "duration_s": 300, "title": "Đài lạ"}])
     assert made.status_code == 201, made.text
-    relay = made.json()["relays"][0]
-    assert relay["stream_status"] == "pending" and relay["approved"] is False
     sched.compile_now(now=NOON)
     assert ATTACK_URL not in relay_urls(world)  # the attack on main: a signed relay item with this URL
+    relay = made.json()["relays"][0]
+    assert relay["stream_status"] == "pending" and relay["approved"] is False
     blocked = preview_slot(world, "W001-T01", made.json()["id"])["blocked_relays"]
     assert blocked == [{"stream_id": relay["stream_id"], "url": ATTACK_URL, "title": "Đài lạ",
                         "reason": "relay_not_approved", "message": blocked[0]["message"]}]
