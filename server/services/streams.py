@@ -13,7 +13,7 @@ import hashlib
 import json
 import unicodedata
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
@@ -54,14 +54,31 @@ def ensure_visible(user: User, tree: AreaTree, source: StreamSource) -> None:
         raise Forbidden("Nguồn phát này nằm ngoài phạm vi được giao cho tài khoản của bạn.", code="out_of_scope")
 
 
-def source_hash(source: StreamSource) -> str:
+class SourceFields(Protocol):
+    """What the approval binding reads: a ``StreamSource`` or a row of those columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def area_code(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def approved_hash(self) -> str | None: ...
+
+
+def source_hash(source: SourceFields) -> str:
     """What an approval binds: the canonical JSON of the source's area, URL and title."""
     body = {"v": 1, "id": source.id, "area_code": source.area_code, "url": source.url, "title": source.title}
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
                           .encode()).hexdigest()
 
 
-def is_approved(source: StreamSource) -> bool:
+def is_approved(source: SourceFields) -> bool:
     return source.status == StreamStatus.approved and source.approved_hash == source_hash(source)
 
 
