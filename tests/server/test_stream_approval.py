@@ -56,9 +56,10 @@ def actions(world: World, stream_id: int) -> list[str]:
     return [r.action for r in rows]
 
 
-def test_officer_relay_airs_only_after_approval_and_a_changed_url_waits_again(
-    world: World, sched: SchedulerComponent
-) -> None:
+def test_officer_relay_airs_only_after_approval_and_a_changed_url_waits_again(any_world: World) -> None:
+    world = any_world
+    sched = SchedulerComponent()
+    sched.runtime = world.runtime
     speaker = device(world, "W001-T01")
     made = slot(world, "mot.canbo", "W001", name="Tiếp sóng", start_local="11:00", duration_s=900,
                 relays=[{"stream_url": ATTACK_URL, "duration_s": 300, "title": "Đài lạ"}])
