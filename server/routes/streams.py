@@ -3,6 +3,7 @@ approve or reject (approvers of the source's area, never the proposer). Approval
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -20,11 +21,28 @@ class StreamIn(BaseModel):
     title: str = Field(min_length=1, max_length=TITLE_MAX)
 
 
+class StreamPublic(BaseModel):
+    id: int
+    area_code: str
+    url: str
+    title: str
+    status: str = Field(description="pending | approved | rejected")
+    approved: bool = Field(description="approved and its approval binding intact: relays of it air")
+    inherited: bool = Field(description="defined on an ancestor of the area asked about")
+    created_by: int | None
+    created_at: datetime
+    approved_by: int | None
+    approved_at: datetime | None
+    rejected_by: int | None
+    rejected_at: datetime | None
+    rejection_reason: str | None
+
+
 class RejectIn(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-@router.post("/areas/{code}/streams", status_code=201)
+@router.post("/areas/{code}/streams", status_code=201, response_model=StreamPublic)
 def propose_stream(code: str, body: StreamIn, session: SessionDep, user: AuthorUser,
                    tree: AreaTreeDep) -> dict[str, Any]:
     """A new source starts ``pending``; nothing relays it until an approver of the area approves."""
@@ -35,14 +53,14 @@ def propose_stream(code: str, body: StreamIn, session: SessionDep, user: AuthorU
     return streams.public(source)
 
 
-@router.get("/areas/{code}/streams")
+@router.get("/areas/{code}/streams", response_model=list[StreamPublic])
 def list_streams(code: str, session: SessionDep, user: ReaderUser, tree: AreaTreeDep) -> list[dict[str, Any]]:
     """Sources a slot of the area may relay: its own and its ancestors' (``inherited``)."""
     ensure_in_scope(user, tree, code)
     return streams.list_sources(session, tree, code)
 
 
-@router.get("/streams/{stream_id}")
+@router.get("/streams/{stream_id}", response_model=StreamPublic)
 def get_stream(stream_id: int, session: SessionDep, user: ReaderUser, tree: AreaTreeDep) -> dict[str, Any]:
     source = streams.get_source(session, stream_id)
     streams.ensure_visible(user, tree, source)
@@ -50,7 +68,7 @@ def get_stream(stream_id: int, session: SessionDep, user: ReaderUser, tree: Area
                           and not tree.is_within(source.area_code, user.area_code))
 
 
-@router.post("/streams/{stream_id}/approve")
+@router.post("/streams/{stream_id}/approve", response_model=StreamPublic)
 def approve_stream(stream_id: int, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
                    runtime: RuntimeDep) -> dict[str, Any]:
     source = streams.approve(session, user, tree, streams.get_source(session, stream_id), runtime.clock())
@@ -58,7 +76,7 @@ def approve_stream(stream_id: int, session: SessionDep, user: ApproverUser, tree
     return streams.public(source)
 
 
-@router.post("/streams/{stream_id}/reject")
+@router.post("/streams/{stream_id}/reject", response_model=StreamPublic)
 def reject_stream(stream_id: int, body: RejectIn, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
                   runtime: RuntimeDep) -> dict[str, Any]:
     source = streams.reject(session, user, tree, streams.get_source(session, stream_id), body.reason,
