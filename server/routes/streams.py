@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server.deps import ApproverUser, AreaTreeDep, AuthorUser, ReaderUser, RuntimeDep, SessionDep, ensure_in_scope
-from server.models.streams import TITLE_MAX, URL_MAX
+from server.models.streams import TITLE_MAX, URL_MAX, StreamStatus
 from server.services import streams
 
 router = APIRouter(prefix="/api/v1", tags=["streams"])
@@ -54,10 +54,12 @@ def propose_stream(code: str, body: StreamIn, session: SessionDep, user: AuthorU
 
 
 @router.get("/areas/{code}/streams", response_model=list[StreamPublic])
-def list_streams(code: str, session: SessionDep, user: ReaderUser, tree: AreaTreeDep) -> list[dict[str, Any]]:
-    """Sources a slot of the area may relay: its own and its ancestors' (``inherited``)."""
+def list_streams(code: str, session: SessionDep, user: ReaderUser, tree: AreaTreeDep,
+                 subtree: bool = False, status: StreamStatus | None = None) -> list[dict[str, Any]]:
+    """Sources a slot of the area may relay: its own and its ancestors' (``inherited``).
+    ``subtree=true`` adds the sources of every area below (e.g. ``status=pending``: what awaits approval)."""
     ensure_in_scope(user, tree, code)
-    return streams.list_sources(session, tree, code)
+    return streams.list_sources(session, tree, code, subtree=subtree, status=status)
 
 
 @router.get("/streams/{stream_id}", response_model=StreamPublic)

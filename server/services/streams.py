@@ -129,11 +129,18 @@ def ensure_usable_by(tree: AreaTree, source: StreamSource, area_code: str) -> No
                       code="stream_not_inherited")
 
 
-def list_sources(session: Session, tree: AreaTree, area_code: str) -> list[dict[str, Any]]:
+def list_sources(session: Session, tree: AreaTree, area_code: str, *, subtree: bool = False,
+                 status: str | None = None) -> list[dict[str, Any]]:
+    """The area's sources and its ancestors' (``inherited``); with ``subtree`` also those of the
+    areas below it (an approver's queue). Newest first, at most ``LIST_LIMIT``."""
     chain = tree.ancestors(area_code)
-    rows = session.exec(select(StreamSource).where(col(StreamSource.area_code).in_(chain))
-                        .order_by(col(StreamSource.id).desc()).limit(LIST_LIMIT)).all()
-    return [public(s, inherited=s.area_code != area_code) for s in rows]
+    codes = chain + (tree.descendants(area_code)[1:] if subtree else [])
+    query = select(StreamSource).where(col(StreamSource.area_code).in_(codes))
+    if status is not None:
+        query = query.where(StreamSource.status == status)
+    rows = session.exec(query.order_by(col(StreamSource.id).desc()).limit(LIST_LIMIT)).all()
+    above = set(chain[1:])
+    return [public(s, inherited=s.area_code in above) for s in rows]
 
 
 def public(source: StreamSource, *, inherited: bool = False) -> dict[str, Any]:

@@ -139,6 +139,13 @@ def test_who_may_decide_on_a_source(world: World, sched: SchedulerComponent,
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
     again = post(world, "tinh.duyet", f"streams/{sid}/approve")
     assert again.status_code == 409 and again.json()["detail"]["code"] == "bad_transition"
+    waiting = post(world, "mot.canbo", "areas/W001-T01/streams", {"url": "rtsp://radio.example/h", "title": "Thôn"})
+    queue = world.client.get("/api/v1/areas/P01/streams?subtree=true&status=pending",
+                             headers=world.headers["tinh.duyet"]).json()
+    assert queue and {s["status"] for s in queue} == {"pending"} and not any(s["inherited"] for s in queue)
+    assert waiting.json()["id"] in {s["id"] for s in queue} and sid not in {s["id"] for s in queue}
+    ancestor = post(world, "tinh.duyet", "areas/P01/streams", {"url": "rtsp://radio.example/r", "title": "Tỉnh"})
+    assert post(world, "mot.duyet", f"streams/{ancestor.json()['id']}/approve").status_code == 403  # above them
     assert actions(world, sid) == ["stream_created", "stream_rejected"]
     assert actions(world, own_id) == ["stream_created", "stream_approved"]
     assert world.client.get(f"/api/v1/streams/{sid}", headers=world.headers["hai.canbo"]).status_code == 403
