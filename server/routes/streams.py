@@ -81,8 +81,11 @@ def approve_stream(stream_id: int, session: SessionDep, user: ApproverUser, tree
 @router.post("/streams/{stream_id}/reject", response_model=StreamPublic)
 def reject_stream(stream_id: int, body: RejectIn, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
                   runtime: RuntimeDep) -> dict[str, Any]:
-    source = streams.reject(session, user, tree, streams.get_source(session, stream_id), body.reason,
-                            runtime.clock())
+    source = streams.get_source(session, stream_id)
+    was_airing = streams.is_approved(source)
+    source = streams.reject(session, user, tree, source, body.reason, runtime.clock())
+    if was_airing:
+        _recompile(runtime)
     return streams.public(source)
 
 

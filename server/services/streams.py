@@ -154,12 +154,13 @@ def public(source: StreamSource, *, inherited: bool = False) -> dict[str, Any]:
     }
 
 
-def _ensure_can_decide(user: User, tree: AreaTree, source: StreamSource, action: str) -> None:
+def _ensure_can_decide(user: User, tree: AreaTree, source: StreamSource, action: str,
+                       allowed: tuple[str, ...] = (StreamStatus.pending,)) -> None:
     if not tree.is_within(source.area_code, user.area_code):
         raise Forbidden(f"Địa bàn {source.area_code} nằm ngoài phạm vi phê duyệt của bạn.", code="out_of_scope")
     if source.created_by is not None and source.created_by == user.id:
         raise Forbidden("Không ai được tự phê duyệt nguồn phát do mình đề xuất.", code="own_stream")
-    if source.status != StreamStatus.pending:
+    if source.status not in allowed:
         raise Conflict(f"Không thể {action} nguồn phát đang ở trạng thái '{source.status}'.",
                        code="bad_transition")
 
@@ -178,21 +179,15 @@ def approve(session: Session, user: User, tree: AreaTree, source: StreamSource, 
 
 def reject(session: Session, user: User, tree: AreaTree, source: StreamSource, reason: str,
            now: datetime) -> StreamSource:
-    _ensure_can_decide(user, tree, source, "từ chối")
+    """Refuse a pending source, or stop an approved one (every relay of it stops airing)."""
+    _ensure_can_decide(user, tree, source, "từ chối", (StreamStatus.pending, StreamStatus.approved))
     text = clean_reason(reason)
+    previous = source.status
     source.status, source.rejected_by, source.rejected_at = StreamStatus.rejected, user.id, now
     source.rejection_reason = text
     session.add(source)
     audit.record(session, user, "stream_rejected", subject(source), {
-        "area_code": source.area_code, "url": source.url, "reason": text})
+        "area_code": source.area_code, "url": source.url, "reason": text, "previous_status": previous})
     session.commit()
     session.refresh(source)
     return source
-
-
-def approved_ids(session: Session, ids: set[int]) -> set[int]:
-    """Of ``ids``, the sources that are approved with their binding intact."""
-    if not ids:
-        return set()
-    rows = session.exec(select(StreamSource).where(col(StreamSource.id).in_(sorted(ids)))).all()
-    return {s.id for s in rows if s.id is not None and is_approved(s)}

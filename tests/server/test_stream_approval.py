@@ -114,6 +114,11 @@ def test_an_approved_source_is_reused_by_url_and_inherited_by_id(world: World, s
     device(world, "W001-T02")
     sched.compile_now(now=NOON)
     assert "https://vov.example/vov1" in relay_urls(world)
+    stopped = post(world, "tinh.duyet", f"streams/{sid}/reject", {"reason": "Nguồn bị chiếm quyền"})
+    assert stopped.status_code == 200 and stopped.json()["approved"] is False  # a leader can stop a source
+    sched.compile_now(now=NOON)
+    assert "https://vov.example/vov1" not in relay_urls(world)
+    assert actions(world, sid) == ["stream_created", "stream_approved", "stream_rejected"]
     for made in (by_url, hamlet):
         code = made.json()["area_code"]
         world.client.delete(f"/api/v1/areas/{code}/slots/{made.json()['id']}", headers=world.headers["tinh.admin"])
