@@ -15,6 +15,7 @@ from server.models.devices import Device
 from server.models.users import User
 from server.scheduling.compiler import make_compiler
 from server.scheduling.inputs import load_inputs
+from server.services import streams
 from server.services.areas import AreaTree
 
 router = APIRouter(prefix="/api/v1", tags=["preview"])
@@ -45,14 +46,6 @@ def _device_in_scope(session: Session, user: User, tree: AreaTree, device_id: st
     return dev
 
 
-def _blocked_relays(relays: tuple[pm.RelayDef, ...], slot_id: int) -> list[dict[str, Any]]:
-    """Relays of the slot that do not air because their source is not approved."""
-    return [{
-        "stream_id": r.stream_id, "url": r.stream_url, "title": r.title, "reason": "relay_not_approved",
-        "message": f"Nguồn tiếp sóng “{r.title}” chưa được lãnh đạo phê duyệt nên không được phát.",
-    } for r in relays if r.slot_id == slot_id and not r.approved]
-
-
 @router.get("/preview")
 def preview(
     runtime: RuntimeDep, session: SessionDep, user: CurrentUser, tree: AreaTreeDep,
@@ -76,7 +69,7 @@ def preview(
         "overflow": [{"bulletin_id": o.bulletin_id, "title": o.title, "needed_s": o.needed_s,
                       "missing_s": o.missing_s} for o in p.overflow],
         "skipped": [_skip(s) for s in p.skipped],
-        "blocked_relays": _blocked_relays(loaded.inputs.relays, p.occurrence.slot_id),
+        "blocked_relays": streams.blocked_relays(loaded.inputs.relays, p.occurrence.slot_id),
     } for p in plan.slots]
     return {
         "area": code, "device": dev.id if dev else None, "date": day.isoformat(), "slots": slots,

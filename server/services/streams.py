@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
+from playlists import model as pm
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.models.streams import TITLE_MAX, URL_MAX, StreamSource, StreamStatus
 from server.models.users import User
@@ -191,3 +193,11 @@ def reject(session: Session, user: User, tree: AreaTree, source: StreamSource, r
     session.commit()
     session.refresh(source)
     return source
+
+
+def blocked_relays(relays: Iterable[pm.RelayDef], slot_id: int) -> list[dict[str, Any]]:
+    """The preview's account of a slot's relays that do not air: their source is not approved."""
+    return [{
+        "stream_id": r.stream_id, "url": r.stream_url, "title": r.title, "reason": "relay_not_approved",
+        "message": f"Nguồn tiếp sóng “{r.title}” chưa được lãnh đạo phê duyệt nên không được phát.",
+    } for r in relays if r.slot_id == slot_id and not r.approved]
