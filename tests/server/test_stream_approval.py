@@ -158,6 +158,10 @@ def test_who_may_decide_on_a_source(world: World, sched: SchedulerComponent,
     seen = world.client.get(f"/api/v1/streams/{above.json()['id']}", headers=world.headers["hai.canbo"])
     assert seen.status_code == 200 and seen.json()["inherited"] is True  # inherited: W002's slots may use it
     assert post(world, "mot.duyet", "streams/99999/approve").status_code == 404
+    assert post(world, "mot.duyet", f"streams/{2**70}/approve").status_code in (404, 422)  # never a 500
+    huge = slot(world, "mot.canbo", "W001", name="Lớn", start_local="14:00", relays=[
+        {"stream_id": 2**70, "duration_s": 60}])
+    assert huge.status_code == 422
 
 
 @pytest.mark.parametrize("body, code", [
