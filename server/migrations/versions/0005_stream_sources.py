@@ -10,6 +10,8 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -62,13 +64,14 @@ def _pending_sources_for_existing_relays() -> None:
         " ORDER BY r.id"
     )).all()
     made: dict[tuple[str, str], int] = {}
+    now = datetime.now(UTC).replace(tzinfo=None)  # columns hold naive UTC, whatever the server's zone
     for relay_id, url, title, area, created_by in rows:
         key = (area, url)
         if key not in made:
             conn.execute(sa.text(
                 "INSERT INTO stream_source (area_code, url, title, status, created_by, created_at)"
-                " VALUES (:area, :url, :title, 'pending', :by, CURRENT_TIMESTAMP)"
-            ), {"area": area, "url": url, "title": title, "by": created_by})
+                " VALUES (:area, :url, :title, 'pending', :by, :at)"
+            ), {"area": area, "url": url, "title": title, "by": created_by, "at": now})
             made[key] = conn.execute(sa.text(
                 "SELECT max(id) FROM stream_source WHERE area_code = :area AND url = :url"
             ), {"area": area, "url": url}).scalar_one()
