@@ -89,7 +89,8 @@ class Compiler:
         self._holidays = index_by_area(inputs.holidays)
         self._relays: dict[int, list[RelayDef]] = {}
         for relay in inputs.relays:
-            self._relays.setdefault(relay.slot_id, []).append(relay)
+            if relay.approved:
+                self._relays.setdefault(relay.slot_id, []).append(relay)
         self._bulletins: dict[str, list[BulletinPlay]] = {}
         for b in latest_versions(inputs.bulletins):
             if b.priority != "emergency" and self._overlaps_window(b):

@@ -110,13 +110,19 @@ class Holiday:
 
 @dataclass(frozen=True, slots=True)
 class RelayDef:
-    """A live stream played in the slot's "relay" section for a fixed duration."""
+    """A live stream played in the slot's "relay" section for a fixed duration.
+
+    Only ``approved`` relays air (an approver of the area approved exactly this source); the
+    default is closed, so a caller that forgets to say so airs nothing.
+    """
 
     id: int
     slot_id: int
     stream_url: str
     duration_s: int
     title: str
+    stream_id: int | None = None
+    approved: bool = False
 
 
 @dataclass(frozen=True, slots=True)

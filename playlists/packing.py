@@ -197,6 +197,7 @@ def _fixed_items(occ: SlotOccurrence, section: str, relays: Sequence[RelayDef]) 
                 stream_url=r.stream_url,
             )
             for r in sorted(relays, key=lambda r: r.id)
+            if r.approved  # unapproved content never airs, whoever built the inputs
         ]
     return []
 

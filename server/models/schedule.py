@@ -46,7 +46,8 @@ class Relay(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     slot_id: int = Field(foreign_key="slot.id", index=True)
-    stream_url: str = Field(max_length=500)
+    # What plays comes from the source (URL, title), and only once that source is approved.
+    stream_id: int = Field(foreign_key="stream_source.id", index=True)
     duration_s: int
     title: str = Field(max_length=200)
 

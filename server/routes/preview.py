@@ -6,14 +6,17 @@ from datetime import date, datetime, time
 from typing import Any
 
 from fastapi import APIRouter
+from sqlmodel import Session
 
 from playlists import model as pm
 from server.deps import AreaTreeDep, CurrentUser, RuntimeDep, SessionDep, ensure_in_scope
-from server.errors import Invalid
+from server.errors import Forbidden, Invalid
 from server.models.devices import Device
+from server.models.users import User
 from server.scheduling.compiler import make_compiler
 from server.scheduling.inputs import load_inputs
-from server.services.devices import get_device
+from server.services import streams
+from server.services.areas import AreaTree
 
 router = APIRouter(prefix="/api/v1", tags=["preview"])
 
@@ -34,6 +37,15 @@ def _skip(s: pm.Skipped) -> dict[str, Any]:
     return {"bulletin_id": s.bulletin_id, "code": s.reason_code, "message": s.reason_vi}
 
 
+def _device_in_scope(session: Session, user: User, tree: AreaTree, device_id: str) -> Device:
+    """Unknown and out-of-scope devices get the same answer: ids outside your scope stay unknown."""
+    dev = session.get(Device, device_id) if len(device_id) <= 64 else None
+    if dev is None or dev.area_code not in tree.by_code or not tree.is_within(dev.area_code, user.area_code):
+        raise Forbidden("Thiết bị không tồn tại hoặc nằm ngoài phạm vi được giao cho tài khoản của bạn.",
+                        code="device_out_of_scope")
+    return dev
+
+
 @router.get("/preview")
 def preview(
     runtime: RuntimeDep, session: SessionDep, user: CurrentUser, tree: AreaTreeDep,
@@ -42,7 +54,7 @@ def preview(
     """Officers check a day's programme before it airs: items, overflow (seconds missing), skips."""
     if (area is None) == (device is None):
         raise Invalid("Chọn đúng một trong hai: địa bàn (area) hoặc thiết bị (device).", code="preview_target")
-    dev: Device | None = get_device(session, device) if device else None
+    dev = _device_in_scope(session, user, tree, device) if device else None
     code = dev.area_code if dev else str(area)
     ensure_in_scope(user, tree, code)
     tz = runtime.settings.tz
@@ -57,6 +69,7 @@ def preview(
         "overflow": [{"bulletin_id": o.bulletin_id, "title": o.title, "needed_s": o.needed_s,
                       "missing_s": o.missing_s} for o in p.overflow],
         "skipped": [_skip(s) for s in p.skipped],
+        "blocked_relays": streams.blocked_relays(loaded.inputs.relays, p.occurrence.slot_id),
     } for p in plan.slots]
     return {
         "area": code, "device": dev.id if dev else None, "date": day.isoformat(), "slots": slots,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, model_validator
 from sqlmodel import col, select
 
 from playlists import model as pm
@@ -17,25 +16,31 @@ from playlists.validation import validate_area_schedule, validate_extra, validat
 from server.deps import AreaTreeDep, CurrentUser, RuntimeDep, SessionDep, StaffUser, ensure_in_scope
 from server.errors import Invalid, NotFound
 from server.models.schedule import Holiday, Relay, Slot, SlotOrder
+from server.models.streams import StreamSource
 from server.scheduling.inputs import slot_defs
 from server.services import bulletins as bulletin_service
+from server.services import streams
+from server.services.bulletin_fields import clean_text
 
 router = APIRouter(prefix="/api/v1", tags=["slots"])
-STREAM_SCHEMES = ("http", "https", "rtsp", "rtmp")
 
 
 class RelayIn(BaseModel):
-    stream_url: str = Field(max_length=500)
-    duration_s: int = Field(gt=0, le=86400)
-    title: str = Field(min_length=1, max_length=200)
+    """A relay names an approved-or-pending stream source (``stream_id``). ``stream_url`` is kept
+    for older clients: it uses (or creates, pending) a source of the slot's area with that URL."""
 
-    @field_validator("stream_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        parts = urlsplit(value.strip())
-        if parts.scheme not in STREAM_SCHEMES or not parts.netloc:
-            raise ValueError("stream_url must be an http(s)/rtsp/rtmp URL")
-        return value.strip()
+    stream_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    stream_url: str | None = Field(default=None, max_length=500)
+    duration_s: int = Field(gt=0, le=86400)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> RelayIn:
+        if (self.stream_id is None) == (self.stream_url is None):
+            raise ValueError("give exactly one of stream_id or stream_url")
+        if self.stream_url is not None and self.title is None:
+            raise ValueError("title is required with stream_url")
+        return self
 
 
 class SlotIn(BaseModel):
@@ -66,15 +71,25 @@ def _schedule_error(exc: ScheduleError) -> Invalid:
     return Invalid(exc.message_vi, code=exc.code)
 
 
-def _slot_out(s: Slot, relays: list[Relay], area_code: str) -> dict[str, Any]:
+def _slot_out(s: Slot, relays: list[Relay], sources: dict[int, StreamSource], area_code: str) -> dict[str, Any]:
     return {
         "id": s.id, "area_code": s.area_code, "name": s.name, "start_local": s.start_local,
         "duration_s": s.duration_s, "rrule": s.rrule, "dtstart": s.dtstart, "until": s.until,
         "exdates": s.exdates, "template": s.template, "enabled": s.enabled,
         "inherited": s.area_code != area_code,
-        "relays": [{"id": r.id, "stream_url": r.stream_url, "duration_s": r.duration_s, "title": r.title}
-                   for r in relays if r.slot_id == s.id],
+        "relays": [_relay_out(r, sources[r.stream_id]) for r in relays if r.slot_id == s.id],
     }
+
+
+def _relay_out(r: Relay, source: StreamSource) -> dict[str, Any]:
+    return {"id": r.id, "stream_id": r.stream_id, "stream_url": source.url, "duration_s": r.duration_s,
+            "title": r.title, "stream_status": source.status, "approved": streams.is_approved(source)}
+
+
+def _sources(session: Any, relays: list[Relay]) -> dict[int, StreamSource]:
+    ids = sorted({r.stream_id for r in relays})
+    rows = session.exec(select(StreamSource).where(col(StreamSource.id).in_(ids))).all() if ids else []
+    return {s.id: s for s in rows}
 
 
 @router.get("/areas/{code}/slots")
@@ -86,7 +101,8 @@ def list_slots(code: str, session: SessionDep, user: CurrentUser, tree: AreaTree
     recurring, extras = slot_defs(rows)
     effective = {s.id for s in resolve_slots(chain, _by_area(recurring))} | {e.id for e in extras}
     relays = list(session.exec(select(Relay).where(col(Relay.slot_id).in_([r.id for r in rows]))).all())
-    return [_slot_out(s, relays, code) for s in rows if s.id in effective or s.area_code == code]
+    sources = _sources(session, relays)
+    return [_slot_out(s, relays, sources, code) for s in rows if s.id in effective or s.area_code == code]
 
 
 def _by_area(slots: tuple[pm.SlotDef, ...]) -> dict[str, list[pm.SlotDef]]:
@@ -110,9 +126,8 @@ def create_slot(
     session.add(row)
     session.flush()
     assert row.id is not None
-    relays = [Relay(slot_id=row.id, stream_url=r.stream_url, duration_s=r.duration_s, title=r.title)
-              for r in body.relays]
-    relay_defs = [pm.RelayDef(0, row.id, r.stream_url, r.duration_s, r.title) for r in relays]
+    relays, sources = _relays_of(session, user, tree, code, row.id, body.relays)
+    relay_defs = [pm.RelayDef(0, row.id, sources[r.stream_id].url, r.duration_s, r.title) for r in relays]
     try:
         recurring, extras = slot_defs([row])
         for slot in recurring:
@@ -127,7 +142,26 @@ def create_slot(
     session.commit()
     session.refresh(row)
     _changed(runtime)
-    return _slot_out(row, relays, code)
+    return _slot_out(row, relays, sources, code)
+
+
+def _relays_of(session: Any, user: Any, tree: Any, code: str, slot_id: int,
+               wanted: list[RelayIn]) -> tuple[list[Relay], dict[int, StreamSource]]:
+    """Relay rows naming their sources; a bare URL goes through a (pending) source of the area."""
+    relays: list[Relay] = []
+    sources: dict[int, StreamSource] = {}
+    for r in wanted:
+        if r.stream_id is not None:
+            source = streams.get_source(session, r.stream_id)
+            streams.ensure_usable_by(tree, source, code)
+        else:
+            assert r.stream_url is not None and r.title is not None
+            source = streams.source_for_url(session, user, tree, code, r.stream_url, r.title)
+        assert source.id is not None
+        sources[source.id] = source
+        relays.append(Relay(slot_id=slot_id, stream_id=source.id, duration_s=r.duration_s,
+                            title=clean_text(r.title or source.title, "Tên tiếp sóng", 200)))
+    return relays, sources
 
 
 def _check_overlaps(session: Any, tree: Any, code: str, start: date) -> None:

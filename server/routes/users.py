@@ -12,7 +12,7 @@ from server.errors import Conflict, NotFound
 from server.models.base import Role
 from server.models.users import User, UserPublic
 from server.services import audit
-from server.services.users import create_user
+from server.services.users import create_user, set_password
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -23,6 +23,10 @@ class UserCreate(SQLModel):
     role: Role
     area_code: str
     full_name: str = ""
+
+
+class PasswordReset(SQLModel):
+    password: str = Field(repr=False)
 
 
 class UserUpdate(SQLModel):
@@ -84,3 +88,16 @@ def update_user(user_id: int, data: UserUpdate, admin: AdminUser, session: Sessi
     session.commit()
     session.refresh(user)
     return user
+
+
+@router.post("/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
+def reset_password(user_id: int, data: PasswordReset, admin: AdminUser, session: SessionDep,
+                   tree: AreaTreeDep) -> None:
+    """An admin sets a new password for an account in their subtree (audited, never logged)."""
+    user = session.get(User, user_id) if 0 < user_id < 2**63 else None
+    if user is None:
+        raise NotFound(f"Không tìm thấy tài khoản số {user_id}.", code="user_not_found")
+    ensure_in_scope(admin, tree, user.area_code)
+    set_password(session, user, data.password)
+    audit.record(session, admin, "user_password_reset", f"user:{user.id}", {"username": user.username})
+    session.commit()

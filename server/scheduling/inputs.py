@@ -6,11 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from playlists import model as pm
 from playlists.emergency import alerts_from_bulletins
 from server.models.schedule import Holiday, Relay, Slot, SlotOrder
+from server.models.streams import StreamSource
+from server.services import streams
 from server.services.airing import AirableVersion, airable_versions
 from server.services.areas import AreaTree
 
@@ -58,6 +61,29 @@ def bulletin_play(v: AirableVersion, tree: AreaTree, positions: dict[tuple[int, 
     )
 
 
+def relay_defs(session: Session, tree: AreaTree, slot_areas: dict[int, str]) -> tuple[pm.RelayDef, ...]:
+    """Every relay with its source's URL and title; ``approved`` only when the source is approved
+    (binding intact) and belongs to the slot's area or an ancestor. The packer airs no other."""
+    relays = session.execute(sa_select(col(Relay.id), col(Relay.slot_id), col(Relay.stream_id),
+                                       col(Relay.duration_s)).order_by(col(Relay.id))).all()
+    ids = sorted({r.stream_id for r in relays})
+    # Plain columns: ORM rows with their timestamps cost ~10x more, and only these decide.
+    query = sa_select(col(StreamSource.id), col(StreamSource.area_code), col(StreamSource.url),
+                      col(StreamSource.title), col(StreamSource.status), col(StreamSource.approved_hash))
+    sources = {s.id: s for s in session.execute(query.where(col(StreamSource.id).in_(ids))).all()} if ids else {}
+    approved_ids = {sid for sid, s in sources.items() if streams.is_approved(s)}  # one hash per source
+    out: list[pm.RelayDef] = []
+    for relay in relays:
+        source, area = sources.get(relay.stream_id), slot_areas.get(relay.slot_id)
+        if source is None:
+            continue
+        approved = (area is not None and relay.stream_id in approved_ids
+                    and source.area_code in tree.ancestors(area))
+        out.append(pm.RelayDef(relay.id or 0, relay.slot_id, source.url, relay.duration_s, source.title,
+                               stream_id=source.id, approved=approved))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class LoadedInputs:
     inputs: pm.ScheduleInputs
@@ -76,14 +102,12 @@ def load_inputs(
         (o.slot_id, o.date, o.bulletin_id): o.position for o in session.exec(select(SlotOrder)).all()
     }
     plays = tuple(bulletin_play(v, tree, positions) for v in versions)
-    slots, extras = slot_defs(session.exec(select(Slot).order_by(col(Slot.id))).all())
+    slot_rows = session.exec(select(Slot).order_by(col(Slot.id))).all()
+    slots, extras = slot_defs(slot_rows)
     holidays = tuple(
         pm.Holiday(h.area_code, h.date, h.slot_name) for h in session.exec(select(Holiday)).all()
     )
-    relays = tuple(
-        pm.RelayDef(r.id or 0, r.slot_id, r.stream_url, r.duration_s, r.title)
-        for r in session.exec(select(Relay).order_by(col(Relay.id))).all()
-    )
+    relays = relay_defs(session, tree, {s.id: s.area_code for s in slot_rows if s.id is not None})
     inputs = pm.ScheduleInputs(
         slots=slots, extras=extras, holidays=holidays, relays=relays,
         bulletins=tuple(p for p in plays if p.priority != "emergency"),

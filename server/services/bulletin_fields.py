@@ -2,8 +2,9 @@
 
 Every text is NFC-normalized and stripped; limits count characters after that: title 200,
 body (spoken) 5,000, board text 300, rejection reason 1,000. Lone surrogates and control
-characters other than tab and newline are refused. HTML is plain text here: stored as typed,
-returned as JSON strings, never rendered as markup.
+characters other than tab and newline are refused, so are bidi controls (U+202A–U+202E,
+U+2066–U+2069) and text made only of invisible characters (zero-width, joiners, BOM…). HTML
+is plain text here: stored as typed, returned as JSON strings, never rendered as markup.
 
 Version hash = sha256 over the canonical JSON (sorted keys, no spaces, UTF-8, as in
 ``devices/protocol.py``) of::
@@ -59,6 +60,16 @@ CONTENT_FIELDS = (
     "repeats_per_day", "reads_per_play", "gap_seconds", "pin_date", "pin_slot_id",
 )
 _ALLOWED_CONTROLS = {"\n", "\t"}
+# Bidi embeddings/overrides/isolates reorder what a board or a list shows ("‮txt.exe").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters that draw nothing: format (zero-width space/joiners, U+2060, BOM…), spaces, marks
+# with no base, and letters/symbols that render blank (Hangul fillers, the blank braille cell).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible(text: str) -> bool:
+    return any(ch not in _BLANK_GLYPHS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text)
 
 
 def clean_text(value: Any, label: str, max_len: int) -> str:
@@ -71,8 +82,12 @@ def clean_text(value: Any, label: str, max_len: int) -> str:
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text):
         raise Invalid(f"{label} chứa ký tự điều khiển không được phép.", code="invalid_characters")
+    if any(ch in BIDI_CONTROLS for ch in text):
+        raise Invalid(f"{label} chứa ký tự điều khiển hướng chữ (bidi) không được phép.", code="bidi_control")
     if not text:
         raise Invalid(f"{label} không được để trống.", code="empty_text")
+    if not has_visible(text):
+        raise Invalid(f"{label} chỉ gồm ký tự không hiển thị được.", code="invisible_text")
     if len(text) > max_len:
         raise Invalid(f"{label} dài {len(text)} ký tự, vượt giới hạn {max_len} ký tự.", code="text_too_long")
     return text

@@ -6,13 +6,28 @@ import re
 
 from sqlmodel import Session, select
 
-from server.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from server.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from server.errors import Conflict, Invalid, NotFound
 from server.models.areas import Area
 from server.models.base import Role
 from server.models.users import User
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
+
+
+def check_password(password: str) -> None:
+    """Every place that sets a password (API create/reset, `loa user add`) goes through here."""
+    if not isinstance(password, str) or not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH \
+            or not password.strip():
+        raise Invalid(
+            f"Mật khẩu phải có từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký tự và không được chỉ gồm "
+            "khoảng trắng.", code="weak_password")
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    check_password(password)
+    user.password_hash = hash_password(password)
+    session.add(user)
 
 
 def create_user(
@@ -25,8 +40,7 @@ def create_user(
         )
     if role not in Role.__members__:
         raise Invalid(f"Vai trò '{role}' không hợp lệ.", code="bad_role")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.", code="weak_password")
+    check_password(password)
     if session.get(Area, area_code) is None:
         raise NotFound(f"Không tìm thấy địa bàn có mã {area_code}.", code="area_not_found")
     if session.exec(select(User).where(User.username == username)).first() is not None:

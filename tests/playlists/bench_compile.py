@@ -69,7 +69,7 @@ def build(communes: int, clusters: int) -> tuple[list[AreaNode], ScheduleInputs,
         areas.append(AreaNode(code, None, "province"))
         slots.append(SlotDef(2 * p + 1, code, "sáng", time(6), 1800, weekdays, date(2025, 1, 1)))
         slots.append(SlotDef(2 * p + 2, code, "chiều", time(17), 1800, weekdays, date(2025, 1, 1)))
-        relays.append(RelayDef(p + 1, 2 * p + 1, "http://radio.example/vov1", 300, "Tiếp sóng VOV1"))
+        relays.append(RelayDef(p + 1, 2 * p + 1, "http://radio.example/vov1", 300, "Tiếp sóng VOV1", approved=True))
         for _ in range(12):
             n += 1
             bulletins.append(_bulletin(n, (code,), "province", "priority" if n % 5 == 0 else "normal"))

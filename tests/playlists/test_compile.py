@@ -21,7 +21,7 @@ def _inputs(**kw):
     emergency = bulletin(90, priority="emergency", targets=("W001",), approved_at=at(MONDAY, 4))
     base = {
         "slots": (slot(1), slot(2, name="chiều", start=time(17))),
-        "relays": (RelayDef(5, 1, "http://vov/1", 300, "VOV1"),),
+        "relays": (RelayDef(5, 1, "http://vov/1", 300, "VOV1", approved=True),),
         "bulletins": (bulletin(1), bulletin(2, priority="priority", repeats=2), bulletin(3, targets=("W002",))),
         "alerts": tuple(alerts_for_bulletin(emergency)),
     }

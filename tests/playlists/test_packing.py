@@ -143,7 +143,7 @@ def test_overflow_reports_missing_seconds_and_first_fit_continues():
 def test_template_order_relay_idents_and_sections():
     ident = MediaRef("Nhạc hiệu", sha(99), 500, 10_000)
     s = slot(1, duration_s=600, opening=ident, closing=ident)
-    relay = RelayDef(7, 1, "http://vov/vov1", 120, "Tiếp sóng VOV1")
+    relay = RelayDef(7, 1, "http://vov/vov1", 120, "Tiếp sóng VOV1", approved=True)
     plan = _plan(
         bulletin(1, origin_level="commune"),
         bulletin(2, origin_level="province"),
@@ -162,6 +162,15 @@ def test_template_order_relay_idents_and_sections():
     ]
     assert items[1].start_utc == at(MONDAY, 6, 0, 12)
     assert items[1].stream_url == "http://vov/vov1"
+
+
+def test_an_unapproved_relay_never_becomes_an_item():
+    s = slot(1, duration_s=600)
+    waiting = RelayDef(7, 1, "http://attacker.example/live", 120, "Chưa duyệt")  # approval defaults to no
+    plan = _plan(bulletin(1), slots=(s,), relays=(waiting,))
+    assert [i.kind for i in plan.slots[0].items] == ["audio"]
+    approved = _plan(bulletin(1), slots=(s,), relays=(RelayDef(7, 1, "http://vov/1", 120, "VOV1", approved=True),))
+    assert [i.kind for i in approved.slots[0].items] == ["relay", "audio"]
 
 
 def test_closing_room_is_reserved_and_missing_section_falls_back_to_commune():

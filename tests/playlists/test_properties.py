@@ -108,7 +108,8 @@ def scenarios(draw) -> tuple[ScheduleInputs, CompileOptions]:
     )
     slot_ids = [s.id for s in slots] + [e.id for e in extras]
     relays = [
-        RelayDef(i, draw(st.sampled_from(slot_ids)), f"http://radio/{i}", draw(st.integers(30, 900)), f"Relay {i}")
+        RelayDef(i, draw(st.sampled_from(slot_ids)), f"http://radio/{i}", draw(st.integers(30, 900)), f"Relay {i}",
+                 approved=draw(st.booleans()))
         for i in range(draw(st.integers(0, 2)))
     ]
     holidays = [Holiday(draw(st.sampled_from(SLOT_AREAS)), draw(st.sampled_from(DAYS)))] if draw(st.booleans()) else []
@@ -137,11 +138,13 @@ def _compile(inputs: ScheduleInputs, options: CompileOptions, device=None) -> di
 
 @SETTINGS
 @given(scenarios())
-def test_speaker_items_never_overlap_and_only_may_air_versions_appear(scenario):
+def test_speaker_items_never_overlap_and_only_may_air_versions_and_approved_relays_appear(scenario):
     inputs, options = scenario
     items = _compile(inputs, options)["items"]
     for a, b in itertools.pairwise(items):
         assert _end(a) <= _start(b)
+    approved_urls = {r.stream_url for r in inputs.relays if r.approved}
+    assert {i["stream_url"] for i in items if i["kind"] == "relay"} <= approved_urls  # nothing unapproved airs
     by_id = {b.bulletin_id: b for b in inputs.bulletins}
     per_day: Counter[tuple[int, date]] = Counter()
     for item in items:
