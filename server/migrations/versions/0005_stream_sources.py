@@ -4,7 +4,7 @@ Existing relays get a *pending* source of their slot's area with their URL (one 
 URL): nothing that was never approved keeps airing after the upgrade.
 
 Revision ID: 0005
-Revises: 0004_reports
+Revises: 0013_job_attempts
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004_reports"
+down_revision = "0013_job_attempts"
 branch_labels = None
 depends_on = None
 
