@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     mqtt_url: str | None = None
+    # Admin login of an external Mosquitto with dynamic security (written by `loa broker serve`
+    # into broker.env): the server then manages device accounts there, over MQTT.
+    broker_admin_url: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     host: str = "127.0.0.1"
     port: int = 8000

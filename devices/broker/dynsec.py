@@ -115,6 +115,12 @@ class ServerLogin:
     account: Account
     client_id: str | None = None
 
+    def fingerprint(self) -> str:
+        """From the password when known: several processes hash it with different salts."""
+        if self.account.password is None:
+            return fingerprint(self.account.password_hash)
+        return fingerprint(f"server\n{self.account.username}\n{self.account.password}")
+
 
 def _client_entry(account: Account, role: str, *, client_id: str | None, textname: str) -> dict[str, Any] | None:
     fields = hash_fields(account.password_hash)
@@ -133,7 +139,11 @@ def _client_entry(account: Account, role: str, *, client_id: str | None, textnam
 def render_config(admin: Account, servers: Sequence[ServerLogin], devices: Iterable[Account]) -> dict[str, Any]:
     """The plugin's JSON: written before start, from the database (the source of truth)."""
     clients = [_client_entry(admin, ADMIN_ROLE, client_id=None, textname="loa-admin")]
-    clients += [_client_entry(s.account, SERVER_ROLE, client_id=s.client_id, textname="loa-server") for s in servers]
+    for login in servers:
+        entry = _client_entry(login.account, SERVER_ROLE, client_id=login.client_id, textname="loa-server")
+        if entry is not None:
+            entry["textdescription"] = login.fingerprint()
+        clients.append(entry)
     roles = [{"rolename": ADMIN_ROLE, "acls": admin_acls()}, {"rolename": SERVER_ROLE, "acls": server_acls()}]
     for account in devices:
         entry = _client_entry(account, device_role(account.username), client_id=account.username,
@@ -173,7 +183,7 @@ def delete_device_commands(username: str) -> list[dict[str, Any]]:
 def server_commands(login: ServerLogin, existing: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Create a server account, or correct its password/binding; nothing when it is right
     (recreating it would kick the server's own live connection)."""
-    account, fp = login.account, fingerprint(login.account.password_hash)
+    account, fp = login.account, login.fingerprint()
     if existing is not None and existing.get("textdescription") == fp and existing.get("clientid") == login.client_id:
         return []
     if account.password is None:
@@ -238,7 +248,8 @@ class DynsecAdmin:
         for command, answer in zip(commands, self.run(commands), strict=False):
             error = str(answer.get("error") or "")
             if error and not any(word in error.lower() for word in ignore):
-                raise DynsecError(f"{command['command']} {command.get('username', command.get('rolename', ''))}: {error}")
+                target = command.get("username", command.get("rolename", ""))
+                raise DynsecError(f"{command['command']} {target}: {error}")
 
     def list_clients(self) -> dict[str, dict[str, Any]]:
         answers = self.run([{"command": "listClients", "verbose": True, "count": -1}])

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import socket
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from devices.broker import Account
 from devices.protocol import Signer, load_or_create_private_key
 
 SERVER_USERNAME = "loa-server"
+DEVICE_KEY_NAME = "broker-device-key"
 
 
 @lru_cache(maxsize=4)
@@ -20,14 +24,33 @@ def signer_for(key_path: Path) -> Signer:
     return Signer(load_or_create_private_key(key_path))
 
 
-def server_broker_password(keys_dir: Path) -> str:
-    path = keys_dir / "broker-server-password"
+def _secret_file(path: Path) -> str:
+    """Created exclusively, so concurrent first starts agree on one value."""
     if not path.exists():
-        keys_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
         with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(24))
+            fh.write(secrets.token_urlsafe(32))
     return path.read_text().strip()
+
+
+def server_broker_password(keys_dir: Path) -> str:
+    return _secret_file(keys_dir / "broker-server-password")
+
+
+def device_password_key(keys_dir: Path) -> bytes:
+    """Devices' broker passwords are derived from this key and their hash's salt, so any server
+    process (every replica mounts the same keys) can re-create an account on the broker."""
+    return _secret_file(keys_dir / DEVICE_KEY_NAME).encode()
+
+
+def server_client_id(settings: Any, role: str) -> str:
+    """Stable per process (host + HTTP port): the broker binds the server's accounts to it."""
+    host = re.sub(r"[^A-Za-z0-9_.-]", "-", socket.gethostname())
+    return f"loa-{role}-{host}-{settings.port}"[:64]
 
 
 @lru_cache(maxsize=4)
