@@ -177,6 +177,10 @@ class MosquittoBroker(ManagedBroker):
         """Ask Mosquitto to write its persistence file now (SIGUSR1; asynchronous)."""
         self._signal(signal.SIGUSR1)
 
+    def command_line(self) -> list[str]:
+        """What runs the broker (``loa broker serve`` execs it in the foreground)."""
+        return list(self._command())
+
     def _command(self) -> Sequence[str]:
         return [self.binary, "-c", str(self.config_path)]
 
