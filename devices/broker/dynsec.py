@@ -161,6 +161,21 @@ def render_config(admin: Account, servers: Sequence[ServerLogin], devices: Itera
     }
 
 
+def merge_fixed_accounts(existing: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
+    """``existing`` (a running standalone broker's saved state) with the non-device clients and
+    roles of ``fresh`` (admin, server logins) replacing theirs; device accounts untouched."""
+    fixed_clients = {c["username"] for c in fresh["clients"] if c.get("textname") != DEVICE_MARK}
+    fixed_roles = {r["rolename"] for r in fresh["roles"] if not r["rolename"].startswith(DEVICE_ROLE_PREFIX)}
+    clients = [c for c in existing.get("clients", []) if c.get("username") not in fixed_clients]
+    roles = [r for r in existing.get("roles", []) if r.get("rolename") not in fixed_roles]
+    return {
+        **existing,
+        "defaultACLAccess": fresh["defaultACLAccess"],
+        "clients": [c for c in fresh["clients"] if c["username"] in fixed_clients] + clients,
+        "roles": [r for r in fresh["roles"] if r["rolename"] in fixed_roles] + roles,
+    }
+
+
 def create_device_commands(account: Account) -> list[dict[str, Any]]:
     """Replace the device's account and role (kicks a connected session: rotation wants that)."""
     if account.password is None:

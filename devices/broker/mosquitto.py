@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import ClassVar
 
 from devices.broker.credentials import Account, write_private_file
-from devices.broker.dynsec import ADMIN_USERNAME, PLUGIN_PATHS, DynsecAdmin, ServerLogin, render_config
+from devices.broker.dynsec import (
+    ADMIN_USERNAME,
+    PLUGIN_PATHS,
+    DynsecAdmin,
+    ServerLogin,
+    merge_fixed_accounts,
+    render_config,
+)
 from devices.broker.process import BrokerError, ManagedBroker
 
 # Debian/Ubuntu install the broker in /usr/sbin, which is often not on a normal user's PATH.
@@ -128,6 +135,10 @@ class MosquittoBroker(ManagedBroker):
     def admin_password(self) -> str:
         return read_or_create_secret(self.directory / "admin-password")
 
+    def set_admin_password(self, password: str) -> None:
+        """Use a given admin secret (deployment configuration) instead of a generated one."""
+        write_private_file(self.directory / "admin-password", password + "\n")
+
     @property
     def admin_url(self) -> str:
         return f"mqtt://{ADMIN_USERNAME}:{self.admin_password}@{self.host}:{self.port}"
@@ -149,10 +160,13 @@ class MosquittoBroker(ManagedBroker):
                 admin.ensure_servers(logins)
                 admin.reconcile(accounts)
                 return
-            if not (self.keep_accounts and self.dynsec_path.exists()):
-                admin_account = Account.from_password(ADMIN_USERNAME, self.admin_password)
-                config = render_config(admin_account, logins, accounts)
-                write_private_file(self.dynsec_path, json.dumps(config, indent=1) + "\n")
+            admin_account = Account.from_password(ADMIN_USERNAME, self.admin_password)
+            config = render_config(admin_account, logins, accounts)
+            if self.keep_accounts and self.dynsec_path.exists():
+                # Standalone: device accounts stay as the servers left them; the admin and
+                # server logins (and their roles) follow the current secrets and rules.
+                config = merge_fixed_accounts(json.loads(self.dynsec_path.read_text(encoding="utf-8")), config)
+            write_private_file(self.dynsec_path, json.dumps(config, indent=1) + "\n")
             self._write_config()
 
     def admin(self) -> DynsecAdmin:

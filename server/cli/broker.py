@@ -40,8 +40,17 @@ def write_env(path: Path, values: dict[str, str]) -> None:
     write_private_file(path, "".join(f"{k}={v}\n" for k, v in values.items()))
 
 
+def _password(url: str | None) -> str | None:
+    if not url:
+        return None
+    from devices.mqtt import parse_mqtt_url
+
+    return parse_mqtt_url(url).password
+
+
 def _serve(args: argparse.Namespace) -> int:
     from devices.broker import Account, BrokerError, MosquittoBroker
+    from devices.broker.credentials import write_private_file
     from devices.broker.mosquitto import read_or_create_secret
     from server.delivery.keys import SERVER_USERNAME
 
@@ -52,6 +61,14 @@ def _serve(args: argparse.Namespace) -> int:
     except BrokerError as exc:
         print(f"Lỗi: không chạy được Mosquitto ({exc}).", file=sys.stderr)
         return 2
+    # Deployments pass the logins they give the servers (compose: LOA_MQTT_URL and
+    # LOA_BROKER_ADMIN_URL); otherwise they are generated on first start and kept.
+    given_server, given_admin = _password(os.environ.get("LOA_MQTT_URL")), _password(
+        os.environ.get("LOA_BROKER_ADMIN_URL"))
+    if given_server:
+        write_private_file(directory / "server-password", given_server + "\n")
+    if given_admin:
+        broker.set_admin_password(given_admin)
     server_password = read_or_create_secret(directory / "server-password")
     broker.update_accounts([], Account.from_password(SERVER_USERNAME, server_password))
     wildcard = args.host in ("0.0.0.0", "::")  # noqa: S104 - comparing, not binding

@@ -19,7 +19,8 @@ from sqlmodel import Session
 
 from devices import protocol
 from devices.broker import hash_password_mosquitto
-from devices.broker.dynsec import DEVICE_MARK
+from devices.broker.credentials import Account
+from devices.broker.dynsec import DEVICE_MARK, DynsecAdmin
 from devices.broker.process import port_accepts
 from devices.mqtt import MqttAuthError, MqttClient
 from server.app import create_app
@@ -48,20 +49,29 @@ def read_env(path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line)
 
 
-@pytest.fixture
-def standalone_broker(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """`loa broker serve` as its own process on a free port; yields its broker.env."""
-    require_mosquitto()
-    directory, port = tmp_path / "broker", free_port()
+def broker_serve(directory: Path, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """`loa broker serve` as its own process; returns once it answers and wrote broker.env."""
+    (directory / "broker.env").unlink(missing_ok=True)
     loa = Path(sys.executable).with_name("loa")
     command = [str(loa), "broker", "serve", "--port", str(port), "--data-dir", str(directory)]
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
+    proc = subprocess.Popen(command, cwd=ROOT, env={**clean, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not wait_until(lambda: port_accepts("127.0.0.1", port) and (directory / "broker.env").exists(), 15):
+        proc.kill()
+        raise AssertionError("loa broker serve did not come up")
+    return proc
+
+
+@pytest.fixture
+def standalone_broker(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """`loa broker serve` on a free port; yields its broker.env."""
+    require_mosquitto()
+    directory = tmp_path / "broker"
+    proc = broker_serve(directory, free_port())
     try:
-        assert wait_until(lambda: port_accepts("127.0.0.1", port) and (directory / "broker.env").exists(), 15), \
-            "loa broker serve did not come up"
-        env = read_env(directory / "broker.env")
         assert oct((directory / "broker.env").stat().st_mode & 0o777) == "0o600"
-        yield env
+        yield read_env(directory / "broker.env")
     finally:
         proc.terminate()
         proc.wait(10)
@@ -98,6 +108,37 @@ def connect(url: str, username: str, password: str, client_id: str | None = None
 def test_standalone_broker_env_names_settings_a_server_uses(standalone_broker: dict[str, str]) -> None:
     assert set(standalone_broker) == {"LOA_MQTT_URL", "LOA_BROKER_ADMIN_URL"}
     assert {"mqtt_url", "broker_admin_url"} <= set(Settings.model_fields)
+
+
+def test_standalone_broker_uses_given_logins_and_keeps_devices_across_restarts(tmp_path: Path) -> None:
+    require_mosquitto()
+    directory, port = tmp_path / "broker", free_port()
+    given = {"LOA_MQTT_URL": f"mqtt://loa-server:server-secret-1@127.0.0.1:{port}",
+             "LOA_BROKER_ADMIN_URL": f"mqtt://loa-admin:admin-secret-1@127.0.0.1:{port}"}
+    proc = broker_serve(directory, port, given)
+    try:
+        assert read_env(directory / "broker.env") == given
+        admin = MqttClient(given["LOA_BROKER_ADMIN_URL"], client_id="test-admin")
+        admin.connect(5)
+        dynsec = DynsecAdmin(admin)
+        dynsec.start()
+        dynsec.apply_devices([Account.from_password("spk-kept", "kept-password")], [])
+        admin.disconnect()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    given["LOA_BROKER_ADMIN_URL"] = f"mqtt://loa-admin:admin-secret-2@127.0.0.1:{port}"  # rotated
+    proc = broker_serve(directory, port, given)
+    try:
+        url = f"mqtt://127.0.0.1:{port}"
+        connect(url, "spk-kept", "kept-password").disconnect()
+        connect(url, "loa-server", "server-secret-1", client_id="loa-tool").disconnect()
+        connect(url, "loa-admin", "admin-secret-2", client_id="loa-admin-test").disconnect()
+        with pytest.raises(MqttAuthError):
+            connect(url, "loa-admin", "admin-secret-1", client_id="loa-admin-test")
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def test_enrolled_device_connects_and_no_one_takes_its_or_the_servers_client_id(
