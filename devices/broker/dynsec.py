@@ -177,17 +177,34 @@ def merge_fixed_accounts(existing: dict[str, Any], fresh: dict[str, Any]) -> dic
 
 
 def create_device_commands(account: Account) -> list[dict[str, Any]]:
-    """Replace the device's account and role (kicks a connected session: rotation wants that)."""
-    if account.password is None:
-        raise DynsecError(f"no password for {account.username}: it cannot be created over MQTT")
+    """A new device account and its role. Mosquitto 2.0.11's plugin rewrites its whole JSON
+    after every command, so each device costs as few commands as possible."""
     role = device_role(account.username)
     return [
-        *delete_device_commands(account.username),
         {"command": "createRole", "rolename": role, "acls": device_acls(account.username)},
-        {"command": "createClient", "username": account.username, "password": account.password,
-         "clientid": account.username, "textname": DEVICE_MARK,
-         "textdescription": fingerprint(account.password_hash), "roles": [{"rolename": role}]},
+        {"command": "createClient", **_device_fields(account)},
     ]
+
+
+def modify_device_commands(account: Account) -> list[dict[str, Any]]:
+    """An existing device's new password (or binding): one command, and the plugin disconnects
+    the device's current session, so an old password stops working at once."""
+    return [{"command": "modifyClient", **_device_fields(account)}]
+
+
+def _device_fields(account: Account) -> dict[str, Any]:
+    if account.password is None:
+        raise DynsecError(f"no password for {account.username}: it cannot be created over MQTT")
+    return {"username": account.username, "password": account.password, "clientid": account.username,
+            "textname": DEVICE_MARK, "textdescription": fingerprint(account.password_hash),
+            "roles": [{"rolename": device_role(account.username)}]}
+
+
+def _tolerated(command: dict[str, Any], error: str) -> bool:
+    """Deleting what is already gone, or re-creating a role that survived, is fine."""
+    error = error.lower()
+    name = str(command.get("command"))
+    return (name.startswith("delete") and "not found" in error) or (name == "createRole" and "already exists" in error)
 
 
 def delete_device_commands(username: str) -> list[dict[str, Any]]:
@@ -214,7 +231,7 @@ def server_commands(login: ServerLogin, existing: dict[str, Any] | None) -> list
 class DynsecAdmin:
     """Sends control commands on an admin connection and waits for the broker's answers."""
 
-    def __init__(self, client: Any, timeout: float = 10.0) -> None:
+    def __init__(self, client: Any, timeout: float = 60.0) -> None:
         self.client = client  # a connected devices.mqtt.MqttClient with the admin account
         self.timeout = timeout
         self._lock = threading.Lock()  # one request in flight: answers carry no reliable id in 2.0
@@ -258,11 +275,11 @@ class DynsecAdmin:
                 body = next(a for a in self._answers if _tag(a) == tag)
             return list(body.get("responses", []))
 
-    def check(self, commands: Sequence[dict[str, Any]], *, ignore: tuple[str, ...] = ("not found",)) -> None:
-        """Run and raise on an unexpected error (deleting what is absent is fine)."""
+    def check(self, commands: Sequence[dict[str, Any]]) -> None:
+        """Run and raise on an unexpected error."""
         for command, answer in zip(commands, self.run(commands), strict=False):
             error = str(answer.get("error") or "")
-            if error and not any(word in error.lower() for word in ignore):
+            if error and not _tolerated(command, error):
                 target = command.get("username", command.get("rolename", ""))
                 raise DynsecError(f"{command['command']} {target}: {error}")
 
@@ -271,9 +288,20 @@ class DynsecAdmin:
         clients = (answers[0].get("data") or {}).get("clients", []) if answers else []
         return {str(c["username"]): c for c in clients}
 
-    def apply_devices(self, upserts: Iterable[Account], removals: Iterable[str]) -> None:
+    def get_clients(self, usernames: Sequence[str]) -> set[str]:
+        """Which of ``usernames`` exist (read-only commands: the plugin saves nothing)."""
+        answers = self.run([{"command": "getClient", "username": name} for name in usernames])
+        return {name for name, answer in zip(usernames, answers, strict=False) if not answer.get("error")}
+
+    def apply_devices(
+        self, upserts: Iterable[Account], removals: Iterable[str], existing: Iterable[str] | None = None
+    ) -> None:
+        upserts = list(upserts)
+        present = set(existing) if existing is not None else self.get_clients([a.username for a in upserts])
         commands = [cmd for name in removals for cmd in delete_device_commands(name)]
-        commands += [cmd for account in upserts for cmd in create_device_commands(account)]
+        for account in upserts:
+            make = modify_device_commands if account.username in present else create_device_commands
+            commands += make(account)
         if commands:
             self.check(commands)
 
@@ -281,7 +309,7 @@ class DynsecAdmin:
         existing = self.list_clients()
         commands = [cmd for s in logins for cmd in server_commands(s, existing.get(s.account.username))]
         if commands:
-            self.check(commands, ignore=("not found", "already exists"))
+            self.check(commands)
 
     def reconcile(self, devices: Sequence[Account]) -> dict[str, int]:
         """Make the broker's device accounts exactly ``devices``: add the missing, correct
@@ -299,7 +327,7 @@ class DynsecAdmin:
                 underivable += 1  # enrolled before derivation keys: only the start-up file can carry it
                 continue
             upserts.append(account)
-        self.apply_devices(upserts, removals)
+        self.apply_devices(upserts, removals, existing)
         if underivable:
             log.warning("%d device account(s) missing on the broker have no derivable password", underivable)
         return {"added_or_updated": len(upserts), "removed": len(removals), "underivable": underivable}
