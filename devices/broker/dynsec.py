@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import json
 import logging
+import secrets
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -238,6 +239,9 @@ class DynsecAdmin:
         self._cond = threading.Condition()
         self._answers: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
+        # Unique across processes: every admin session subscribed to the response topic may see
+        # another process's answers.
+        self._prefix = secrets.token_hex(6)
 
     def start(self) -> None:
         self.client.subscribe(RESPONSE_TOPIC, qos=1, callback=self._on_response)
@@ -260,7 +264,7 @@ class DynsecAdmin:
 
     def _run_batch(self, commands: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         with self._lock:
-            tag = f"loa-{next(self._ids)}"
+            tag = f"{self._prefix}-{next(self._ids)}"
             tagged = [{**c, "correlationData": tag} for c in commands]
             with self._cond:
                 self._answers.clear()
