@@ -67,7 +67,7 @@ def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) 
     fleet = seed_fleet(engine, count, now, password="legacy-password")
     component = BrokerComponent()
     runtime = build_runtime(settings, [component])
-    key = device_password_key(settings.keys_dir)
+    key = device_password_key(settings)
     area = fleet.communes[0].code
     url = settings.effective_mqtt_url
     metrics: dict[str, Any] = {"devices": count}

@@ -159,7 +159,7 @@ class BrokerComponent:
         return None
 
     def _device_key(self) -> bytes:
-        return device_password_key(self.runtime.settings.keys_dir)
+        return device_password_key(self.runtime.settings)
 
     def _bound_ids(self) -> list[str]:
         return [server_client_id(self.runtime.settings, role) for role in SERVER_ROLES]

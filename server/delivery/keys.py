@@ -14,7 +14,6 @@ from devices.broker import Account
 from devices.protocol import Signer, load_or_create_private_key
 
 SERVER_USERNAME = "loa-server"
-DEVICE_KEY_NAME = "broker-device-key"
 
 
 @lru_cache(maxsize=4)
@@ -41,10 +40,10 @@ def server_broker_password(keys_dir: Path) -> str:
     return _secret_file(keys_dir / "broker-server-password")
 
 
-def device_password_key(keys_dir: Path) -> bytes:
+def device_password_key(settings: Any) -> bytes:
     """Devices' broker passwords are derived from this key and their hash's salt, so any server
-    process (every replica mounts the same keys) can re-create an account on the broker."""
-    return _secret_file(keys_dir / DEVICE_KEY_NAME).encode()
+    process (every replica mounts the same file) can re-create an account on the broker."""
+    return _secret_file(settings.broker_device_key_path).encode()
 
 
 def server_client_id(settings: Any, role: str) -> str:
