@@ -23,8 +23,8 @@ import json
 import logging
 import secrets
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from devices.broker.acl import PATTERN_RULES, SERVER_RULES, Rule
@@ -46,6 +46,9 @@ SERVER_ROLE = "loa-server"
 DEVICE_ROLE_PREFIX = "loa-dev-"
 DEVICE_MARK = "loa-device"  # textname of device clients: reconcile never touches other accounts
 BATCH = 200  # commands per control message: the plugin saves its JSON once per message
+
+
+PasswordSource = Callable[[Account], "str | None"]
 
 
 class DynsecError(RuntimeError):
@@ -315,9 +318,10 @@ class DynsecAdmin:
         if commands:
             self.check(commands)
 
-    def reconcile(self, devices: Sequence[Account]) -> dict[str, int]:
+    def reconcile(self, devices: Sequence[Account], password_for: PasswordSource | None = None) -> dict[str, int]:
         """Make the broker's device accounts exactly ``devices``: add the missing, correct
-        changed passwords, remove the revoked and unknown. Returns counts."""
+        changed passwords, remove the revoked and unknown. ``password_for`` supplies plaintext
+        only for the accounts that need it (deriving all of a large fleet costs seconds)."""
         existing = self.list_clients()
         wanted = {a.username: a for a in devices}
         removals = [n for n, c in existing.items() if c.get("textname") == DEVICE_MARK and n not in wanted]
@@ -327,6 +331,8 @@ class DynsecAdmin:
             if have is not None and have.get("textdescription") == fingerprint(account.password_hash) \
                     and have.get("clientid") == name:
                 continue
+            if account.password is None and password_for is not None:
+                account = replace(account, password=password_for(account))
             if account.password is None:
                 underivable += 1  # enrolled before derivation keys: only the start-up file can carry it
                 continue

@@ -24,6 +24,7 @@ from devices.broker.dynsec import (
     ADMIN_USERNAME,
     PLUGIN_PATHS,
     DynsecAdmin,
+    PasswordSource,
     ServerLogin,
     merge_fixed_accounts,
     render_config,
@@ -144,9 +145,11 @@ class MosquittoBroker(ManagedBroker):
         return f"mqtt://{ADMIN_USERNAME}:{self.admin_password}@{self.host}:{self.port}"
 
     def update_accounts(
-        self, accounts: Iterable[Account], server_account: Account, *, bound_server_ids: Iterable[str] = ()
+        self, accounts: Iterable[Account], server_account: Account, *, bound_server_ids: Iterable[str] = (),
+        password_for: PasswordSource | None = None,
     ) -> None:
-        """Stopped: write the plugin's JSON (hashes suffice). Running: reconcile over MQTT."""
+        """Stopped: write the plugin's JSON (hashes suffice). Running: reconcile over MQTT
+        (``password_for`` gives the plaintext of accounts that must be created or changed)."""
         accounts = list(accounts)
         with self._lock:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -158,7 +161,7 @@ class MosquittoBroker(ManagedBroker):
             if self.is_running:
                 admin = self.admin()
                 admin.ensure_servers(logins)
-                admin.reconcile(accounts)
+                admin.reconcile(accounts, password_for)
                 return
             admin_account = Account.from_password(ADMIN_USERNAME, self.admin_password)
             config = render_config(admin_account, logins, accounts)

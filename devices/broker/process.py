@@ -19,7 +19,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from devices.broker.credentials import Account, write_credentials
 
@@ -127,9 +127,11 @@ class ManagedBroker(ABC):
         return self._proc is not None and self._proc.poll() is None
 
     def update_accounts(
-        self, accounts: Iterable[Account], server_account: Account, *, bound_server_ids: Iterable[str] = ()
+        self, accounts: Iterable[Account], server_account: Account, *, bound_server_ids: Iterable[str] = (),
+        password_for: Any = None,
     ) -> None:
         """Rewrite the password and ACL files; a running broker reloads them (SIGHUP).
+        (``password_for`` is for brokers managed over MQTT; files need only hashes.)
 
         ``bound_server_ids`` are server accounts (same password) usable only with that client
         id; device accounts are always bound to client id = username.

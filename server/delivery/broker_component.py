@@ -19,17 +19,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from devices.broker import ManagedBroker, MosquittoBroker, create_managed_broker
+from devices.broker import BrokerError, ManagedBroker, MosquittoBroker, create_managed_broker
 from devices.broker.credentials import Account
-from devices.broker.dynsec import DynsecAdmin, ServerLogin
+from devices.broker.dynsec import DynsecAdmin, DynsecError, ServerLogin
 from devices.mqtt import MqttClient, MqttError, parse_mqtt_url
 from server.delivery.keys import device_password_key, server_account, server_client_id
 from server.errors import ConfigError
-from server.services.devices import broker_accounts
+from server.services.devices import broker_accounts, derived_password_source
 
 log = logging.getLogger(__name__)
 
-SERVER_ROLES = ("pub", "ingest")  # server_client() roles: each gets an account bound to its id
+SERVER_ROLES = ("pub", "ingest")
+RETRY_SECONDS = 5.0  # server_client() roles: each gets an account bound to its id
 
 
 class BrokerComponent:
@@ -46,6 +47,7 @@ class BrokerComponent:
         self._pending: set[str] = set()
         self._full = False
         self._stopping = False
+        self._stopped = threading.Event()
         self._worker: threading.Thread | None = None
         self.reconciled = threading.Event()  # set after each full reconcile (tests, health)
 
@@ -71,22 +73,27 @@ class BrokerComponent:
             ) from exc
 
     def _start_external_admin(self, settings: Any) -> None:
+        # Every (re)connect of the admin session reconciles the broker with the database,
+        # the first one included: a broker restored from an old backup converges too.
         client = MqttClient(
             settings.broker_admin_url, client_id=server_client_id(settings, "admin"),
             on_connect_hook=lambda _session_present: self.request_sync(full=True),
         )
-        admin = DynsecAdmin(client)
-        self.external_admin = admin
+        self.external_admin = DynsecAdmin(client)
+        self.reconciled.clear()
         try:
             client.connect(timeout=15)
-            admin.start()
-            self.sync()  # the server's own accounts must exist before the publisher connects
-        except (MqttError, RuntimeError) as exc:
+        except MqttError as exc:
             # Keep serving HTTP; paho keeps retrying and the connect hook reconciles.
             log.error("broker admin unreachable at start (%s); accounts reconcile on connect", exc)
+            return
+        # The server's own accounts must exist before the publisher and ingest connect.
+        if not self.reconciled.wait(60):
+            log.error("broker accounts not reconciled within 60 s of start; retrying in the background")
 
     def stop(self) -> None:
         self._stopping = True
+        self._stopped.set()
         self._wanted.set()
         if self._worker is not None:
             self._worker.join(timeout=10)
@@ -121,7 +128,15 @@ class BrokerComponent:
 
     def sync_devices(self, device_ids: list[str]) -> None:
         """Now, for these devices only: created/updated when active, removed otherwise. Once
-        this returns the broker refuses a revoked device or an old password."""
+        this returns the broker refuses a revoked device or an old password. If the broker
+        cannot be reached the database still holds the change: a full reconcile follows."""
+        try:
+            self._sync_devices(device_ids)
+        except (MqttError, DynsecError, BrokerError, OSError):
+            log.exception("broker update for %d device(s) failed; a full reconcile follows", len(device_ids))
+            self.request_sync(full=True)
+
+    def _sync_devices(self, device_ids: list[str]) -> None:
         admin = self._admin()
         if admin is None:
             self.sync()  # amqtt: files + SIGHUP; the reload waits until the broker applied it
@@ -139,15 +154,18 @@ class BrokerComponent:
         if self.runtime is None:
             return
         with Session(self.runtime.engine) as session:
-            accounts = broker_accounts(session, self._device_key())
+            accounts = broker_accounts(session)  # hashes; plaintext derived only where needed
+        source = derived_password_source(self._device_key())
         if self.external_admin is not None:
             admin = self.external_admin
+            admin.start()  # (re)subscribe to the answers: a new session after a broker restart
             admin.ensure_servers(self._server_logins())
-            counts = admin.reconcile(accounts)
+            counts = admin.reconcile(accounts, source)
             log.info("broker accounts reconciled: %s", counts)
         elif self.broker is not None:
             keys = self.runtime.settings.keys_dir
-            self.broker.update_accounts(accounts, server_account(keys), bound_server_ids=self._bound_ids())
+            self.broker.update_accounts(accounts, server_account(keys), bound_server_ids=self._bound_ids(),
+                                        password_for=source)
         self.reconciled.set()
 
     # -- internals -------------------------------------------------------------------------------
@@ -184,10 +202,11 @@ class BrokerComponent:
                     self.sync()
                 elif pending:
                     self.sync_devices(pending)
-            except Exception:  # the next request (or reconnect) retries; devices retry meanwhile
-                log.exception("broker account sync failed")
-                if not self._stopping:
-                    with self._lock:
-                        self._full = True
+            except Exception:  # retried in full; devices retry their connects meanwhile
+                log.exception("broker account sync failed; retrying in %.0f s", RETRY_SECONDS)
+                with self._lock:
+                    self._full = True
+                if not self._stopped.wait(RETRY_SECONDS):
+                    self._wanted.set()
             if not self._wanted.is_set():
                 self._idle.set()

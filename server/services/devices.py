@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,3 +140,8 @@ def broker_accounts(
                 rederive_password(password_key, device_id, password_hash) if password_key else None)
         for device_id, password_hash in rows
     ]
+
+
+def derived_password_source(password_key: bytes) -> Callable[[Account], str | None]:
+    """For reconcile: the plaintext of one account, derived only when it must be (re)created."""
+    return lambda account: rederive_password(password_key, account.username, account.password_hash)
