@@ -4,6 +4,7 @@ binding of the server's own sessions), and the embedded broker migrating existin
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from devices.broker import hash_password_mosquitto
 from devices.broker.credentials import Account
 from devices.broker.dynsec import DEVICE_MARK, DynsecAdmin
 from devices.broker.process import port_accepts
-from devices.mqtt import MqttAuthError, MqttClient
+from devices.mqtt import MqttAuthError, MqttClient, MqttSubscribeError
 from server.app import create_app
 from server.components import default_components
 from server.delivery.keys import server_client_id
@@ -33,6 +34,7 @@ from tests.brokers import MessageCollector, free_port, require_mosquitto, wait_u
 from tests.factories import add_user, login, seed_two_communes
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.broker
 HOLD_SECONDS = 2.0  # the brief's bound: a change holds on the broker within 2 s
 
 
@@ -254,3 +256,26 @@ def test_embedded_broker_migrates_existing_devices(settings: Settings) -> None:
         with pytest.raises(MqttAuthError):
             connect(url, "spk-old", "legacy-spk-old", client_id=server_client_id(live, "ingest"))
     assert not os.path.exists(live.broker_dir / "acl") or "spk" not in (live.broker_dir / "acl").read_text()
+
+
+def test_devices_and_the_server_login_cannot_manage_accounts(
+    replica: tuple[Runtime, TestClient], standalone_broker: dict[str, str],
+) -> None:
+    runtime, client = replica
+    creds = enrol(client, login(client, "quantri"), "spk-evil")
+    url = runtime.settings.effective_mqtt_url
+    evil = {"commands": [{"command": "createClient", "username": "spk-backdoor", "password": "backdoor-pass"},
+                         {"command": "deleteClient", "username": "spk-evil"}]}
+    device = connect(url, "spk-evil", creds["password"])
+    tool = MqttClient(standalone_broker["LOA_MQTT_URL"], client_id="loa-tool-test")
+    tool.connect(5)
+    try:
+        for sender in (device, tool):
+            with pytest.raises(MqttSubscribeError):
+                sender.subscribe("$CONTROL/dynamic-security/v1/response")
+            sender.publish("$CONTROL/dynamic-security/v1", json.dumps(evil))  # dropped by the ACL
+        present = runtime.component("broker").external_admin.list_clients()  # answered after both
+        assert "spk-backdoor" not in present and "spk-evil" in present
+    finally:
+        device.disconnect()
+        tool.disconnect()
