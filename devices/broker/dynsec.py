@@ -45,7 +45,8 @@ ADMIN_ROLE = "loa-admin"
 SERVER_ROLE = "loa-server"
 DEVICE_ROLE_PREFIX = "loa-dev-"
 DEVICE_MARK = "loa-device"  # textname of device clients: reconcile never touches other accounts
-BATCH = 200  # commands per control message: the plugin saves its JSON once per message
+BATCH = 200  # commands per control message (one message stays well under 1 MiB)
+LIST_PAGE = 1000  # clients per listClients answer
 
 
 PasswordSource = Callable[[Account], "str | None"]
@@ -238,7 +239,7 @@ class DynsecAdmin:
     def __init__(self, client: Any, timeout: float = 60.0) -> None:
         self.client = client  # a connected devices.mqtt.MqttClient with the admin account
         self.timeout = timeout
-        self._lock = threading.Lock()  # one request in flight: answers carry no reliable id in 2.0
+        self._lock = threading.Lock()  # one request in flight: answer matching stays simple
         self._cond = threading.Condition()
         self._answers: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
@@ -254,6 +255,8 @@ class DynsecAdmin:
             body = json.loads(message.payload)
         except ValueError:
             return
+        if not isinstance(body, dict) or not str(_tag(body) or "").startswith(self._prefix):
+            return  # another process's answer
         with self._cond:
             self._answers.append(body)
             self._cond.notify_all()
@@ -291,9 +294,17 @@ class DynsecAdmin:
                 raise DynsecError(f"{command['command']} {target}: {error}")
 
     def list_clients(self) -> dict[str, dict[str, Any]]:
-        answers = self.run([{"command": "listClients", "verbose": True, "count": -1}])
-        clients = (answers[0].get("data") or {}).get("clients", []) if answers else []
-        return {str(c["username"]): c for c in clients}
+        """Every client, in pages of LIST_PAGE: answers stay bounded (~170 bytes per client)
+        however large the fleet."""
+        found: dict[str, dict[str, Any]] = {}
+        while True:
+            answers = self.run([{"command": "listClients", "verbose": True, "count": LIST_PAGE,
+                                 "offset": len(found)}])
+            data = (answers[0].get("data") or {}) if answers else {}
+            page = data.get("clients", [])
+            found.update((str(c["username"]), c) for c in page)
+            if len(page) < LIST_PAGE or len(found) >= int(data.get("totalCount", 0)):
+                return found
 
     def get_clients(self, usernames: Sequence[str]) -> set[str]:
         """Which of ``usernames`` exist (read-only commands: the plugin saves nothing)."""
@@ -344,6 +355,7 @@ class DynsecAdmin:
 
 
 def _tag(answer: dict[str, Any]) -> str | None:
-    responses = answer.get("responses") or [{}]
-    tag = responses[0].get("correlationData")
+    responses = answer.get("responses")
+    first = responses[0] if isinstance(responses, list) and responses else None
+    tag = first.get("correlationData") if isinstance(first, dict) else None
     return str(tag) if tag is not None else None
