@@ -73,6 +73,7 @@ class BrokerComponent:
             ) from exc
 
     def _start_external_admin(self, settings: Any) -> None:
+        self._server_logins()  # a wrong setting stops the start here, naming it
         # Every (re)connect of the admin session reconciles the broker with the database,
         # the first one included: a broker restored from an old backup converges too.
         client = MqttClient(
