@@ -279,3 +279,14 @@ def test_devices_and_the_server_login_cannot_manage_accounts(
     finally:
         device.disconnect()
         tool.disconnect()
+
+
+def test_an_admin_url_needs_the_server_password_in_the_mqtt_url(settings: Settings) -> None:
+    from server.delivery.broker_component import BrokerComponent
+    from server.errors import ConfigError
+
+    bad = settings.model_copy(update={"mqtt_url": "mqtt://127.0.0.1:1", "broker_admin_url": "mqtt://a:b@127.0.0.1:1"})
+    runtime = build_runtime(bad, [BrokerComponent()])
+    with pytest.raises(ConfigError, match="LOA_MQTT_URL"):
+        runtime.start(scheduler=False)
+    runtime.stop()
