@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.broker import Account, MosquittoBroker, dynsec, hash_password_mosquitto
+from devices.broker import Account, BrokerError, MosquittoBroker, dynsec, hash_password_mosquitto
 from devices.broker.dynsec import (
     DEVICE_MARK,
     device_acls,
@@ -66,3 +66,15 @@ def test_a_fleet_larger_than_one_page_is_listed_and_migrated(tmp_path: Path, mon
             MqttClient(broker.url, username="spk-1099", password="legacy", client_id="spk-0001").connect(5)
     finally:
         broker.stop()
+
+
+def test_mosquitto_without_the_plugin_falls_back_rather_than_run_unbound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from devices.broker import create_managed_broker
+
+    require_mosquitto()
+    monkeypatch.setenv("LOA_DYNSEC_PLUGIN", str(tmp_path / "missing.so"))
+    assert create_managed_broker(tmp_path, free_port()).kind == "amqtt"
+    with pytest.raises(BrokerError, match="dynamic_security"):
+        create_managed_broker(tmp_path, free_port(), kind="mosquitto")
