@@ -115,13 +115,13 @@ class BrokerComponent:
         """Coalesced: a burst of enrolments costs one broker update, not one each."""
         if self.broker is None and self.external_admin is None:
             return
-        with self._lock:
+        with self._lock:  # with the worker's idle check: wait_synced never returns early
             self._pending.update(device_ids or [])
             self._full = self._full or full or device_ids is None
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._sync_loop, name="loa-broker-sync", daemon=True)
-            self._worker.start()
-        self._idle.clear()
+            self._idle.clear()
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._sync_loop, name="loa-broker-sync", daemon=True)
+                self._worker.start()
         self._wanted.set()
 
     def wait_synced(self, timeout: float = 30.0) -> bool:
@@ -209,5 +209,6 @@ class BrokerComponent:
                     self._full = True
                 if not self._stopped.wait(RETRY_SECONDS):
                     self._wanted.set()
-            if not self._wanted.is_set():
-                self._idle.set()
+            with self._lock:
+                if not (self._pending or self._full):
+                    self._idle.set()

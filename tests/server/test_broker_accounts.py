@@ -26,6 +26,7 @@ from devices.broker.process import port_accepts
 from devices.mqtt import MqttAuthError, MqttClient, MqttSubscribeError
 from server.app import create_app
 from server.components import default_components
+from server.delivery.broker_component import BrokerComponent
 from server.delivery.keys import server_client_id
 from server.models.devices import Device
 from server.runtime import Runtime, build_runtime
@@ -223,15 +224,18 @@ def test_a_second_replica_revokes_what_the_first_enrolled(
     runtime, client = replica
     creds = enrol(client, login(client, "quantri"), "spk-x")
     other = runtime.settings.model_copy(update={"port": free_port()})
-    second = build_runtime(other, default_components(other))
-    with TestClient(create_app(second)) as client2:
-        url = runtime.settings.effective_mqtt_url
-        device = connect(url, "spk-x", creds["password"])
-        try:
-            assert client2.post("/api/v1/devices/spk-x/revoke", headers=login(client2, "quantri")).status_code == 200
-            assert wait_until(lambda: not device.is_connected, HOLD_SECONDS)
-        finally:
-            device.disconnect()
+    # An API-only replica: one scheduler per database is issue 17's leader election, not this test's.
+    second = build_runtime(other, [BrokerComponent()])
+    second.start(scheduler=False)
+    client2 = TestClient(create_app(second))  # no lifespan: started above without a scheduler
+    url = runtime.settings.effective_mqtt_url
+    device = connect(url, "spk-x", creds["password"])
+    try:
+        assert client2.post("/api/v1/devices/spk-x/revoke", headers=login(client2, "quantri")).status_code == 200
+        assert wait_until(lambda: not device.is_connected, HOLD_SECONDS)
+    finally:
+        device.disconnect()
+        second.stop()
 
 
 def test_embedded_broker_migrates_existing_devices(settings: Settings) -> None:
@@ -282,7 +286,6 @@ def test_devices_and_the_server_login_cannot_manage_accounts(
 
 
 def test_an_admin_url_needs_the_server_password_in_the_mqtt_url(settings: Settings) -> None:
-    from server.delivery.broker_component import BrokerComponent
     from server.errors import ConfigError
 
     bad = settings.model_copy(update={"mqtt_url": "mqtt://127.0.0.1:1", "broker_admin_url": "mqtt://a:b@127.0.0.1:1"})
