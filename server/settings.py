@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     mqtt_url: str | None = None
+    # Admin login of an external Mosquitto with dynamic security (written by `loa broker serve`
+    # into broker.env): the server then manages device accounts there, over MQTT.
+    broker_admin_url: str | None = None
+    # Key from which devices' broker passwords are derived; every replica needs the same file.
+    broker_device_key_file: Path | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -79,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def broker_dir(self) -> Path:
         return self.data_dir / "broker"
+
+    @property
+    def broker_device_key_path(self) -> Path:
+        return self.broker_device_key_file or self.keys_dir / "broker-device-key"
 
     @property
     def signing_key_path(self) -> Path:

@@ -24,6 +24,7 @@ from devices.broker import Account, AmqttBroker, BrokerError, ManagedBroker, Mos
 from devices.mqtt import MqttClient, ReceivedMessage
 
 SERVER_USERNAME = "loa-server"
+INGEST_CLIENT_ID = "loa-ingest-testhost-8000"  # a bound server account, like the server's ingest
 Kind = Literal["mosquitto", "amqtt"]
 
 
@@ -75,6 +76,9 @@ class RunningBroker:
     broker: ManagedBroker
     passwords: dict[str, str] = field(default_factory=dict)
     server_username: str = SERVER_USERNAME
+    bound_server_ids: tuple[str, ...] = (INGEST_CLIENT_ID,)
+    # One hash per password: re-hashing would look like a rotation to the broker's reconcile.
+    _hashed: dict[tuple[str, str], Account] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -84,11 +88,21 @@ class RunningBroker:
     def kind(self) -> str:
         return self.broker.kind
 
+    def _account(self, username: str) -> Account:
+        key = (username, self.passwords[username])
+        if key not in self._hashed:
+            self._hashed[key] = Account.from_password(*key)
+        return self._hashed[key]
+
     def accounts(self) -> list[Account]:
-        return [Account.from_password(u, p) for u, p in self.passwords.items() if u != self.server_username]
+        return [self._account(u) for u in self.passwords if u != self.server_username]
 
     def server_account(self) -> Account:
-        return Account.from_password(self.server_username, self.passwords[self.server_username])
+        return self._account(self.server_username)
+
+    def update(self) -> None:
+        """Push the current passwords to the broker (reload or dynamic-security reconcile)."""
+        self.broker.update_accounts(self.accounts(), self.server_account(), bound_server_ids=self.bound_server_ids)
 
     def set_devices(self, devices: Iterable[str]) -> None:
         """Make exactly ``devices`` (plus the server) valid accounts; reloads a running broker."""
@@ -98,7 +112,7 @@ class RunningBroker:
                 del self.passwords[name]
         for name in wanted:
             self.passwords.setdefault(name, secrets.token_urlsafe(12))
-        self.broker.update_accounts(self.accounts(), self.server_account())
+        self.update()
 
     def client(
         self,
@@ -112,13 +126,18 @@ class RunningBroker:
         client = MqttClient(
             self.url,
             username=username,
-            password=password if password is not None else self.passwords.get(username, "x"),
-            client_id=client_id if client_id is not None else f"{username}-{secrets.token_hex(3)}",
+            password=password if password is not None else self.passwords.get(
+                self.server_username if username in self.bound_server_ids else username, "x"),
+            client_id=client_id if client_id is not None else self.default_client_id(username),
             **kwargs,  # type: ignore[arg-type]
         )
         if connect:
             client.connect(timeout=5)
         return client
+
+    def default_client_id(self, username: str) -> str:
+        """Devices and bound server accounts may only use their own id; the tool account any."""
+        return f"loa-test-{secrets.token_hex(3)}" if username == self.server_username else username
 
     def stop(self) -> None:
         self.broker.stop()

@@ -18,7 +18,7 @@ from devices.broker.credentials import (
     write_credentials,
 )
 from devices.broker.fallback import FALLBACK_DEVICE_LIMIT, AmqttBroker
-from devices.broker.mosquitto import MosquittoBroker, find_mosquitto
+from devices.broker.mosquitto import MosquittoBroker, find_dynsec_plugin, find_mosquitto
 from devices.broker.process import BrokerError, ManagedBroker
 
 __all__ = [
@@ -51,6 +51,10 @@ def create_managed_broker(directory: Path, port: int, *, kind: BrokerKind | None
     binary = find_mosquitto() if kind in (None, "mosquitto") else None
     if kind == "mosquitto" and binary is None:
         raise BrokerError("mosquitto was requested but the binary is not installed")
+    if binary is not None and kind is None and find_dynsec_plugin() is None:
+        # Accounts bound to client ids need the plugin; without it the fallback binds them.
+        log.warning("mosquitto is installed without mosquitto_dynamic_security.so: using the fallback broker")
+        binary = None
     if binary is not None:
         return MosquittoBroker(directory, port, binary=binary)
     log.warning(

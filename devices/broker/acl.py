@@ -1,8 +1,9 @@
 """Topic access rules for the managed broker: one definition, two renderings.
 
-Mosquitto gets them as an ACL file (``user`` + ``topic`` lines for the server account, ``pattern``
-lines with ``%u`` for every client); the amqtt fallback evaluates the very same rules in Python
+Mosquitto gets them as dynamic-security roles (``devices.broker.dynsec``: one role per device,
+``%u`` written out); the amqtt fallback evaluates the very same rules in Python
 (``can_publish`` / ``can_subscribe``), so both brokers enforce identical isolation.
+``render_acl`` (the Mosquitto ACL-file form) remains for reference and its tests.
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@ amqtt's own file plugin uses passlib's sha512_crypt, 116-380 ms) and topic check
   stored credentials of its owner*, so anyone knowing a device's client id became that device;
   sessions are now resumed only by the same username, after checking the new credentials;
 * a will message was published without any ACL check; a will on a topic the client may not
-  write is dropped, as Mosquitto does.
+  write is dropped, as Mosquitto does;
+* any account could take any client id, so a device could knock another device (or the
+  server's ingest session) off; accounts are now bound as Mosquitto's dynamic security binds
+  them: a device only to client id = its username, a bound server account only to its own id.
 
 Plugins are loaded from the entry-point group ``loa.amqtt.broker.plugins``; when the package
 does not declare it (see ``ENTRY_POINTS``), the group is supplied in-process.
@@ -67,6 +70,16 @@ class AccountStore:
     def server_username(self) -> str:
         return str(self.config["server_username"])
 
+    def acl_server_name(self, username: str | None) -> str:
+        """Bound server accounts get the server's rules (``acl`` grants them to that name)."""
+        bound = self.config.get("bound_server_ids") or []
+        return username if username and username in bound else self.server_username
+
+    def client_id_allowed(self, username: str | None, client_id: str | None) -> bool:
+        if username == self.server_username:
+            return True  # unbound operator account (devices cannot use it: theirs are bound)
+        return bool(client_id) and client_id == username
+
     def verify(self, username: str | None, password: str | None) -> bool:
         hashed = self.users.get(username or "")
         return hashed is not None and password is not None and verify_password_mosquitto(password, hashed)
@@ -91,9 +104,10 @@ class TopicAclPlugin(BasePlugin[BrokerContext]):
         if session is None or not topic:
             return False
         store = _store(self.context)
+        server_name = store.acl_server_name(session.username)
         if action == Action.SUBSCRIBE:
-            return can_subscribe(session.username, topic, store.server_username)
-        return can_publish(session.username, topic, store.server_username)
+            return can_subscribe(session.username, topic, server_name)
+        return can_publish(session.username, topic, server_name)
 
 
 class _EntryPointsWithLoa:
@@ -152,8 +166,15 @@ class LoaBroker(Broker):
             await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
             await writer.close()
             raise MQTTError("not authorised")
+        if not self.store.client_id_allowed(incoming.username, incoming.client_id):
+            # Refused before any existing session is looked at: the victim stays connected.
+            log.warning("refused %r from %s: client id %r is not bound to it",
+                        incoming.username, remote_address, incoming.client_id)
+            await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
+            await writer.close()
+            raise MQTTError("client id not allowed")
         if incoming.will_flag and not can_publish(
-            incoming.username, incoming.will_topic or "", self.store.server_username
+            incoming.username, incoming.will_topic or "", self.store.acl_server_name(incoming.username)
         ):
             log.warning("%s: will on %r is not allowed; dropped", incoming.username, incoming.will_topic)
             incoming.will_flag = False

@@ -15,7 +15,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from devices.broker.acl import check_username, render_acl
@@ -25,9 +25,9 @@ _SALT_BYTES = 12
 _HASH_BYTES = 64
 
 
-def hash_password_mosquitto(password: str, *, iterations: int = PBKDF2_ITERATIONS) -> str:
+def hash_password_mosquitto(password: str, *, iterations: int = PBKDF2_ITERATIONS, salt: bytes | None = None) -> str:
     """A ``$7$`` hash string, exactly what ``mosquitto_passwd`` writes after ``username:``."""
-    salt = secrets.token_bytes(_SALT_BYTES)
+    salt = salt if salt is not None else secrets.token_bytes(_SALT_BYTES)
     digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations, _HASH_BYTES)
     return f"$7${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
@@ -50,12 +50,41 @@ def verify_password_mosquitto(password: str, hashed: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
+def _derive(key: bytes, username: str, salt: bytes) -> str:
+    mac = hmac.new(key, b"loa-broker-password\n" + username.encode() + b"\n" + salt, hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()[:18]).decode()
+
+
+def new_derived_password(key: bytes, username: str) -> tuple[str, str]:
+    """(password, ``$7$`` hash) where the password is HMAC(key, username, salt): any server
+    process holding ``key`` can re-create the broker account from the hash alone (the
+    dynamic-security API takes plaintext), while the database still holds only the hash."""
+    salt = secrets.token_bytes(_SALT_BYTES)
+    password = _derive(key, username, salt)
+    return password, hash_password_mosquitto(password, salt=salt)
+
+
+def rederive_password(key: bytes, username: str, password_hash: str) -> str | None:
+    """The password behind ``password_hash`` when it was derived with ``key``, else None."""
+    parts = password_hash.split("$")
+    if len(parts) != 5 or parts[1] != "7":
+        return None
+    try:
+        salt = base64.b64decode(parts[3])
+    except ValueError:
+        return None
+    password = _derive(key, username, salt)
+    return password if verify_password_mosquitto(password, password_hash) else None
+
+
 @dataclass(frozen=True)
 class Account:
     """A broker login: username (a device id, or the server account) and its ``$7$`` hash."""
 
     username: str
     password_hash: str
+    # The plaintext when the caller knows it: the dynamic-security API accepts nothing else.
+    password: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_username(self.username)
@@ -64,7 +93,7 @@ class Account:
 
     @classmethod
     def from_password(cls, username: str, password: str) -> Account:
-        return cls(username, hash_password_mosquitto(password))
+        return cls(username, hash_password_mosquitto(password), password)
 
 
 def write_private_file(path: Path, text: str) -> None:

@@ -63,6 +63,7 @@ class AmqttBroker(ManagedBroker):
             "port": self.port,
             "password_file": str(self.directory / "passwords"),
             "server_username": self._server_username,
+            "bound_server_ids": self._bound_server_ids,
             "log_file": str(self.log_path),
         }
         write_private_file(self.config_path, json.dumps(config, indent=2) + "\n")

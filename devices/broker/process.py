@@ -19,7 +19,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from devices.broker.credentials import Account, write_credentials
 
@@ -80,6 +80,7 @@ class ManagedBroker(ABC):
         self.host = host
         self._proc: subprocess.Popen[bytes] | None = None
         self._server_username: str | None = None
+        self._bound_server_ids: list[str] = []
         self._lock = threading.RLock()  # enrolments may update accounts from several threads
 
     # -- what subclasses provide -------------------------------------------------------------
@@ -125,15 +126,24 @@ class ManagedBroker(ABC):
     def is_running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
-    def update_accounts(self, accounts: Iterable[Account], server_account: Account) -> None:
+    def update_accounts(
+        self, accounts: Iterable[Account], server_account: Account, *, bound_server_ids: Iterable[str] = (),
+        password_for: Any = None,
+    ) -> None:
         """Rewrite the password and ACL files; a running broker reloads them (SIGHUP).
+        (``password_for`` is for brokers managed over MQTT; files need only hashes.)
+
+        ``bound_server_ids`` are server accounts (same password) usable only with that client
+        id; device accounts are always bound to client id = username.
 
         Each call rewrites every account and makes the broker re-check every connection, so
         batch changes (one call per enrolment burst, not per device) on large fleets.
         """
         with self._lock:
             self.directory.mkdir(parents=True, exist_ok=True)
-            write_credentials(self.directory, list(accounts), server_account)
+            self._bound_server_ids = list(bound_server_ids)
+            bound = [Account(cid, server_account.password_hash) for cid in self._bound_server_ids]
+            write_credentials(self.directory, [*bound, *accounts], server_account)
             self._server_username = server_account.username
             self._write_config()
             if self.is_running:

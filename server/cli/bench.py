@@ -12,13 +12,14 @@ from typing import Any
 
 from server.cli._common import add_command
 
-BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "speech", "speech1")
+BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "speech", "speech1", "trust-broker")
 # Another name for the same bench (the name for it).
 ALIASES = {"speech1": "speech"}
 
 
 def register(sub: Any) -> None:
-    parser = add_command(sub, "bench", "đo hiệu năng (tts, compile, fanout, reconnect, ingest, report, speech)")
+    parser = add_command(
+        sub, "bench", "đo hiệu năng (tts, compile, fanout, reconnect, ingest, report, speech, trust-broker)")
     parser.add_argument("name", choices=BENCHES)
     parser.add_argument("--json", action="store_true", help="in kết quả JSON ở dòng cuối")
     parser.add_argument("--devices", type=int, default=None, help="số thiết bị (mặc định: mục tiêu)")
@@ -27,7 +28,7 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    module = importlib.import_module(f"bench.{ALIASES.get(args.name, args.name)}")
+    module = importlib.import_module(f"bench.{ALIASES.get(args.name, args.name).replace('-', '_')}")
     explicit_dir = getattr(args, "data_dir", None)
     with tempfile.TemporaryDirectory(prefix=f"loa-bench-{args.name}-") as tmp:
         data_dir = Path(explicit_dir) if explicit_dir else Path(tmp)

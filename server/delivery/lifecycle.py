@@ -23,14 +23,14 @@ def record_device_event(
 
 
 def devices_changed(runtime: Any, device_ids: list[str], *, credentials_only: bool = False) -> None:
-    """Enrolment is coalesced (broker reload and compile run once per burst); rotation and
-    revocation take effect before the response, so a revoked password is refused at once."""
+    """Enrolment is coalesced (broker update and compile run once per burst); rotation and
+    revocation hold on the broker before the response, so a revoked password is refused at once."""
     broker = runtime.component("broker")
     if broker is not None:
         if credentials_only:
-            broker.sync()
+            broker.sync_devices(device_ids)
         else:
-            broker.request_sync()
+            broker.request_sync(device_ids)
     ingest = runtime.component("ingest")
     if ingest is not None:
         for device_id in device_ids:

@@ -4,8 +4,6 @@ on start and on every reconnect without a session (the database is the source of
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -14,21 +12,24 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from devices import protocol
-from devices.mqtt import MqttClient, MqttError
-from server.delivery.keys import SERVER_USERNAME, server_broker_password
+from devices.mqtt import MqttClient, MqttError, parse_mqtt_url
+from server.delivery.keys import server_broker_password, server_client_id
 from server.models.devices import AreaAlert, Device, DeviceManifest
 
 log = logging.getLogger(__name__)
 
 
 def server_client(settings: Any, role: str, **kwargs: Any) -> MqttClient:
-    """An MQTT client with the server's own broker account (or the one in LOA_MQTT_URL)."""
-    url = settings.effective_mqtt_url
+    """An MQTT client on the server's account bound to this process's client id (the broker
+    component creates it); on an external broker without admin access, LOA_MQTT_URL's login."""
+    client_id = server_client_id(settings, role)
     username = password = None
     if not settings.mqtt_url:
-        username, password = SERVER_USERNAME, server_broker_password(settings.keys_dir)
-    client_id = f"loa-{role}-{socket.gethostname()}-{settings.port}"[:64]
-    return MqttClient(url, username=username, password=password, client_id=client_id, **kwargs)
+        username, password = client_id, server_broker_password(settings.keys_dir)
+    elif settings.broker_admin_url:
+        username, password = client_id, parse_mqtt_url(settings.mqtt_url).password
+    return MqttClient(settings.effective_mqtt_url, username=username, password=password, client_id=client_id,
+                      **kwargs)
 
 
 class Publisher:
@@ -43,7 +44,7 @@ class Publisher:
     def start(self, runtime: Any) -> None:
         self.runtime = runtime
         self.client = server_client(
-            runtime.settings, f"pub-{os.getpid()}", clean_session=True,
+            runtime.settings, "pub", clean_session=True,
             on_reconnect_without_session=self.republish_all,
         )
         try:

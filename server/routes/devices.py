@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from devices import protocol
 from server.delivery.device_auth import CurrentDevice, enrolment_principal
-from server.delivery.keys import signer_for
+from server.delivery.keys import device_password_key, signer_for
 from server.delivery.lifecycle import devices_changed, record_device_event
 from server.deps import AdminUser, AreaTreeDep, RuntimeDep, SessionDep, StaffUser, ensure_in_scope
 from server.errors import Forbidden, Invalid, NotFound, TooLarge
@@ -64,6 +64,7 @@ def enrol_device(
     creds = registry.enrol(
         session, kind=body.kind, area_code=area, name=body.name, device_id=body.device_id,
         board_cols=body.board_cols, board_rows=body.board_rows, board_ascii=body.board_ascii,
+        password_key=device_password_key(runtime.settings),
     )
     record_device_event(session, admin, "device_enrolled", creds.device.id, {"area": area, "kind": body.kind})
     session.commit()
@@ -87,7 +88,7 @@ def rotate_device(
 ) -> dict[str, Any]:
     device = registry.get_device(session, device_id)
     ensure_in_scope(admin, tree, device.area_code)
-    creds = registry.rotate(session, device_id)
+    creds = registry.rotate(session, device_id, device_password_key(runtime.settings))
     record_device_event(session, admin, "device_rotated", device_id, {})
     session.commit()
     devices_changed(runtime, [device_id], credentials_only=True)

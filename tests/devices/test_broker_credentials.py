@@ -141,3 +141,15 @@ def test_device_and_server_permissions() -> None:
     assert can_subscribe(SERVER, "loa/v1/#", SERVER)
     assert not can_publish(None, "loa/v1/dev/dev-a/status", SERVER)
     assert not can_subscribe("#", "loa/v1/dev/#/manifest", SERVER)
+
+
+def test_derived_passwords_are_recovered_only_with_their_key() -> None:
+    from devices.broker.credentials import new_derived_password, rederive_password
+
+    password, hashed = new_derived_password(b"k" * 32, "spk-1")
+    assert verify_password_mosquitto(password, hashed)
+    assert rederive_password(b"k" * 32, "spk-1", hashed) == password
+    assert rederive_password(b"x" * 32, "spk-1", hashed) is None  # another key
+    assert rederive_password(b"k" * 32, "spk-2", hashed) is None  # another device's hash
+    assert rederive_password(b"k" * 32, "spk-1", hash_password_mosquitto("random")) is None  # legacy
+    assert new_derived_password(b"k" * 32, "spk-1")[0] != password  # a rotation gets a new salt
