@@ -12,14 +12,14 @@ from typing import Any
 
 from server.cli._common import add_command
 
-BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "speech", "speech1", "trust-broker")
+BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "speech", "speech1", "trust-broker",
+           "console-api")
 # Another name for the same bench (the name for it).
 ALIASES = {"speech1": "speech"}
 
 
 def register(sub: Any) -> None:
-    parser = add_command(
-        sub, "bench", "đo hiệu năng (tts, compile, fanout, reconnect, ingest, report, speech, trust-broker)")
+    parser = add_command(sub, "bench", f"đo hiệu năng ({', '.join(b for b in BENCHES if b not in ALIASES)})")
     parser.add_argument("name", choices=BENCHES)
     parser.add_argument("--json", action="store_true", help="in kết quả JSON ở dòng cuối")
     parser.add_argument("--devices", type=int, default=None, help="số thiết bị (mặc định: mục tiêu)")
