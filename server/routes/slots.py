@@ -204,7 +204,8 @@ def edit_slot(
     session.add(row)
     session.flush()
     relays = list(session.exec(select(Relay).where(Relay.slot_id == slot_id)).all())
-    relay_defs = [pm.RelayDef(0, slot_id, r.stream_url, r.duration_s, r.title) for r in relays]
+    sources = {r.stream_id: streams.get_source(session, r.stream_id) for r in relays}
+    relay_defs = [pm.RelayDef(0, slot_id, sources[r.stream_id].url, r.duration_s, r.title) for r in relays]
     try:
         recurring, extras = slot_defs([row])
         for slot in recurring:
@@ -218,7 +219,7 @@ def edit_slot(
     session.commit()
     session.refresh(row)
     _changed(runtime)
-    return _slot_out(row, relays, row.area_code)
+    return _slot_out(row, relays, sources, row.area_code)
 
 
 def _check_overlaps(session: Any, tree: Any, code: str, start: date) -> None:

@@ -2,7 +2,7 @@
 folded search text of bulletin versions (filled for existing rows).
 
 Revision ID: 0010_console_api
-Revises: 0004_reports
+Revises: 0005
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_console_api"
-down_revision = "0004_reports"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
