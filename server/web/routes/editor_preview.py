@@ -1,0 +1,92 @@
+"""The editor's live preview (htmx): what the loudspeaker will read, each board model's pages,
+the airtime estimate; it also autosaves the form as the officer's server-side draft."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from server.deps import AreaTreeDep, RuntimeDep, SessionDep
+from server.errors import LoaError
+from server.models.bulletins import BOARD_MAX
+from server.services import board_preview, drafts, legacy_text
+from server.services.spoken import spoken_text
+from server.web import bulletin_form as bf
+from server.web.deps import CsrfChecked, OfficerUser
+from server.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+# Shown when no board is enrolled in the officer's area yet (the simulator's default size).
+SAMPLE_BOARD = board_preview.BoardModel(cols=20, rows=2, ascii=False, devices=0)
+MAX_PAGES_SHOWN = 8
+
+
+def _board_previews(text: str, models: list[board_preview.BoardModel]) -> list[dict]:
+    out = []
+    for model in models:
+        item: dict = {"model": model, "pages": [], "seconds": 0.0, "error": None}
+        try:
+            rendered = board_preview.render_pages(text, model.cols, model.rows, model.ascii)
+        except LoaError as exc:
+            item["error"] = exc.message
+        else:
+            item["seconds"] = sum(rendered.seconds)
+            item["page_count"] = len(rendered.pages)
+            for number in range(1, min(len(rendered.pages), MAX_PAGES_SHOWN) + 1):
+                query = urlencode({"text": text, "cols": model.cols, "rows": model.rows,
+                                   "ascii": int(model.ascii), "trang": number})
+                item["pages"].append({"number": number, "src": f"/ban-tin/bang.png?{query}",
+                                      "lines": rendered.pages[number - 1]})
+        out.append(item)
+    return out
+
+
+@router.post("/ban-tin/xem-truoc", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def preview(request: Request, user: OfficerUser, session: SessionDep, tree: AreaTreeDep,
+                  runtime: RuntimeDep) -> HTMLResponse:
+    data = await request.form()
+    form = bf.read_form(data)
+    key = data.get("draft_key")
+    saved_at = None
+    if isinstance(key, str) and data.get("autosave") == "1":
+        try:
+            saved_at = drafts.save_draft(session, user, key, form.as_draft(), now=runtime.clock()).updated_at
+        except LoaError:
+            session.rollback()  # a draft too large to keep: the preview still answers
+    spoken, spoken_error = "", None
+    if form.values["body"].strip():
+        try:
+            spoken = spoken_text(session, form.values["body"], user.area_code)
+        except LoaError as exc:
+            spoken_error = exc.message
+    legacy = {name: legacy_text.detect(form.values[name]) for name in bf.TEXT_INPUTS if form.values[name].strip()}
+    legacy = {name: enc for name, enc in legacy.items() if enc != "unicode"}
+    models = board_preview.board_models(session, tree, user.area_code) or [SAMPLE_BOARD]
+    board_text = form.values["board_text"].strip()
+    return render(request, "bulletins/_preview.html", {
+        "spoken": spoken, "spoken_error": spoken_error, "legacy": legacy, "labels": bf.LABELS,
+        "boards": _board_previews(board_text, models) if board_text else [], "saved_at": saved_at,
+    })
+
+
+@router.get("/ban-tin/bang.png")
+def board_page_png(
+    user: OfficerUser,
+    text: Annotated[str, Query(max_length=BOARD_MAX)],
+    cols: Annotated[int, Query(ge=1, le=512)], rows: Annotated[int, Query(ge=1, le=512)],
+    ascii: Annotated[int, Query(ge=0, le=1)] = 0, trang: Annotated[int, Query(ge=1, le=1000)] = 1,
+) -> Response:
+    png = board_preview.render_page_png(text, cols, rows, bool(ascii), trang)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.post("/ban-tin/chuyen-ma", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def convert_legacy(request: Request, user: OfficerUser) -> HTMLResponse:
+    """Text pasted in TCVN3 or VNI becomes Unicode; the converted fields replace the old ones."""
+    form = bf.read_form(await request.form())
+    for name in bf.TEXT_INPUTS:
+        form.values[name] = legacy_text.convert(form.values[name]).text
+    return render(request, "bulletins/_text_fields.html", {"v": form.values, "errors": {}, "oob": True})
