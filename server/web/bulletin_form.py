@@ -8,7 +8,7 @@ the service's error next to the field it is about.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -44,8 +44,14 @@ LABELS = {
 }
 
 
+# Plain text inputs in Vietnamese order: a browser's own date widgets follow its UI language
+# (month first, AM/PM on an English system), which officers would misread.
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+DATE_FORMAT = "%d/%m/%Y"
+
+
 def _local_input(value: datetime) -> str:
-    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+    return value.astimezone(LOCAL_TZ).strftime(DATETIME_FORMAT)
 
 
 @dataclass
@@ -87,7 +93,7 @@ def from_version(version: BulletinVersion, targets: list[str]) -> BulletinForm:
                   valid_from=_local_input(content["valid_from"]), valid_until=_local_input(content["valid_until"]),
                   repeats_per_day=str(content["repeats_per_day"]), reads_per_play=str(content["reads_per_play"]),
                   gap_seconds=f"{content['gap_seconds']:g}",
-                  pin_date=content["pin_date"].isoformat() if content["pin_date"] else "",
+                  pin_date=content["pin_date"].strftime(DATE_FORMAT) if content["pin_date"] else "",
                   pin_slot_id=str(content["pin_slot_id"] or ""))
     return BulletinForm(values, list(targets))
 
@@ -111,7 +117,7 @@ def read_form(data: FormData) -> BulletinForm:
 
 
 def _datetime(text: str) -> datetime:
-    return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M").replace(tzinfo=LOCAL_TZ)
+    return datetime.strptime(" ".join(text.split()), DATETIME_FORMAT).replace(tzinfo=LOCAL_TZ)
 
 
 def typed_content(form: BulletinForm) -> dict[str, Any] | None:
@@ -129,7 +135,7 @@ def typed_content(form: BulletinForm) -> dict[str, Any] | None:
         try:
             out[name] = _datetime(v[name])
         except ValueError:
-            errors[name] = "Nhập ngày và giờ (ngày/tháng/năm, giờ:phút)."
+            errors[name] = "Nhập ngày giờ theo dạng ngày/tháng/năm giờ:phút, ví dụ 15/03/2026 07:30."
     for name in ("repeats_per_day", "reads_per_play"):
         low, high = LIMITS[name]
         try:
@@ -141,9 +147,10 @@ def typed_content(form: BulletinForm) -> dict[str, Any] | None:
     except ValueError:
         errors["gap_seconds"] = f"Nhập số giây từ {GAP_RANGE[0]:g} đến {GAP_RANGE[1]:g}."
     try:
-        out["pin_date"] = date.fromisoformat(v["pin_date"]) if v["pin_date"].strip() else None
+        pin = v["pin_date"].strip()
+        out["pin_date"] = datetime.strptime(pin, DATE_FORMAT).date() if pin else None
     except ValueError:
-        errors["pin_date"] = "Nhập ngày theo dạng ngày/tháng/năm."
+        errors["pin_date"] = "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 15/03/2026."
     try:
         out["pin_slot_id"] = int(v["pin_slot_id"]) if v["pin_slot_id"].strip() else None
     except ValueError:

@@ -78,27 +78,6 @@ def bulletin_rows(session: Session, tree: AreaTree, bulletins: list[Bulletin]) -
     return rows
 
 
-def search_bulletins(session: Session, user_area: str, tree: AreaTree, *, status: str | None, q: str,
-                     limit: int, offset: int) -> list[Bulletin]:
-    """Bulletins of units in scope, newest first, filtered by status and a diacritics-blind search.
-
-    Same scope rule as ``services.bulletins.list_bulletins`` (the owning unit within the user's
-    subtree); the search matches the folded text of the version being worked on.
-    """
-    from server.services.text_search import MAX_QUERY, like_pattern
-
-    stmt = select(Bulletin).where(col(Bulletin.area_code).in_(tree.descendants(user_area)))
-    if status:
-        stmt = stmt.where(Bulletin.status == status)
-    if q.strip():
-        matching = select(BulletinVersion.id).where(
-            col(BulletinVersion.search_text).like(like_pattern(q[:MAX_QUERY]), escape="\\")
-        )
-        stmt = stmt.where(col(Bulletin.current_version_id).in_(matching))
-    stmt = stmt.order_by(col(Bulletin.id).desc()).offset(offset).limit(limit)
-    return list(session.exec(stmt).all())
-
-
 def slot_choices(session: Session, tree: AreaTree, area_code: str) -> list[tuple[str, str]]:
     """Slots an officer may pin to: those of the unit, its subtree and the levels above (inherited)."""
     from server.models.schedule import Slot
