@@ -121,6 +121,8 @@ async def upload(request: Request, bulletin_id: int, user: OfficerUser, session:
     except LoaError as exc:
         session.rollback()
         return _page(request, session, tree, _load(session, user, tree, bulletin_id), error=exc.message)
+    finally:
+        await form.close()  # the spooled upload file
     return RedirectResponse(f"/ban-tin/{bulletin_id}?da=ghi-am", status_code=303)
 
 
