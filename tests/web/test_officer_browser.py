@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
 
+from server.models.bulletins import Bulletin
 from tests.web.live import LiveServer
 
 CheckPage = Callable[[Page, str], None]
@@ -51,6 +53,8 @@ def test_officer_drafts_previews_submits_and_hears_the_result(
     expect(page.locator("#am-thanh audio")).to_be_attached(timeout=60_000)  # progress, then the player
     check_page(page, "ban-tin-chi-tiet")
     bulletin_url = page.url.split("?")[0]
+    with Session(live_server.runtime.engine) as session:
+        assert len(session.exec(select(Bulletin)).all()) == 1  # the double click made one bulletin
 
     page.goto(f"{live_server.url}/ban-tin?q=tiem+phong+soi")
     expect(page.locator(".bulletin-list li")).to_have_count(1)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from playlists.model import LOCAL_TZ
 from server.models.bulletins import Bulletin, BulletinVersion
+from server.models.schedule import Slot
 from server.runtime import Runtime
 from server.services import legacy_text
 from server.services.bulletins import current_version, targets_of
@@ -126,12 +127,29 @@ def test_preview_autosaves_and_the_editor_restores_it(console: TestClient) -> No
     assert preview.status_code == 200
     assert "bảy giờ ba mươi" in preview.text and "Đã tự động lưu" in preview.text
     assert "/ban-tin/bang.png?" in preview.text
+    assert "Thời lượng ước tính" in preview.text and "Không có phiên phát" in preview.text
     console.cookies.clear()  # signed out (or expired): the draft stays on the server
     console_sign_in(console, "officer", "/ban-tin/moi")
     restored = console.get("/ban-tin/moi").text
     assert form_values(restored)["title"] == "Họp dân" and "khôi phục" in restored
     png = console.get("/ban-tin/bang.png", params={"text": "Họp dân", "cols": 20, "rows": 2})
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+
+
+def test_estimate_against_the_room_in_the_target_slots(console: TestClient, runtime: Runtime) -> None:
+    token = console_sign_in(console, "officer")
+    with Session(runtime.engine) as session:
+        today = runtime.clock().astimezone(LOCAL_TZ).date()
+        session.add(Slot(area_code="W001", name="Sáng", start_local="06:00", duration_s=600,
+                         rrule="FREQ=DAILY", dtstart=today))
+        session.commit()
+    form = new_form(console)
+    form.update(title="Họp", body="Họp dân lúc 7 giờ.", board_text="Họp", repeats_per_day="2")
+    preview = console.post("/ban-tin/xem-truoc", data=form, headers={"X-CSRF-Token": token}).text
+    assert "mỗi ngày cần khoảng" in preview and "Đủ chỗ" in preview and "10 phút 00 giây" in preview
+    form.update(body="Họp dân. " * 400)  # far more than ten minutes a day
+    preview = console.post("/ban-tin/xem-truoc", data=form, headers={"X-CSRF-Token": token}).text
+    assert "Thiếu" in preview
 
 
 def test_text_pasted_in_tcvn3_is_detected_and_converted(console: TestClient) -> None:

@@ -3,6 +3,7 @@ the airtime estimate; it also autosaves the form as the officer's server-side dr
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -13,6 +14,9 @@ from server.deps import AreaTreeDep, RuntimeDep, SessionDep
 from server.errors import LoaError
 from server.models.bulletins import BOARD_MAX
 from server.services import board_preview, drafts, legacy_text
+from server.services.airtime_estimate import Estimate, EstimateInput, estimate
+from server.services.areas import AreaTree
+from server.services.bulletin_fields import GAP_RANGE, LIMITS, MAX_TARGETS
 from server.services.spoken import spoken_text
 from server.web import bulletin_form as bf
 from server.web.deps import CsrfChecked, OfficerUser
@@ -44,6 +48,26 @@ def _board_previews(text: str, models: list[board_preview.BoardModel]) -> list[d
     return out
 
 
+def _estimate(session: SessionDep, tree: AreaTree, user: OfficerUser, form: bf.BulletinForm,
+              now: datetime) -> Estimate | None:
+    """The airtime estimate when the form says enough for one (else None: the preview stays quiet)."""
+    typed = bf.typed_content(bf.BulletinForm(dict(form.values), list(form.targets)))
+    targets = [c for c in dict.fromkeys(form.targets) if c in tree.by_code and tree.is_within(c, user.area_code)]
+    if typed is None or not targets or len(targets) > MAX_TARGETS or not form.values["body"].strip():
+        return None
+    in_range = all(LIMITS[n][0] <= typed[n] <= LIMITS[n][1] for n in LIMITS)
+    if not in_range or not GAP_RANGE[0] <= typed["gap_seconds"] <= GAP_RANGE[1]:
+        return None
+    try:
+        return estimate(session, tree, EstimateInput(
+            body=form.values["body"], recording_duration_ms=None, reads_per_play=typed["reads_per_play"],
+            gap_seconds=typed["gap_seconds"], repeats_per_day=typed["repeats_per_day"], targets=targets,
+            valid_from=typed["valid_from"], valid_until=typed["valid_until"],
+        ), area_code=user.area_code, now=now)
+    except LoaError:
+        return None
+
+
 @router.post("/ban-tin/xem-truoc", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def preview(request: Request, user: OfficerUser, session: SessionDep, tree: AreaTreeDep,
                   runtime: RuntimeDep) -> HTMLResponse:
@@ -69,6 +93,7 @@ async def preview(request: Request, user: OfficerUser, session: SessionDep, tree
     return render(request, "bulletins/_preview.html", {
         "spoken": spoken, "spoken_error": spoken_error, "legacy": legacy, "labels": bf.LABELS,
         "boards": _board_previews(board_text, models) if board_text else [], "saved_at": saved_at,
+        "estimate": _estimate(session, tree, user, form, runtime.clock()),
     })
 
 
