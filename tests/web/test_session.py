@@ -67,9 +67,14 @@ def test_session_cookie_is_not_an_access_token(runtime: Runtime, console: TestCl
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("value", ["//evil.example/x", "https://evil.example", "/\\evil", "", None, "x"])
+@pytest.mark.parametrize("value", ["//evil.example/x", "https://evil.example", "/\\evil", "", None, "x",
+                                   "/\t/evil.example", "/\n/evil.example", "/ /evil", "/%0a" + "é"])
 def test_next_never_leaves_the_site(value: str | None) -> None:
     assert safe_next(value) == "/"
+
+
+def test_next_keeps_a_page_with_its_query() -> None:
+    assert safe_next("/ban-tin?q=tiem%20phong&trang=2") == "/ban-tin?q=tiem%20phong&trang=2"
 
 
 def test_docs_are_served_from_this_server(console: TestClient) -> None:
