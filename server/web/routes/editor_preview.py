@@ -26,6 +26,9 @@ router = APIRouter(include_in_schema=False)
 # Shown when no board is enrolled in the officer's area yet (the simulator's default size).
 SAMPLE_BOARD = board_preview.BoardModel(cols=20, rows=2, ascii=False, devices=0)
 MAX_PAGES_SHOWN = 8
+# The room check packs a week of each target's slots: past this many targets the preview (on every
+# pause in typing) would take seconds, so it lists the room of the first ones only.
+MAX_ROOM_TARGETS = 20
 
 
 def _board_previews(text: str, models: list[board_preview.BoardModel]) -> list[dict]:
@@ -61,7 +64,8 @@ def _estimate(session: SessionDep, tree: AreaTree, user: OfficerUser, form: bf.B
     try:
         return estimate(session, tree, EstimateInput(
             body=form.values["body"], recording_duration_ms=None, reads_per_play=typed["reads_per_play"],
-            gap_seconds=typed["gap_seconds"], repeats_per_day=typed["repeats_per_day"], targets=targets,
+            gap_seconds=typed["gap_seconds"], repeats_per_day=typed["repeats_per_day"],
+            targets=targets[:MAX_ROOM_TARGETS],
             valid_from=typed["valid_from"], valid_until=typed["valid_until"],
         ), area_code=user.area_code, now=now)
     except LoaError:
@@ -94,6 +98,7 @@ async def preview(request: Request, user: OfficerUser, session: SessionDep, tree
         "spoken": spoken, "spoken_error": spoken_error, "legacy": legacy, "labels": bf.LABELS,
         "boards": _board_previews(board_text, models) if board_text else [], "saved_at": saved_at,
         "estimate": _estimate(session, tree, user, form, runtime.clock()),
+        "room_cut": len(set(form.targets)) > MAX_ROOM_TARGETS, "room_max": MAX_ROOM_TARGETS,
     })
 
 
