@@ -116,7 +116,8 @@ def estimate(session: Session, tree: AreaTree, data: EstimateInput, *, area_code
     first = begin.astimezone(LOCAL_TZ).date()
     days = max(1, min(MAX_DAYS, (end.astimezone(LOCAL_TZ).date() - first).days + 1))
     start = datetime.combine(first, datetime.min.time(), tzinfo=LOCAL_TZ)
-    compiler = make_compiler(load_inputs(session, tree, min(start, now), days), start, LOCAL_TZ, days)
+    chains = {code for target in data.targets for code in tree.ancestors(target)}  # what airs in these areas
+    compiler = make_compiler(load_inputs(session, tree, min(start, now), days, chains), start, LOCAL_TZ, days)
     areas = []
     for code in data.targets:
         per_day_room = room(compiler, code, first, days)
