@@ -17,6 +17,7 @@ from server.body_limit import MULTIPART_SLACK, BodyLimit
 from server.errors import install_handlers
 from server.runtime import Runtime
 from server.services.bulletins import MAX_RECORDING_BYTES
+from server.web.console import install_console
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def body_limits() -> list[tuple[str, str, int]]:
     """Routes that take more than a JSON document; every other body stops at 1 MiB."""
     return [
         ("POST", r"/api/v1/bulletins/\d+/audio", MAX_RECORDING_BYTES + MULTIPART_SLACK),
+        ("POST", r"/ban-tin/\d+/ghi-am", MAX_RECORDING_BYTES + MULTIPART_SLACK),  # console upload
         ("POST", r"/api/v1/devices/[^/]+/asrun", MAX_ASRUN_BATCH_BYTES),
     ]
 
@@ -47,6 +49,9 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
         description="Lập lịch và phát bản tin cho cụm loa truyền thanh và bảng điện tử cấp xã.",
         version="0.1.0",
         lifespan=lifespan,
+        # /docs is served from vendored Swagger UI files (server/web/routes/api_docs.py); no ReDoc.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.login_limiter = LoginRateLimiter()
@@ -57,4 +62,5 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
         router = getattr(module, "router", None)
         if router is not None:
             app.include_router(router)
+    install_console(app)
     return app
