@@ -12,9 +12,11 @@ from fastapi import FastAPI
 
 import server.routes as routes_pkg
 from devices.protocol import MAX_ASRUN_BATCH_BYTES
+from server.auth.login_guard import FailureAudit, HashLanes
 from server.auth.ratelimit import LoginRateLimiter
 from server.body_limit import MULTIPART_SLACK, BodyLimit
 from server.errors import install_handlers
+from server.routes.auth import flush_login_failures
 from server.runtime import Runtime
 from server.services.bulletins import MAX_RECORDING_BYTES
 
@@ -39,6 +41,7 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
         try:
             yield
         finally:
+            flush_login_failures(runtime, app.state.login_failures)  # counts not yet in the audit chain
             if start_runtime:
                 runtime.stop()
 
@@ -50,6 +53,8 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.login_limiter = LoginRateLimiter()
+    app.state.hash_lanes = HashLanes()
+    app.state.login_failures = FailureAudit()
     install_handlers(app)
     app.add_middleware(BodyLimit, limits=body_limits())
     for info in sorted(pkgutil.iter_modules(routes_pkg.__path__), key=lambda m: m.name):

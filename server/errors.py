@@ -13,10 +13,12 @@ class LoaError(Exception):
     code = "bad_request"
     default_message = "Yêu cầu không hợp lệ."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, **extra: Any) -> None:
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 headers: dict[str, str] | None = None, **extra: Any) -> None:
         self.message = message or self.default_message
         if code:
             self.code = code
+        self.headers = headers
         self.extra = extra
         super().__init__(self.message)
 
@@ -54,6 +56,12 @@ class TooLarge(LoaError):
     default_message = "Dữ liệu gửi lên quá lớn."
 
 
+class TooManyAttempts(LoaError):
+    status_code = 429
+    code = "too_many_attempts"
+    default_message = "Quá nhiều yêu cầu. Vui lòng thử lại sau."
+
+
 class Invalid(LoaError):
     status_code = 422
     code = "invalid"
@@ -72,4 +80,4 @@ def install_handlers(app: Any) -> None:
 
     @app.exception_handler(LoaError)
     async def _loa_error(_request: Request, exc: LoaError) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
+        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()}, headers=exc.headers)

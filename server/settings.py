@@ -37,11 +37,22 @@ class Settings(BaseSettings):
     manifest_days: int = 4
     # Trust the enrolment token file (demo); production enrols with an admin token only.
     allow_enrolment_token: bool = True
+    # Reverse proxies (comma-separated addresses/CIDRs) whose X-Forwarded-For names the client;
+    # from anyone else the header is ignored (it would let a client choose its throttling address).
+    trusted_proxies: str = ""
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone name
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_list(cls, value: str) -> str:
+        from server.auth.login_guard import parse_proxies
+
+        parse_proxies(value)  # raises for anything that is not an address or a network
         return value
 
     @property

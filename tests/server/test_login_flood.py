@@ -1,0 +1,184 @@
+"""Login under a flood: throttled per address (random usernames included), X-Forwarded-For trusted
+only from configured proxies, hashing bounded (a busy lane answers 429 with Retry-After instead of
+queueing), and failures audited in aggregate. The flood's latency figures live in ``bench/login``."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+
+from server.app import create_app
+from server.auth.login_guard import FailureAudit, HashLanes, client_address, parse_proxies
+from server.errors import TooManyAttempts
+from server.models.audit import AuditEvent
+from server.routes import auth as auth_route
+from server.runtime import Runtime
+from server.settings import Settings
+from tests.factories import PASSWORD, add_user, seed_two_communes
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fast_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Throttling does not depend on Argon2's cost; a cheap check keeps 20+ failures fast."""
+    monkeypatch.setattr(auth_route, "verify_password", lambda _h, password: password == PASSWORD)
+
+
+def _client(runtime: Runtime, peer: str) -> TestClient:
+    return TestClient(create_app(runtime, start_runtime=False), client=(peer, 40000))
+
+
+@pytest.fixture
+def world(runtime: Runtime, engine: Engine) -> Runtime:
+    seed_two_communes(engine)
+    add_user(engine, "canbo1", "officer", "W001")
+    return runtime
+
+
+def _token(client: TestClient, username: str, password: str, **headers: str) -> Any:
+    return client.post("/api/v1/auth/token", data={"username": username, "password": password}, headers=headers)
+
+
+def test_random_usernames_from_one_address_are_throttled_other_addresses_are_not(
+        world: Runtime, fast_hash: None) -> None:
+    app = create_app(world, start_runtime=False)
+    with TestClient(app, client=("192.0.2.7", 1)) as attacker, TestClient(app, client=("192.0.2.8", 1)) as user:
+        codes = [_token(attacker, f"x{secrets.token_hex(4)}", "wrong-guess-1").status_code for _ in range(20)]
+        assert codes == [401] * 20
+        refused = _token(attacker, "canbo1", PASSWORD)  # even a correct login: the address is throttled
+        assert refused.status_code == 429 and refused.json()["detail"]["code"] == "too_many_attempts"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 300
+        assert _token(user, "canbo1", PASSWORD).status_code == 200
+
+
+def test_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(world: Runtime, fast_hash: None) -> None:
+    with _client(world, "192.0.2.7") as attacker:
+        for i in range(20):  # a fresh spoofed address each time: without trusted proxies it counts for nothing
+            assert _token(attacker, f"x{i}", "wrong-guess-1", **{"X-Forwarded-For": f"198.51.100.{i}"}
+                          ).status_code == 401
+        assert _token(attacker, "canbo1", PASSWORD, **{"X-Forwarded-For": "203.0.113.9"}).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_is_throttled_alone(world: Runtime, fast_hash: None) -> None:
+    world.settings = world.settings.model_copy(update={"trusted_proxies": "10.0.0.0/8"})
+    with _client(world, "10.1.2.3") as proxy:
+        for i in range(20):
+            assert _token(proxy, f"x{i}", "wrong-guess-1", **{"X-Forwarded-For": "198.51.100.1"}).status_code == 401
+        blocked = _token(proxy, "canbo1", PASSWORD, **{"X-Forwarded-For": "198.51.100.1"})
+        assert blocked.status_code == 429
+        other = _token(proxy, "canbo1", PASSWORD, **{"X-Forwarded-For": "198.51.100.2, 10.9.9.9"})
+        assert other.status_code == 200
+
+
+def _request(peer: str, forwarded: str | None) -> Request:
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded is not None else []
+    return Request({"type": "http", "client": (peer, 1), "headers": headers})
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "proxies", "expected"), [
+    ("127.0.0.1", "203.0.113.5", "", "127.0.0.1"),
+    ("127.0.0.1", "203.0.113.5", "127.0.0.1", "203.0.113.5"),
+    ("192.0.2.1", "203.0.113.5", "127.0.0.1", "192.0.2.1"),
+    ("10.0.0.2", "1.1.1.1, 203.0.113.5, 10.0.0.3", "10.0.0.0/8", "203.0.113.5"),  # rightmost untrusted hop
+    ("10.0.0.2", "not-an-address", "10.0.0.0/8", "10.0.0.2"),
+    ("10.0.0.2", None, "10.0.0.0/8", "10.0.0.2"),
+    ("::1", "2001:db8::7", "::1, 127.0.0.1", "2001:db8::7"),
+])
+def test_client_address(peer: str, forwarded: str | None, proxies: str, expected: str) -> None:
+    assert client_address(_request(peer, forwarded), parse_proxies(proxies)) == expected
+
+
+def test_a_bad_trusted_proxy_setting_is_refused() -> None:
+    with pytest.raises(ValueError, match="trusted_proxies"):
+        Settings(trusted_proxies="10.0.0.0/8, proxy.example")
+
+
+def test_a_full_lane_answers_busy_and_unknown_users_cannot_starve_known_ones() -> None:
+    lanes = HashLanes(known=1, unknown=1, known_wait_s=5.0, unknown_wait_s=0.05)
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow() -> str:
+        started.set()
+        assert release.wait(10)
+        return "slow"
+
+    async def scenario() -> tuple[Any, ...]:
+        hog = asyncio.create_task(lanes.run(False, slow))  # an unknown username holds its lane
+        await asyncio.to_thread(started.wait, 10)
+        with pytest.raises(TooManyAttempts) as busy:
+            await lanes.run(False, lambda: "never")
+        known = await lanes.run(True, lambda: "known")  # its own lane: not behind the flood
+        release.set()
+        return busy.value, known, await hog
+
+    busy, known, hog = asyncio.run(scenario())
+    assert busy.status_code == 429 and busy.headers == {"Retry-After": "1"}
+    assert (known, hog) == ("known", "slow")
+
+
+def _failures(engine: Engine) -> list[AuditEvent]:
+    with Session(engine) as session:
+        return list(session.exec(select(AuditEvent).where(AuditEvent.action == "login_failed")
+                                 .order_by(col(AuditEvent.seq))).all())
+
+
+def test_failed_logins_are_audited_once_per_source_per_minute_with_a_count(
+        world: Runtime, engine: Engine, fast_hash: None) -> None:
+    clock = Clock()
+    app = create_app(world, start_runtime=False)
+    app.state.login_failures = FailureAudit(clock=clock)
+    app.state.login_limiter.max_per_address = 1000
+    with TestClient(app, client=("192.0.2.7", 1)) as attacker, TestClient(app, client=("192.0.2.9", 1)) as other:
+        for i in range(12):
+            _token(attacker, f"guess{i}", "wrong-guess-1")
+        _token(other, "canbo1", "wrong-guess-1")
+        assert [(e.subject, e.details["count"]) for e in _failures(engine)] == [
+            ("client:192.0.2.7", 1), ("client:192.0.2.9", 1)]
+        clock.now += 61
+        _token(attacker, "guess-late", "wrong-guess-1")  # opens a new minute: the 11 since, plus itself
+        _token(attacker, "guess-later", "wrong-guess-1")
+    events = _failures(engine)  # leaving the client ran the lifespan's shutdown: pending counts written
+    assert [(e.subject, e.details["count"]) for e in events[2:]] == [("client:192.0.2.7", 12), ("client:192.0.2.7", 1)]
+    assert events[2].details["usernames"] == sorted(["guess1", "guess2", "guess3", "guess4", "guess5", "guess-late"])[:5]
+    assert sum(e.details["count"] for e in events) == 15
+    assert all("wrong-guess" not in str(e.details) for e in events)
+
+
+def test_failure_audit_tracks_a_bounded_number_of_sources() -> None:
+    clock = Clock()
+    audit = FailureAudit(clock=clock, max_sources=100)
+    for i in range(1000):
+        audit.failed(f"198.51.{i // 250}.{i % 250}", "x")
+        audit.failed(f"198.51.{i // 250}.{i % 250}", "x")
+    assert len(audit.pending()) <= 100
+
+
+@pytest.fixture
+def two_clients(world: Runtime) -> Iterator[tuple[TestClient, TestClient]]:
+    app = create_app(world, start_runtime=False)
+    with TestClient(app, client=("192.0.2.7", 1)) as a, TestClient(app, client=("192.0.2.8", 1)) as b:
+        yield a, b
+
+
+def test_real_argon2_login_still_works_and_wrong_password_is_401(two_clients: tuple[TestClient, TestClient]) -> None:
+    a, _b = two_clients
+    assert _token(a, "canbo1", "wrong-guess-1").status_code == 401
+    ok = _token(a, "canbo1", PASSWORD)
+    assert ok.status_code == 200 and ok.json()["token_type"] == "bearer"
