@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 import server.routes as routes_pkg
 from devices.protocol import MAX_ASRUN_BATCH_BYTES
-from server.auth.login_guard import FailureAudit, HashLanes
+from server.auth.login_guard import FailureAudit, PasswordChecks
 from server.auth.ratelimit import LoginRateLimiter
 from server.body_limit import MULTIPART_SLACK, BodyLimit
 from server.errors import install_handlers
@@ -53,7 +53,7 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.login_limiter = LoginRateLimiter()
-    app.state.hash_lanes = HashLanes()
+    app.state.password_checks = PasswordChecks()
     app.state.login_failures = FailureAudit()
     install_handlers(app)
     app.add_middleware(BodyLimit, limits=body_limits())

@@ -2,11 +2,12 @@
 
 * ``client_address``: ``X-Forwarded-For`` counts only when the peer is a configured proxy
   (``LOA_TRUSTED_PROXIES``); otherwise any client could pick the address it is throttled under.
-* ``HashLanes``: every password check costs an Argon2 hash (64 MiB, ~0.1-0.4 s of one core), so
-  at most one per core runs at once, plus one lane for usernames that do not exist: a flood of
-  random usernames then waits in its own lane and cannot starve real users. A request that cannot
-  start its hash within a short deadline is refused (429) instead of queueing; waiting holds no
-  thread, so ``/healthz`` and other requests keep their worker threads.
+* ``PasswordChecks``: every password check costs an Argon2 hash (64 MiB, ~0.1-0.4 s of one core),
+  so at most one per two cores runs at once (the event loop keeps a core). A username that does
+  not exist costs no hash: it waits as long as a hash typically takes (no timing oracle at rest)
+  and fails, so a flood of random usernames costs neither CPU nor memory and cannot starve real
+  users. A check that cannot start within a short deadline is refused (429) instead of queueing;
+  waiting holds no thread, so ``/healthz`` and other requests keep their worker threads.
 * ``FailureAudit``: failed logins go to the audit chain in aggregate, one event per source per
   minute with a count, so a flood cannot grow the chain by a row per attempt.
 """
@@ -60,32 +61,39 @@ def client_address(request: Request, proxies: list[IpNetwork]) -> str:
 
 
 @dataclass
-class HashLanes:
+class PasswordChecks:
     """Bounded concurrent password hashing; see the module docstring."""
 
-    known: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    unknown: int = 1
-    known_wait_s: float = 3.0  # a real user may wait a little: the 5 s goal includes the hash
-    unknown_wait_s: float = 0.5
-    _lanes: dict[bool, asyncio.Semaphore] = field(default_factory=dict)
+    lanes: int = field(default_factory=lambda: max(1, (os.cpu_count() or 1) // 2))
+    wait_s: float = 3.0  # a real user may wait a little: the 5 s goal includes the hash
+    typical_s: float = 0.1  # recent hash time: what an unknown username waits instead of hashing
+    _lane: asyncio.Semaphore | None = None
     _loop: asyncio.AbstractEventLoop | None = None
 
-    def _lane(self, known_user: bool) -> asyncio.Semaphore:
+    def _semaphore(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:  # semaphores belong to one loop (tests start several)
-            self._loop = loop
-            self._lanes = {True: asyncio.Semaphore(self.known), False: asyncio.Semaphore(self.unknown)}
-        return self._lanes[known_user]
+        if self._lane is None or loop is not self._loop:  # a semaphore belongs to one loop (tests run several)
+            self._loop, self._lane = loop, asyncio.Semaphore(self.lanes)
+        return self._lane
 
-    async def run(self, known_user: bool, fn: Callable[[], T]) -> T:
-        lane = self._lane(known_user)
+    async def verify(self, password_hash: str | None, password: str,
+                     check: Callable[[str, str], bool]) -> bool:
+        """``check(password_hash, password)`` in a lane; None (no such user) costs no hash, only the
+        usual wait, so a flood of random usernames uses neither CPU nor memory."""
+        if password_hash is None:
+            await asyncio.sleep(self.typical_s)
+            return False
+        lane = self._semaphore()
         try:
-            async with asyncio.timeout(self.known_wait_s if known_user else self.unknown_wait_s):
+            async with asyncio.timeout(self.wait_s):
                 await lane.acquire()
         except TimeoutError:
             raise busy(1) from None
         try:
-            return await run_in_threadpool(fn)
+            started = time.monotonic()
+            ok = await run_in_threadpool(check, password_hash, password)
+            self.typical_s = 0.8 * self.typical_s + 0.2 * (time.monotonic() - started)
+            return ok
         finally:
             lane.release()
 
@@ -110,10 +118,14 @@ class FailureAudit:
 
     MAX_USERNAMES = 5  # a sample for the auditor, not every guess
 
+    OTHERS = "*"  # the source a failure is counted under once a minute has had its events
+
     def __init__(self, window_s: float = 60.0, clock: Callable[[], float] = time.monotonic,
-                 max_sources: int = 10_000) -> None:
+                 max_sources: int = 10_000, max_events: int = 60) -> None:
         self.window_s, self.clock, self.max_sources = window_s, clock, max_sources
+        self.max_events = max_events  # per window across all sources: a spread flood writes no more
         self._open: dict[str, _Window] = {}
+        self._events = _Window(opened=-float("inf"))
         self._lock = threading.Lock()
 
     def failed(self, source: str, username: str) -> dict[str, object] | None:
@@ -121,12 +133,17 @@ class FailureAudit:
         carries the count since the source's last event), else None."""
         now = self.clock()
         with self._lock:
+            if now - self._events.opened >= self.window_s:
+                self._events = _Window(opened=now)
             window = self._open.get(source)
+            if (window is None or now - window.opened >= self.window_s) and self._events.count >= self.max_events:
+                source, window = self.OTHERS, self._open.get(self.OTHERS)  # one event for all the rest
             if window is not None and now - window.opened < self.window_s:
                 window.count += 1
                 if len(window.usernames) < self.MAX_USERNAMES:
                     window.usernames.add(username[:64])
                 return None
+            self._events.count += 1
             previous = self._open.pop(source, None)
             if len(self._open) >= self.max_sources:
                 self._expire(now)

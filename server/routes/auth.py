@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
 from server.auth.login_guard import FailureAudit, busy, client_address, parse_proxies
-from server.auth.passwords import DUMMY_HASH, verify_password
+from server.auth.passwords import verify_password
 from server.auth.tokens import issue_token
 from server.deps import RuntimeDep
 from server.errors import Unauthorized
@@ -62,8 +62,7 @@ async def login(
     if wait > 0:
         raise busy(wait)
     found = await run_in_threadpool(_lookup, runtime, username)
-    password_hash = found[1] if found else DUMMY_HASH  # unknown users cost the same hash: no timing oracle
-    valid = await state.hash_lanes.run(found is not None, lambda: verify_password(password_hash, form.password))
+    valid = await state.password_checks.verify(found[1] if found else None, form.password, verify_password)
     if found is None or not valid or not found[2]:
         limiter.failed(username, client)
         event = state.login_failures.failed(client, username)

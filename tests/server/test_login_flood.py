@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 
 from server.app import create_app
-from server.auth.login_guard import FailureAudit, HashLanes, client_address, parse_proxies
+from server.auth.login_guard import FailureAudit, PasswordChecks, client_address, parse_proxies
 from server.errors import TooManyAttempts
 from server.models.audit import AuditEvent
 from server.routes import auth as auth_route
@@ -40,8 +41,14 @@ def fast_hash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(auth_route, "verify_password", lambda _h, password: password == PASSWORD)
 
 
+def _app(runtime: Runtime) -> FastAPI:
+    app = create_app(runtime, start_runtime=False)
+    app.state.password_checks.typical_s = 0.0  # an unknown username's wait: nothing to measure here
+    return app
+
+
 def _client(runtime: Runtime, peer: str) -> TestClient:
-    return TestClient(create_app(runtime, start_runtime=False), client=(peer, 40000))
+    return TestClient(_app(runtime), client=(peer, 40000))
 
 
 @pytest.fixture
@@ -57,7 +64,7 @@ def _token(client: TestClient, username: str, password: str, **headers: str) -> 
 
 def test_random_usernames_from_one_address_are_throttled_other_addresses_are_not(
         world: Runtime, fast_hash: None) -> None:
-    app = create_app(world, start_runtime=False)
+    app = _app(world)
     with TestClient(app, client=("192.0.2.7", 1)) as attacker, TestClient(app, client=("192.0.2.8", 1)) as user:
         codes = [_token(attacker, f"x{secrets.token_hex(4)}", "wrong-guess-1").status_code for _ in range(20)]
         assert codes == [401] * 20
@@ -109,28 +116,32 @@ def test_a_bad_trusted_proxy_setting_is_refused() -> None:
         Settings(trusted_proxies="10.0.0.0/8, proxy.example")
 
 
-def test_a_full_lane_answers_busy_and_unknown_users_cannot_starve_known_ones() -> None:
-    lanes = HashLanes(known=1, unknown=1, known_wait_s=5.0, unknown_wait_s=0.05)
-    release = threading.Event()
-    started = threading.Event()
+def test_a_full_lane_answers_busy_and_unknown_usernames_cost_no_hash() -> None:
+    checks = PasswordChecks(lanes=1, wait_s=0.05, typical_s=0.01)
+    release, started = threading.Event(), threading.Event()
+    hashed: list[str] = []
 
-    def slow() -> str:
+    def slow(_hash: str, _password: str) -> bool:
         started.set()
         assert release.wait(10)
-        return "slow"
+        return True
+
+    def fast(password_hash: str, _password: str) -> bool:
+        hashed.append(password_hash)
+        return False
 
     async def scenario() -> tuple[Any, ...]:
-        hog = asyncio.create_task(lanes.run(False, slow))  # an unknown username holds its lane
+        hog = asyncio.create_task(checks.verify("h-hog", "pw", slow))  # a real user's hash holds the lane
         await asyncio.to_thread(started.wait, 10)
         with pytest.raises(TooManyAttempts) as busy:
-            await lanes.run(False, lambda: "never")
-        known = await lanes.run(True, lambda: "known")  # its own lane: not behind the flood
+            await checks.verify("h-other", "pw", fast)
+        unknown = await checks.verify(None, "pw", fast)  # no lane, no hash: answered while the lane is full
         release.set()
-        return busy.value, known, await hog
+        return busy.value, unknown, await hog
 
-    busy, known, hog = asyncio.run(scenario())
+    busy, unknown, hog = asyncio.run(scenario())
     assert busy.status_code == 429 and busy.headers == {"Retry-After": "1"}
-    assert (known, hog) == ("known", "slow")
+    assert (unknown, hog, hashed) == (False, True, [])
 
 
 def _failures(engine: Engine) -> list[AuditEvent]:
@@ -142,7 +153,7 @@ def _failures(engine: Engine) -> list[AuditEvent]:
 def test_failed_logins_are_audited_once_per_source_per_minute_with_a_count(
         world: Runtime, engine: Engine, fast_hash: None) -> None:
     clock = Clock()
-    app = create_app(world, start_runtime=False)
+    app = _app(world)
     app.state.login_failures = FailureAudit(clock=clock)
     app.state.login_limiter.max_per_address = 1000
     with TestClient(app, client=("192.0.2.7", 1)) as attacker, TestClient(app, client=("192.0.2.9", 1)) as other:
@@ -156,9 +167,23 @@ def test_failed_logins_are_audited_once_per_source_per_minute_with_a_count(
         _token(attacker, "guess-later", "wrong-guess-1")
     events = _failures(engine)  # leaving the client ran the lifespan's shutdown: pending counts written
     assert [(e.subject, e.details["count"]) for e in events[2:]] == [("client:192.0.2.7", 12), ("client:192.0.2.7", 1)]
-    assert events[2].details["usernames"] == sorted(["guess1", "guess2", "guess3", "guess4", "guess5", "guess-late"])[:5]
+    assert events[2].details["usernames"] == sorted(["guess-late", *(f"guess{i}" for i in range(1, 6))])[:5]
     assert sum(e.details["count"] for e in events) == 15
     assert all("wrong-guess" not in str(e.details) for e in events)
+
+
+def test_a_flood_from_many_sources_writes_a_bounded_number_of_events_per_minute() -> None:
+    clock = Clock()
+    audit = FailureAudit(clock=clock, max_events=60)
+    events = [audit.failed(f"198.51.100.{i % 250}.{i}", "x") for i in range(1000)]
+    written = [e for e in events if e is not None]
+    assert len(written) == 61 and written[-1]["client"] == FailureAudit.OTHERS
+    clock.now += 60
+    later = audit.failed("203.0.113.1", "y")
+    assert later is not None and later["client"] == "203.0.113.1"
+    pending: dict[object, int] = {p["client"]: int(str(p["count"])) for p in audit.pending()}
+    assert pending[FailureAudit.OTHERS] == 1000 - 61  # every failure counted once, in some event
+    assert sum(int(str(e["count"])) for e in written) + sum(pending.values()) == 1000
 
 
 def test_failure_audit_tracks_a_bounded_number_of_sources() -> None:
@@ -172,7 +197,7 @@ def test_failure_audit_tracks_a_bounded_number_of_sources() -> None:
 
 @pytest.fixture
 def two_clients(world: Runtime) -> Iterator[tuple[TestClient, TestClient]]:
-    app = create_app(world, start_runtime=False)
+    app = _app(world)
     with TestClient(app, client=("192.0.2.7", 1)) as a, TestClient(app, client=("192.0.2.8", 1)) as b:
         yield a, b
 
