@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from server.bounds import Day, DbId, Moment
 from server.models.base import UTCDateTime, utcnow
 
 TITLE_MAX = 200
@@ -175,6 +176,11 @@ class BulletinTarget(SQLModel, table=True):
 
 
 class BulletinCreate(BulletinContent):
+    # Bounded at the edge (server.bounds): a year-9999 validity or an id beyond int4 is a 422.
+    valid_from: Moment
+    valid_until: Moment
+    pin_date: Day | None = None
+    pin_slot_id: DbId | None = None
     targets: list[str]
     # Approvers only, emergencies only: create, synthesize inline and approve in one step.
     approve: bool = False
@@ -183,20 +189,20 @@ class BulletinCreate(BulletinContent):
 class BulletinUpdate(SQLModel):
     """A partial edit; ``version`` is the optimistic lock (HTTP 409 when stale)."""
 
-    version: int
+    version: DbId
     title: str | None = None
     body: str | None = None
     board_text: str | None = None
     priority: Priority | None = None
     category: Category | None = None
     targets: list[str] | None = None
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
+    valid_from: Moment | None = None
+    valid_until: Moment | None = None
     repeats_per_day: int | None = None
     reads_per_play: int | None = None
     gap_seconds: float | None = None
-    pin_date: date | None = None
-    pin_slot_id: int | None = None
+    pin_date: Day | None = None
+    pin_slot_id: DbId | None = None
 
 
 class TransitionRequest(SQLModel):

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, UploadFile, status
 from fastapi.responses import FileResponse
 
+from server.bounds import IdPath, LimitQuery, OffsetQuery
 from server.deps import (
     ApproverUser,
     AreaTreeDep,
@@ -54,7 +55,7 @@ def on_air_changed(runtime: Runtime, bulletin: Bulletin, *, ended: bool) -> None
         log.exception("scheduler notification for bulletin %s failed", bulletin.id)
 
 
-def scoped_bulletin(bulletin_id: int, session: SessionDep, user: CurrentUser, tree: AreaTreeDep) -> Bulletin:
+def scoped_bulletin(bulletin_id: IdPath, session: SessionDep, user: CurrentUser, tree: AreaTreeDep) -> Bulletin:
     bulletin = service.get_bulletin(session, bulletin_id)
     service.ensure_visible(user, tree, bulletin)
     return bulletin
@@ -85,7 +86,7 @@ def create_bulletin(
 @router.get("", response_model=list[BulletinPublic])
 def list_bulletins(
     user: ReaderUser, session: SessionDep, runtime: RuntimeDep, tree: AreaTreeDep,
-    status: BulletinStatus | None = None, area: str | None = None, limit: int = 50, offset: int = 0,
+    status: BulletinStatus | None = None, area: str | None = None, limit: LimitQuery = 50, offset: OffsetQuery = 0,
 ) -> list[BulletinPublic]:
     """Bulletins of units within your scope, newest first; ``area`` keeps those targeting that subtree."""
     rows = service.list_bulletins(session, user, tree, status=status, area=area, limit=limit, offset=offset)
