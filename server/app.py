@@ -16,6 +16,7 @@ from server.auth.login_guard import FailureAudit, PasswordChecks
 from server.auth.ratelimit import LoginRateLimiter
 from server.body_limit import MULTIPART_SLACK, BodyLimit
 from server.errors import install_handlers
+from server.openapi_errors import install_error_docs
 from server.routes.auth import flush_login_failures
 from server.runtime import Runtime
 from server.services.bulletins import MAX_RECORDING_BYTES
@@ -62,4 +63,5 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
         router = getattr(module, "router", None)
         if router is not None:
             app.include_router(router)
+    install_error_docs(app)
     return app
