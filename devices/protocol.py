@@ -47,8 +47,7 @@ class Rejected(Exception):
 
 
 _ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-# Years 1970-2100: a clock reset to the epoch is real (stored as skew); year 999 broke storage.
-MIN_YEAR, MAX_YEAR = 1970, 2100
+MIN_YEAR, MAX_YEAR = 1970, 2100  # a clock reset to the epoch is real (stored as skew); year 999 broke storage
 _ISO_RE = re.compile(r"(?:19[7-9][0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 TOPIC_PREFIX = "loa/v1"
 ALERT_TOPIC_FILTER = f"{TOPIC_PREFIX}/area/+/alert"
