@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +33,7 @@ T = TypeVar("T")
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+@lru_cache(maxsize=8)
 def parse_proxies(value: str) -> list[IpNetwork]:
     """``LOA_TRUSTED_PROXIES``: comma-separated addresses or CIDR networks (ValueError if not)."""
     return [ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
