@@ -11,7 +11,9 @@ in two rounds:
 During each round the bench samples `/healthz` latency and the server's RSS (the `loa serve`
 process itself), and a known user signs in correctly "from another address" (an
 `X-Forwarded-For` address the flood never uses). Goals: `/healthz` ≤ 2 s, RSS ≤ 1 GiB, known
-login ≤ 5 s. Setup (migration, one area, one user) is not timed.
+login ≤ 5 s. Setup (migration, one area, one user) is not timed. ``*_error_kinds`` tells client
+errors apart: ``ReadError`` is a keep-alive race with the server's idle timeout, ``http_5xx`` would
+be the server failing.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Round:
     refused: int = 0  # 429
     failed: int = 0  # 401
     errors: int = 0  # anything else (connection errors, 5xx)
+    error_kinds: dict[str, int] = field(default_factory=dict)
     healthz: list[float] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)
     known: list[float] = field(default_factory=list)
@@ -76,8 +79,14 @@ async def _attacker(client: httpx.AsyncClient, spread: bool, stop: float, out: R
                 out.failed += 1
             else:
                 out.errors += 1
-        except httpx.HTTPError:
+                _count(out.error_kinds, f"http_{res.status_code}")
+        except httpx.HTTPError as exc:
             out.errors += 1
+            _count(out.error_kinds, type(exc).__name__)
+
+
+def _count(kinds: dict[str, int], kind: str) -> None:
+    kinds[kind] = kinds.get(kind, 0) + 1
 
 
 def _flood(base: str, concurrency: int, seconds: float, spread: bool, results: Any) -> None:
@@ -91,7 +100,7 @@ def _flood(base: str, concurrency: int, seconds: float, spread: bool, results: A
         return out
 
     r = asyncio.run(main())
-    results.put((r.attempts, r.refused, r.failed, r.errors))
+    results.put((r.attempts, r.refused, r.failed, r.errors, r.error_kinds))
 
 
 def _known_user(base: str, stop: float, out: Round) -> None:
@@ -122,7 +131,7 @@ def _round(base: str, pid: int, concurrency: int, seconds: float, spread: bool) 
             out.rss.append(_rss_bytes(pid))
             time.sleep(0.25)
     known.join(120)
-    out.attempts, out.refused, out.failed, out.errors = results.get(timeout=120)
+    out.attempts, out.refused, out.failed, out.errors, out.error_kinds = results.get(timeout=120)
     attackers.join(30)
     return out
 
@@ -130,7 +139,7 @@ def _round(base: str, pid: int, concurrency: int, seconds: float, spread: bool) 
 def _metrics(prefix: str, r: Round) -> dict[str, Any]:
     return {
         f"{prefix}_attempts": r.attempts, f"{prefix}_refused_429": r.refused, f"{prefix}_failed_401": r.failed,
-        f"{prefix}_errors": r.errors,
+        f"{prefix}_errors": r.errors, f"{prefix}_error_kinds": r.error_kinds,
         f"{prefix}_healthz_max_seconds": round(max(r.healthz, default=0.0), 3),
         f"{prefix}_rss_max_mib": round(max(r.rss, default=0) / 2**20, 1),
         f"{prefix}_known_login_max_seconds": round(max(r.known, default=0.0), 3),
