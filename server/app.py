@@ -12,12 +12,12 @@ from fastapi import FastAPI
 
 import server.routes as routes_pkg
 from devices.protocol import MAX_ASRUN_BATCH_BYTES
+from server.auth.guarded_signin import flush_login_failures
 from server.auth.login_guard import FailureAudit, PasswordChecks
 from server.auth.ratelimit import LoginRateLimiter
 from server.body_limit import MULTIPART_SLACK, BodyLimit
 from server.errors import install_handlers
 from server.openapi_errors import install_error_docs
-from server.routes.auth import flush_login_failures
 from server.runtime import Runtime
 from server.services.bulletins import MAX_RECORDING_BYTES
 

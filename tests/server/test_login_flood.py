@@ -18,10 +18,10 @@ from sqlmodel import Session, col, select
 from starlette.requests import Request
 
 from server.app import create_app
+from server.auth import guarded_signin
 from server.auth.login_guard import FailureAudit, PasswordChecks, client_address, parse_proxies
 from server.errors import TooManyAttempts
 from server.models.audit import AuditEvent
-from server.routes import auth as auth_route
 from server.runtime import Runtime
 from server.settings import Settings
 from tests.factories import PASSWORD, add_user, seed_two_communes
@@ -38,7 +38,7 @@ class Clock:
 @pytest.fixture
 def fast_hash(monkeypatch: pytest.MonkeyPatch) -> None:
     """Throttling does not depend on Argon2's cost; a cheap check keeps 20+ failures fast."""
-    monkeypatch.setattr(auth_route, "verify_password", lambda _h, password: password == PASSWORD)
+    monkeypatch.setattr(guarded_signin, "verify_password", lambda _h, password: password == PASSWORD)
 
 
 def _app(runtime: Runtime) -> FastAPI:
@@ -207,3 +207,21 @@ def test_real_argon2_login_still_works_and_wrong_password_is_401(two_clients: tu
     assert _token(a, "canbo1", "wrong-guess-1").status_code == 401
     ok = _token(a, "canbo1", PASSWORD)
     assert ok.status_code == 200 and ok.json()["token_type"] == "bearer"
+
+
+def test_plain_def_routes_sign_in_through_the_same_guard(world: Runtime, fast_hash: None) -> None:
+    """What a form route in the web console does: same throttle, same answers."""
+    from fastapi import Form
+
+    app = _app(world)
+
+    @app.post("/test-form-login")
+    def form_login(request: Request, username: str = Form(""), password: str = Form("")) -> dict[str, int]:
+        return {"user_id": guarded_signin.sign_in_from_thread(request, world, username, password)}
+
+    with TestClient(app, client=("192.0.2.7", 1)) as form_client:
+        post = form_client.post
+        assert post("/test-form-login", data={"username": "canbo1", "password": PASSWORD}).json()["user_id"] >= 1
+        codes = [post("/test-form-login", data={"username": f"y{i}", "password": "x"}).status_code for i in range(20)]
+        assert codes == [401] * 20
+        assert post("/test-form-login", data={"username": "canbo1", "password": PASSWORD}).status_code == 429
