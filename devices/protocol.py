@@ -48,7 +48,8 @@ class Rejected(Exception):
 
 
 _ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-_ISO_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+MIN_YEAR, MAX_YEAR = 1970, 2100  # a clock reset to the epoch is real (stored as skew); year 999 broke storage
+_ISO_RE = re.compile(r"(?:19[7-9][0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 TOPIC_PREFIX = "loa/v1"
 ALERT_TOPIC_FILTER = f"{TOPIC_PREFIX}/area/+/alert"
 DEVICE_ID_PATTERN = r"^[a-z0-9-]{1,64}$"
@@ -90,7 +91,7 @@ def iso(dt: datetime) -> str:
 def parse_iso(value: str) -> datetime:
     """The inverse of ``iso`` (aware UTC datetime); only that exact spelling is accepted."""
     if not isinstance(value, str) or not _ISO_RE.fullmatch(value):  # one spelling per instant
-        raise ValueError(f"timestamp {value!r} is not YYYY-MM-DDTHH:MM:SSZ")
+        raise ValueError(f"timestamp {value!r} is not YYYY-MM-DDTHH:MM:SSZ in years {MIN_YEAR}-{MAX_YEAR}")
     return datetime.fromisoformat(value)  # ~10× faster than strptime: ingest parses millions
 
 

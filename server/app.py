@@ -12,9 +12,12 @@ from fastapi import FastAPI
 
 import server.routes as routes_pkg
 from devices.protocol import MAX_ASRUN_BATCH_BYTES
+from server.auth.guarded_signin import flush_login_failures
+from server.auth.login_guard import FailureAudit, PasswordChecks
 from server.auth.ratelimit import LoginRateLimiter
 from server.body_limit import MULTIPART_SLACK, BodyLimit
 from server.errors import install_handlers
+from server.openapi_errors import install_error_docs
 from server.runtime import Runtime
 from server.services.bulletins import MAX_RECORDING_BYTES
 from server.web.console import install_console
@@ -41,6 +44,7 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
         try:
             yield
         finally:
+            flush_login_failures(runtime, app.state.login_failures)  # counts not yet in the audit chain
             if start_runtime:
                 runtime.stop()
 
@@ -55,6 +59,8 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.login_limiter = LoginRateLimiter()
+    app.state.password_checks = PasswordChecks()
+    app.state.login_failures = FailureAudit()
     install_handlers(app)
     app.add_middleware(BodyLimit, limits=body_limits())
     for info in sorted(pkgutil.iter_modules(routes_pkg.__path__), key=lambda m: m.name):
@@ -63,4 +69,5 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
         if router is not None:
             app.include_router(router)
     install_console(app)
+    install_error_docs(app)
     return app

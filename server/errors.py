@@ -13,10 +13,12 @@ class LoaError(Exception):
     code = "bad_request"
     default_message = "Yêu cầu không hợp lệ."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, **extra: Any) -> None:
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 headers: dict[str, str] | None = None, **extra: Any) -> None:
         self.message = message or self.default_message
         if code:
             self.code = code
+        self.headers = headers
         self.extra = extra
         super().__init__(self.message)
 
@@ -54,6 +56,12 @@ class TooLarge(LoaError):
     default_message = "Dữ liệu gửi lên quá lớn."
 
 
+class TooManyAttempts(LoaError):
+    status_code = 429
+    code = "too_many_attempts"
+    default_message = "Quá nhiều yêu cầu. Vui lòng thử lại sau."
+
+
 class Invalid(LoaError):
     status_code = 422
     code = "invalid"
@@ -69,7 +77,25 @@ class ConfigError(LoaError):
 def install_handlers(app: Any) -> None:
     from fastapi import Request
     from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     @app.exception_handler(LoaError)
     async def _loa_error(_request: Request, exc: LoaError) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
+        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()}, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Framework errors (unreadable body, unknown path, wrong method) in the domain shape too."""
+        detail = exc.detail if isinstance(exc.detail, dict) else {
+            "code": _HTTP_CODES.get(exc.status_code, "http_error"),
+            "message": _HTTP_MESSAGES.get(exc.status_code, "Yêu cầu không được chấp nhận."),
+        }
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
+
+
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+_HTTP_MESSAGES = {
+    400: "Không đọc được nội dung yêu cầu (JSON hoặc biểu mẫu không hợp lệ).",
+    404: "Không tìm thấy.",
+    405: "Phương thức không được hỗ trợ cho địa chỉ này.",
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -54,11 +55,32 @@ class Settings(BaseSettings):
     # Secrets as files (mountable in a deployment); created once, atomically, when absent.
     signing_key_file: Path | None = None
     token_secret_file: Path | None = None
+    # Reverse proxies (comma-separated addresses/CIDRs) whose X-Forwarded-For names the client;
+    # from anyone else the header is ignored (it would let a client choose its throttling address).
+    trusted_proxies: str = ""
+    # ffmpeg to run (a path or a name on PATH); unset: imageio-ffmpeg's bundled binary. tts reads
+    # LOA_FFMPEG itself (it never imports server); declared here to be validated and documented.
+    ffmpeg: str | None = None
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone name
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_list(cls, value: str) -> str:
+        from server.auth.login_guard import parse_proxies
+
+        parse_proxies(value)  # raises for anything that is not an address or a network
+        return value
+
+    @field_validator("ffmpeg")
+    @classmethod
+    def _ffmpeg_exists(cls, value: str | None) -> str | None:
+        if value and shutil.which(value) is None:
+            raise ValueError(f"{value!r} is not an executable ffmpeg (a path, or a name on PATH)")
         return value
 
     @property

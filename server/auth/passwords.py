@@ -20,7 +20,3 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-# A real hash to verify against when the user does not exist, so timing does not reveal usernames.
-DUMMY_HASH = hash_password("loa-timing-equaliser")

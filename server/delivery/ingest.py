@@ -22,11 +22,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from devices import protocol
+from devices.asrun_parse import parse_asrun
 from devices.mqtt import MqttClient, MqttError, ReceivedMessage
 from server.delivery.presence import apply_statuses
 from server.delivery.publisher import server_client
 from server.models.devices import Device
-from server.services.asrun import BulletinFacts, IngestStats, store_batches
+from server.services.asrun import BulletinFacts, IngestStats, store_with_refused
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Pass:
 
     received_at: datetime
     runs: list[tuple[Device, protocol.AsRunBatch]] = field(default_factory=list)
+    refused: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # run index → records refused at parse
     statuses: list[protocol.Status] = field(default_factory=list)  # in arrival order, all of them
 
 
@@ -196,11 +198,14 @@ class Ingest:
                 continue
             try:
                 if msg.topic.endswith("/asrun"):
-                    batch = protocol.parse_bounded(msg.payload, protocol.MAX_ASRUN_BATCH_BYTES, protocol.AsRunBatch)
-                    if batch.device_id != device.id:
+                    parsed = parse_asrun(msg.payload, protocol.MAX_ASRUN_BATCH_BYTES)
+                    if parsed.batch.device_id != device.id:
                         self._reject("foreign_device", msg.topic)
                         continue
-                    runs.append((device, batch))
+                    if parsed.rejected:
+                        done.refused[len(runs)] = parsed.rejected
+                        self.stats.reject("malformed", len(parsed.rejected))
+                    runs.append((device, parsed.batch))
                 elif msg.topic.endswith("/status"):
                     if not msg.payload:
                         continue  # a cleared retained status
@@ -219,8 +224,8 @@ class Ingest:
             apply_statuses(self.runtime.engine, work.statuses, work.received_at, self._heard)
         if work.runs:
             assert self.facts is not None
-            acks = store_batches(self.runtime.engine, work.runs, work.received_at, self.facts, self.stats)
-            self._send_acks(acks)
+            self._send_acks(store_with_refused(self.runtime.engine, work.runs, work.refused, work.received_at,
+                                               self.facts, self.stats))
 
     def _send_acks(self, acks: list[tuple[str, protocol.AsRunAck]]) -> None:
         if self.client is None:

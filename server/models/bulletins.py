@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
+from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from server.bounds import Day, DbId, Moment
 from server.models.base import UTCDateTime, utcnow
 
 TITLE_MAX = 200
@@ -176,8 +178,33 @@ class BulletinTarget(SQLModel, table=True):
     area_code: str = Field(foreign_key="area.code", primary_key=True, max_length=64, index=True)
 
 
+def _documented(**limits: Any) -> Any:
+    """Limits for the OpenAPI document only: the service enforces them with stable error codes."""
+    return PydanticField(json_schema_extra=limits)
+
+
+Title = Annotated[str, _documented(minLength=1, maxLength=TITLE_MAX)]
+Body = Annotated[str, _documented(minLength=1, maxLength=BODY_MAX)]
+BoardText = Annotated[str, _documented(minLength=1, maxLength=BOARD_MAX)]
+Repeats = Annotated[int, _documented(minimum=1, maximum=10)]
+Reads = Annotated[int, _documented(minimum=1, maximum=3)]
+Gap = Annotated[float, _documented(minimum=0, maximum=30)]
+Targets = Annotated[list[str], _documented(minItems=1, maxItems=500)]
+
+
 class BulletinCreate(BulletinContent):
-    targets: list[str]
+    # Bounded at the edge (server.bounds): a year-9999 validity or an id beyond int4 is a 422.
+    title: Title
+    body: Body
+    board_text: BoardText
+    valid_from: Moment
+    valid_until: Moment
+    repeats_per_day: Repeats = 1
+    reads_per_play: Reads = 1
+    gap_seconds: Gap = 2.0
+    pin_date: Day | None = None
+    pin_slot_id: DbId | None = None
+    targets: Targets
     # Approvers only, emergencies only: create, synthesize inline and approve in one step.
     approve: bool = False
 
@@ -185,20 +212,20 @@ class BulletinCreate(BulletinContent):
 class BulletinUpdate(SQLModel):
     """A partial edit; ``version`` is the optimistic lock (HTTP 409 when stale)."""
 
-    version: int
-    title: str | None = None
-    body: str | None = None
-    board_text: str | None = None
+    version: DbId
+    title: Title | None = None
+    body: Body | None = None
+    board_text: BoardText | None = None
     priority: Priority | None = None
     category: Category | None = None
-    targets: list[str] | None = None
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    repeats_per_day: int | None = None
-    reads_per_play: int | None = None
-    gap_seconds: float | None = None
-    pin_date: date | None = None
-    pin_slot_id: int | None = None
+    targets: Targets | None = None
+    valid_from: Moment | None = None
+    valid_until: Moment | None = None
+    repeats_per_day: Repeats | None = None
+    reads_per_play: Reads | None = None
+    gap_seconds: Gap | None = None
+    pin_date: Day | None = None
+    pin_slot_id: DbId | None = None
 
 
 class TransitionRequest(SQLModel):

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import FileResponse
 
+from server.bounds import IdPath, LimitQuery, OffsetQuery
 from server.deps import (
     ApproverUser,
     AreaTreeDep,
@@ -56,7 +57,7 @@ def on_air_changed(runtime: Runtime, bulletin: Bulletin, *, ended: bool) -> None
         log.exception("scheduler notification for bulletin %s failed", bulletin.id)
 
 
-def scoped_bulletin(bulletin_id: int, session: SessionDep, user: CurrentUser, tree: AreaTreeDep) -> Bulletin:
+def scoped_bulletin(bulletin_id: IdPath, session: SessionDep, user: CurrentUser, tree: AreaTreeDep) -> Bulletin:
     bulletin = service.get_bulletin(session, bulletin_id)
     service.ensure_visible(user, tree, bulletin)
     return bulletin
@@ -88,7 +89,7 @@ def create_bulletin(
 def list_bulletins(
     user: ReaderUser, session: SessionDep, runtime: RuntimeDep, tree: AreaTreeDep, response: Response,
     status: BulletinStatus | None = None, area: Annotated[str | None, Query(max_length=64)] = None,
-    limit: int = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: LimitQuery = 50, offset: OffsetQuery = 0,
     q: Annotated[str | None, Query(max_length=MAX_QUERY, description="words, diacritics optional")] = None,
     category: Category | None = None, priority: Priority | None = None,
     cursor: Annotated[str | None, Query(max_length=20, pattern=r"^[0-9]+$",

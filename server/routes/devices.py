@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
 
 from devices import protocol
+from devices.asrun_parse import parse_asrun
 from server.delivery.device_auth import CurrentDevice, enrolment_principal
 from server.delivery.keys import device_password_key, signer_for
 from server.delivery.lifecycle import devices_changed, record_device_event
@@ -18,7 +19,7 @@ from server.errors import Forbidden, Invalid, NotFound, TooLarge
 from server.models.devices import Device, DeviceManifest, DevicePublic
 from server.models.users import User
 from server.services import devices as registry
-from server.services.asrun import BulletinFacts, IngestStats, store_batches
+from server.services.asrun import BulletinFacts, IngestStats, store_with_refused
 
 router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
 
@@ -135,13 +136,16 @@ async def upload_asrun(device_id: str, request: Request, device: CurrentDevice, 
     if len(raw) > protocol.MAX_ASRUN_BATCH_BYTES:
         raise TooLarge("Gói nhật ký phát quá lớn.", code="asrun_too_large")
     try:
-        batch = protocol.AsRunBatch.model_validate_json(raw)
-    except ValidationError as exc:
-        raise Invalid("Gói nhật ký phát không hợp lệ.", code="asrun_malformed", errors=exc.error_count()) from exc
-    if batch.device_id != device.id:
+        parsed = parse_asrun(raw, protocol.MAX_ASRUN_BATCH_BYTES)
+    except protocol.Rejected as exc:  # the batch itself is bad; a bad record alone is listed as rejected
+        raise Invalid("Gói nhật ký phát không hợp lệ.", code="asrun_malformed") from exc
+    if parsed.batch.device_id != device.id:
         raise Forbidden("Thiết bị chỉ được gửi nhật ký của chính mình.", code="not_your_device")
     ingest = runtime.component("ingest")
     stats = ingest.stats if ingest is not None else IngestStats()
+    if parsed.rejected:
+        stats.reject("malformed", len(parsed.rejected))
     facts = BulletinFacts(runtime.engine)
-    acks = await run_in_threadpool(store_batches, runtime.engine, [(device, batch)], runtime.clock(), facts, stats)
+    acks = await run_in_threadpool(store_with_refused, runtime.engine, [(device, parsed.batch)],
+                                   {0: parsed.rejected}, runtime.clock(), facts, stats)
     return acks[0][1].model_dump()

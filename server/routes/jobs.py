@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from server.bounds import IdPath
 from server.deps import CurrentUser, SessionDep
 from server.errors import Forbidden, NotFound
 from server.models.jobs import Job, JobPublic
@@ -12,7 +13,7 @@ router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
 
 @router.get("/{job_id}", response_model=JobPublic)
-def get_job(job_id: int, session: SessionDep, user: CurrentUser) -> Job:
+def get_job(job_id: IdPath, session: SessionDep, user: CurrentUser) -> Job:
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(f"Không tìm thấy công việc số {job_id}.", code="job_not_found")

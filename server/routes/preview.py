@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from fastapi import APIRouter
 from sqlmodel import Session
 
 from playlists import model as pm
+from server.bounds import DayQuery
 from server.deps import AreaTreeDep, CurrentUser, RuntimeDep, SessionDep, ensure_in_scope
 from server.errors import Forbidden, Invalid
 from server.models.devices import Device
@@ -49,7 +50,7 @@ def _device_in_scope(session: Session, user: User, tree: AreaTree, device_id: st
 @router.get("/preview")
 def preview(
     runtime: RuntimeDep, session: SessionDep, user: CurrentUser, tree: AreaTreeDep,
-    area: str | None = None, device: str | None = None, date: date | None = None,
+    area: str | None = None, device: str | None = None, date: DayQuery = None,
 ) -> dict[str, Any]:
     """Officers check a day's programme before it airs: items, overflow (seconds missing), skips."""
     if (area is None) == (device is None):

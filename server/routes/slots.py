@@ -13,6 +13,7 @@ from playlists import model as pm
 from playlists.errors import ScheduleError
 from playlists.recurrence import resolve_slots
 from playlists.validation import validate_area_schedule, validate_extra, validate_slot
+from server.bounds import INT4_MAX, Day, DbId, IdPath
 from server.deps import AreaTreeDep, CurrentUser, RuntimeDep, SessionDep, StaffUser, ensure_in_scope
 from server.errors import Invalid, NotFound
 from server.models.schedule import Holiday, Relay, Slot, SlotOrder
@@ -46,11 +47,12 @@ class RelayIn(BaseModel):
 class SlotIn(BaseModel):
     name: str = Field(min_length=1, max_length=64)
     start_local: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", description="HH:MM[:SS], local")
-    duration_s: int = Field(description="seconds, 1..86400")
+    # Bounded to int4 here (no overflow further in); 1..86400 is checked with its own error code.
+    duration_s: int = Field(ge=-INT4_MAX, le=INT4_MAX, description="seconds, 1..86400")
     rrule: str | None = Field(default=None, max_length=500, description="RFC 5545 RRULE; null = one-off")
-    dtstart: date
-    until: date | None = None
-    exdates: list[date] = Field(default_factory=list, max_length=366)
+    dtstart: Day
+    until: Day | None = None
+    exdates: list[Day] = Field(default_factory=list, max_length=366)
     template: list[str] = Field(default_factory=lambda: list(pm.DEFAULT_TEMPLATE))
     enabled: bool = True
     relays: list[RelayIn] = Field(default_factory=list, max_length=10)
@@ -71,14 +73,14 @@ class SlotPatch(BaseModel):
 
 
 class HolidayIn(BaseModel):
-    date: date
+    date: Day
     slot_name: str | None = Field(default=None, max_length=64)
     note: str = Field(default="", max_length=200)
 
 
 class OrderIn(BaseModel):
-    date: date
-    bulletin_ids: list[int] = Field(min_length=1, max_length=100)
+    date: Day
+    bulletin_ids: list[DbId] = Field(min_length=1, max_length=100)
 
 
 def _schedule_error(exc: ScheduleError) -> Invalid:
@@ -236,7 +238,7 @@ def _check_overlaps(session: Any, tree: Any, code: str, start: date) -> None:
 
 @router.delete("/areas/{code}/slots/{slot_id}", status_code=204)
 def delete_slot(
-    code: str, slot_id: int, session: SessionDep, user: StaffUser, tree: AreaTreeDep, runtime: RuntimeDep
+    code: str, slot_id: IdPath, session: SessionDep, user: StaffUser, tree: AreaTreeDep, runtime: RuntimeDep
 ) -> None:
     ensure_in_scope(user, tree, code)
     row = session.get(Slot, slot_id)
@@ -265,7 +267,7 @@ def add_holiday(
 
 @router.put("/slots/{slot_id}/order")
 def reorder(
-    slot_id: int, body: OrderIn, session: SessionDep, user: StaffUser, tree: AreaTreeDep, runtime: RuntimeDep
+    slot_id: IdPath, body: OrderIn, session: SessionDep, user: StaffUser, tree: AreaTreeDep, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """Officer order of pinned bulletins in one occurrence of a slot (first = position 0)."""
     slot = session.get(Slot, slot_id)

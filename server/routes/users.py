@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, status
 from sqlmodel import Field, SQLModel, col, select
 
+from server.bounds import IdPath
 from server.deps import AdminUser, AreaTreeDep, SessionDep, ensure_in_scope
 from server.errors import Conflict, NotFound
 from server.models.base import Role
@@ -61,7 +62,7 @@ def list_users(admin: AdminUser, session: SessionDep, tree: AreaTreeDep,
 
 
 @router.patch("/{user_id}", response_model=UserPublic)
-def update_user(user_id: int, data: UserUpdate, admin: AdminUser, session: SessionDep,
+def update_user(user_id: IdPath, data: UserUpdate, admin: AdminUser, session: SessionDep,
                 tree: AreaTreeDep) -> User:
     """Change role, area, name or deactivate; role changes are audited as ``user_role_changed``."""
     user = session.get(User, user_id)

@@ -275,6 +275,24 @@ def store_batches(
     return acks
 
 
+def store_with_refused(
+    engine: Engine, runs: list[tuple[Device, AsRunBatch]], refused: dict[int, list[dict[str, str]]],
+    received_at: datetime, facts: BulletinFacts, stats: IngestStats,
+) -> list[tuple[str, AsRunAck]]:
+    """``store_batches``, then each ack also lists the records refused at parse (``refused``: by
+    index in ``runs``); a batch whose every record was refused is acknowledged without a write."""
+    to_store = [i for i, (_, batch) in enumerate(runs) if batch.records]
+    stored = dict(zip(to_store, store_batches(engine, [runs[i] for i in to_store], received_at, facts, stats),
+                      strict=True))
+    acks = []
+    for i, (device, batch) in enumerate(runs):
+        ack = stored[i][1] if i in stored else AsRunAck(batch_id=batch.batch_id)
+        if refused.get(i):
+            ack = ack.model_copy(update={"rejected": [*ack.rejected, *refused[i]]})
+        acks.append((device.id, ack))
+    return acks
+
+
 def _store_alone(engine: Engine, batch: AsRunBatch, rows: list[tuple[Any, ...]], stats: IngestStats) -> AsRunAck:
     """One batch in its own transaction, else each of its records in its own."""
     inserted = _attempt(engine, rows)

@@ -220,10 +220,7 @@ def record_user_created(session: Session, user: User, actor: User | None = None)
     })
 
 
-def record_login_failure(session: Session, username: str, client: str) -> None:
-    """Append and commit a failed login (the request then fails with 401)."""
-    session.rollback()
-    record(session, None, "login_failed", f"username:{username[:64]}", {
-        "username": username[:64], "client": client[:64],
-    })
+def record_login_failures(session: Session, details: dict[str, Any]) -> None:
+    """Append and commit failed logins of one source in aggregate (``count``, a few usernames)."""
+    record(session, None, "login_failed", f"client:{str(details.get('client', ''))[:64]}", details)
     session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import wave
 from pathlib import Path
@@ -121,3 +122,21 @@ def test_pydub_uses_our_ffmpeg() -> None:
     configure_pydub()
     assert AudioSegment.converter == ffmpeg_exe()
     assert Path(ffmpeg_exe()).is_file()
+
+
+def test_ffmpeg_is_the_configured_one_never_whatever_is_on_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import imageio_ffmpeg
+
+    from tests.tts.ffmpeg_builds import reworded_ffmpeg
+    from tts.audio import FFmpegError, ffmpeg_exe
+
+    monkeypatch.delenv("LOA_FFMPEG", raising=False)
+    on_path = reworded_ffmpeg(tmp_path / "bin", "/nonexistent")
+    monkeypatch.setenv("PATH", f"{on_path.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert ffmpeg_exe() == str(imageio_ffmpeg.get_ffmpeg_exe())  # a build on PATH is not picked up
+    monkeypatch.setenv("LOA_FFMPEG", str(on_path))
+    assert ffmpeg_exe() == str(on_path)
+    monkeypatch.setenv("LOA_FFMPEG", str(tmp_path / "missing-ffmpeg"))
+    with pytest.raises(FFmpegError, match="LOA_FFMPEG"):
+        ffmpeg_exe()

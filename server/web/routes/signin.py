@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from server.auth.signin import authenticate
+from server.auth import guarded_signin
 from server.deps import RuntimeDep, SessionDep
 from server.errors import LoaError
 from server.web import session as web_session
@@ -63,14 +63,12 @@ def login_submit(
     if not username.strip() or not password:
         return _form(request, runtime, next_url=next_url, username=username,
                      error="Nhập tên đăng nhập và mật khẩu.")
-    client = request.client.host if request.client else "?"
-    try:
-        user = authenticate(session, request.app.state.login_limiter, username.strip(), password, client)
+    try:  # the API's guarded sign-in: throttled per name and address, bounded hashing, audited
+        user_id = guarded_signin.sign_in_from_thread(request, runtime, username.strip(), password)
     except LoaError as exc:
         return _form(request, runtime, next_url=next_url, username=username, error=exc.message)
-    assert user.id is not None
     minutes = runtime.settings.session_minutes
-    token = web_session.issue(runtime.jwt_secret, user.id, minutes, runtime.clock())
+    token = web_session.issue(runtime.jwt_secret, user_id, minutes, runtime.clock())
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(web_session.COOKIE, token, max_age=minutes * 60, httponly=True, samesite="lax",
                         secure=_secure(runtime), path="/")
