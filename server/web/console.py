@@ -43,5 +43,7 @@ def install_console(app: FastAPI) -> None:
     @app.exception_handler(LoaError)
     async def _loa_error(request: Request, exc: LoaError) -> Response:
         if request.url.path.startswith(API_PREFIXES):
-            return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
-        return render(request, "error.html", {"error": exc}, status_code=exc.status_code)
+            return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()}, headers=exc.headers)
+        page = render(request, "error.html", {"error": exc}, status_code=exc.status_code)
+        page.headers.update(exc.headers or {})  # Retry-After of a throttled request, on pages too
+        return page

@@ -34,7 +34,7 @@ def device_client(any_settings: Settings) -> Iterator[tuple[TestClient, Engine, 
     seed_two_communes(runtime.engine)
     creds = {}
     with Session(runtime.engine) as session:
-        for name in ("loa-a", "loa-b"):
+        for name in ("spk-a", "spk-b"):
             made = registry.enrol(session, kind="speaker", area_code="W001-T01", device_id=name)
             creds[name] = made.password
         session.commit()
@@ -59,9 +59,9 @@ def test_http_upload_with_a_year_999_time_is_refused_not_a_server_error(
     device_client: tuple[TestClient, Engine, dict[str, str]], field: str
 ) -> None:
     client, engine, creds = device_client
-    batch = {"device_id": "loa-a", "batch_id": "b1",
-             "records": [record("loa-a", "good"), record("loa-a", "poison", **{field: POISON})]}
-    res = _post(client, creds, "loa-a", batch)
+    batch = {"device_id": "spk-a", "batch_id": "b1",
+             "records": [record("spk-a", "good"), record("spk-a", "poison", **{field: POISON})]}
+    res = _post(client, creds, "spk-a", batch)
     assert res.status_code == 200, res.text
     assert res.json() == {"batch_id": "b1", "stored": ["good"],
                           "rejected": [{"key": "poison", "reason": "malformed"}]}
@@ -72,11 +72,11 @@ def test_http_upload_poison_in_sent_at_or_shape_is_a_4xx(
     device_client: tuple[TestClient, Engine, dict[str, str]]
 ) -> None:
     client, engine, creds = device_client
-    bad_sent = {"device_id": "loa-a", "batch_id": "b1", "sent_at": POISON, "records": [record("loa-a", "k")]}
-    for body in (bad_sent, b"{not json", {"device_id": "loa-a", "batch_id": "b1", "records": []},
-                 {"device_id": "loa-a", "batch_id": "b1", "records": [{"outcome": "played"}]},
-                 {"device_id": "loa-a", "batch_id": "b1", "records": [1, 2]}):
-        res = _post(client, creds, "loa-a", body)
+    bad_sent = {"device_id": "spk-a", "batch_id": "b1", "sent_at": POISON, "records": [record("spk-a", "k")]}
+    for body in (bad_sent, b"{not json", {"device_id": "spk-a", "batch_id": "b1", "records": []},
+                 {"device_id": "spk-a", "batch_id": "b1", "records": [{"outcome": "played"}]},
+                 {"device_id": "spk-a", "batch_id": "b1", "records": [1, 2]}):
+        res = _post(client, creds, "spk-a", body)
         assert 400 <= res.status_code < 500, res.text
         assert res.json()["detail"]["code"] == "asrun_malformed"
     assert _keys(engine) == []
@@ -89,13 +89,13 @@ def test_mqtt_pass_with_a_year_999_record_stores_and_acks_the_other_devices(
     _client, engine, _creds = device_client
     ingest, acks = ingest_for(engine)
     ingest.process([
-        message("loa-a", "a", record("loa-a", "a-1")),
-        message("loa-b", "b", record("loa-b", "b-1"), record("loa-b", "b-poison", **{field: POISON})),
+        message("spk-a", "a", record("spk-a", "a-1")),
+        message("spk-b", "b", record("spk-b", "b-1"), record("spk-b", "b-poison", **{field: POISON})),
     ])
     assert _keys(engine) == ["a-1", "b-1"]
     assert acks.sent == {
-        "loa-a": {"batch_id": "a", "stored": ["a-1"], "rejected": []},
-        "loa-b": {"batch_id": "b", "stored": ["b-1"], "rejected": [{"key": "b-poison", "reason": "malformed"}]},
+        "spk-a": {"batch_id": "a", "stored": ["a-1"], "rejected": []},
+        "spk-b": {"batch_id": "b", "stored": ["b-1"], "rejected": [{"key": "b-poison", "reason": "malformed"}]},
     }
 
 

@@ -39,14 +39,32 @@ class Server:
         body = self.health()
         return body["scheduler"]["role"] if body else None
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
 
 def _serve(tmp: Path, name: str, db_url: str, mqtt_port: int, role: str = "all") -> Server:
+    # No broker listens there: leadership does not depend on MQTT (paho keeps retrying).
+    return _serve_env(tmp / name, db_url, role, {"LOA_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}"})
+
+
+def _serve_env(data_dir: Path, db_url: str, role: str, extra: dict[str, str]) -> Server:
+    """`loa serve --role ROLE` on a free port with ``data_dir`` and ``extra`` settings."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-    env.update(LOA_DATA_DIR=str(tmp / name), LOA_DATABASE_URL=db_url, LOA_LOG_LEVEL="WARNING",
-               # No broker listens there: leadership does not depend on MQTT (paho keeps retrying).
-               LOA_MQTT_URL=f"mqtt://127.0.0.1:{mqtt_port}")
-    log = tmp / f"{name}.log"
+    env.update({"LOA_DATA_DIR": str(data_dir), "LOA_DATABASE_URL": db_url, "LOA_LOG_LEVEL": "WARNING",
+                "LOA_PUBLIC_URL": f"http://127.0.0.1:{port}", **extra})
+    log = data_dir.parent / f"server-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main())",
@@ -72,13 +90,7 @@ def servers(database: str) -> Iterator[list[Server]]:
         yield started
     finally:
         for s in started:
-            if s.proc.poll() is None:
-                os.killpg(s.proc.pid, signal.SIGTERM)
-                try:
-                    s.proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(s.proc.pid, signal.SIGKILL)
-                    s.proc.wait(10)
+            s.stop()
 
 
 def test_standby_takes_over_after_the_leader_is_killed(
