@@ -100,6 +100,10 @@ def test_replicas_standby_takeover_and_delivery(deployment: dict[str, Any]) -> N
     assert wait_until(lambda: leader.role() == "leader", timeout=20, interval=0.2)
     standby, api = _start(deployment, "all"), _start(deployment, "api")
     assert (standby.role(), api.role()) == ("standby", "off")
+    slot = {"name": "Sáng", "start_local": "06:00", "duration_s": 1800, "rrule": "FREQ=DAILY",
+            "dtstart": datetime.now(UTC).date().isoformat()}  # tomorrow's morning session is in every window
+    made = httpx.post(f"{api.url}/api/v1/areas/W001/slots", json=slot, headers=_token(api, "canbo"))
+    assert made.status_code == 201, made.text
 
     admin = _token(standby, "quantri")
     enrolled = httpx.post(f"{standby.url}/api/v1/devices", json={"kind": "speaker", "area_code": "W001"},
