@@ -77,6 +77,11 @@ def queue_item(session: Session, settings: Settings, user: User, tree: AreaTree,
     )
 
 
+def users_by_id(session: Session, ids: set[int]) -> dict[int, str]:
+    users = session.exec(select(User).where(col(User.id).in_(ids))).all() if ids else []
+    return {u.id: (u.full_name or u.username) for u in users if u.id is not None}
+
+
 def approval_queue(session: Session, settings: Settings, user: User, tree: AreaTree) -> list[QueueItem]:
     """Oldest submission first: it has waited longest."""
     rows = bulletin_service.list_bulletins(session, user, tree, status=BulletinStatus.submitted,
@@ -85,6 +90,5 @@ def approval_queue(session: Session, settings: Settings, user: User, tree: AreaT
     author_ids = {b.created_by for b in rows}
     versions = [bulletin_service.current_version(session, b) for b in rows]
     author_ids |= {v.submitted_by for v in versions if v.submitted_by is not None}
-    users = session.exec(select(User).where(col(User.id).in_(author_ids))).all() if author_ids else []
-    authors = {u.id: (u.full_name or u.username) for u in users if u.id is not None}
+    authors = users_by_id(session, author_ids)
     return [queue_item(session, settings, user, tree, b, authors) for b in rows]

@@ -1,0 +1,123 @@
+"""The approver's pages: the queue (`/duyet`), a bulletin under review, a check-your-answers step
+before approving, and rejection with a reason. Decisions go through ``workflow.approve``/``reject``,
+the same services as the API, so every rule (scope, own bulletin, audio ready) holds here too."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from server.deps import AreaTreeDep, RuntimeDep, SessionDep
+from server.errors import Conflict, LoaError, NotFound
+from server.models.bulletins import Bulletin, BulletinStatus, TransitionRequest
+from server.models.users import User
+from server.routes.bulletins import on_air_changed
+from server.services import bulletins as bulletin_service
+from server.services import workflow
+from server.services.areas import AreaTree
+from server.web.deps import CsrfChecked, console_roles
+from server.web.templating import render
+from server.web.views.approvals import QueueItem, approval_queue, queue_item, users_by_id
+from server.web.views.diff import change_of
+
+router = APIRouter(include_in_schema=False)
+ApproverPage = Annotated[User, Depends(console_roles("approver"))]
+HASH = Annotated[str, Form(max_length=64)]
+
+
+def _bulletin(session: SessionDep, user: User, tree: AreaTree, bulletin_id: int) -> Bulletin:
+    bulletin = bulletin_service.get_bulletin(session, bulletin_id)
+    bulletin_service.ensure_visible(user, tree, bulletin)
+    return bulletin
+
+
+def _review(request: Request, session: SessionDep, runtime: RuntimeDep, user: User, tree: AreaTree,
+            bulletin: Bulletin, *, errors: dict[str, str] | None = None, reason: str = "",
+            error: LoaError | None = None, status_code: int = 200) -> Response:
+    item = _item(session, runtime, user, tree, bulletin)
+    status = error.status_code if error is not None else status_code
+    return render(request, "duyet_xem.html", {
+        "item": item, "errors": errors or {}, "reason": reason, "error": error,
+        "open": bulletin.status == BulletinStatus.submitted,
+    }, status_code=status)
+
+
+def _item(session: SessionDep, runtime: RuntimeDep, user: User, tree: AreaTree, bulletin: Bulletin) -> QueueItem:
+    version = bulletin_service.current_version(session, bulletin)
+    ids = {bulletin.created_by, *([version.submitted_by] if version.submitted_by else [])}
+    item = queue_item(session, runtime.settings, user, tree, bulletin, users_by_id(session, ids))
+    item.diff = change_of(session, bulletin)
+    return item
+
+
+@router.get("/duyet")
+def queue(request: Request, user: ApproverPage, session: SessionDep, runtime: RuntimeDep,
+          tree: AreaTreeDep, da: int | None = None) -> Response:
+    items = approval_queue(session, runtime.settings, user, tree)
+    for item in items:
+        item.diff = change_of(session, bulletin_service.get_bulletin(session, item.id))
+    return render(request, "duyet.html", {"items": items, "decided": da})
+
+
+@router.get("/duyet/{bulletin_id}")
+def review(request: Request, bulletin_id: int, user: ApproverPage, session: SessionDep, runtime: RuntimeDep,
+           tree: AreaTreeDep) -> Response:
+    return _review(request, session, runtime, user, tree, _bulletin(session, user, tree, bulletin_id))
+
+
+@router.get("/duyet/{bulletin_id}/xac-nhan")
+def confirm(request: Request, bulletin_id: int, user: ApproverPage, session: SessionDep,
+            runtime: RuntimeDep, tree: AreaTreeDep, ma: str = "", am_thanh: str = "") -> Response:
+    """Check your answers: exactly which version and audio the approval binds, and where it airs.
+    ``ma``/``am_thanh`` are the text hash and audio the approver reviewed: a change in between
+    sends them back to the review instead of confirming something they did not hear."""
+    bulletin = _bulletin(session, user, tree, bulletin_id)
+    item = _item(session, runtime, user, tree, bulletin)
+    if bulletin.status != BulletinStatus.submitted:
+        raise NotFound("Bản tin này không còn chờ duyệt.", code="not_in_queue")
+    if (ma and ma != item.version_hash) or (am_thanh and am_thanh != item.audio_sha256):
+        changed = Conflict("Bản tin đã thay đổi so với bản bạn vừa xem. Hãy xem và nghe lại.",
+                           code="stale_version")
+        return _review(request, session, runtime, user, tree, bulletin, error=changed)
+    return render(request, "duyet_xac_nhan.html", {"item": item})
+
+
+def _decided(bulletin_id: int) -> Response:
+    return RedirectResponse(f"/duyet?da={bulletin_id}", status_code=303)
+
+
+@router.post("/duyet/{bulletin_id}/phe-duyet", dependencies=[CsrfChecked])
+def approve(request: Request, bulletin_id: int, user: ApproverPage, session: SessionDep, runtime: RuntimeDep,
+            tree: AreaTreeDep, version: Annotated[int, Form()], version_hash: HASH,
+            audio_sha256: HASH) -> Response:
+    bulletin = _bulletin(session, user, tree, bulletin_id)
+    req = TransitionRequest(version=version, version_hash=version_hash, audio_sha256=audio_sha256)
+    try:
+        workflow.approve(session, user, tree, bulletin, settings=runtime.settings, now=runtime.clock(), req=req)
+    except LoaError as exc:
+        session.rollback()
+        return _review(request, session, runtime, user, tree, _bulletin(session, user, tree, bulletin_id),
+                       error=exc)
+    on_air_changed(runtime, bulletin, ended=False)
+    return _decided(bulletin_id)
+
+
+@router.post("/duyet/{bulletin_id}/tu-choi", dependencies=[CsrfChecked])
+def reject(request: Request, bulletin_id: int, user: ApproverPage, session: SessionDep, runtime: RuntimeDep,
+           tree: AreaTreeDep, version: Annotated[int, Form()], version_hash: HASH,
+           reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    bulletin = _bulletin(session, user, tree, bulletin_id)
+    req = TransitionRequest(version=version, version_hash=version_hash)
+    try:
+        workflow.reject(session, user, tree, bulletin, reason, now=runtime.clock(), req=req)
+    except LoaError as exc:
+        session.rollback()
+        fresh = _bulletin(session, user, tree, bulletin_id)
+        errors: dict[str, Any] = {}
+        if exc.message.startswith("Lý do từ chối"):
+            return _review(request, session, runtime, user, tree, fresh, errors={"reason": exc.message},
+                           reason=reason, status_code=422)
+        return _review(request, session, runtime, user, tree, fresh, errors=errors, reason=reason, error=exc)
+    return _decided(bulletin_id)

@@ -1,0 +1,75 @@
+"""Slots of an area (`/lich-phat/phien`): own and inherited slots with their relays (read-only),
+and a form for officers to add a slot. Creation goes through the API's slot route function, so
+validation (times, recurrence, overlaps) is the API's own."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from playlists.model import LOCAL_TZ
+from server.deps import AreaTreeDep, RuntimeDep, SessionDep, ensure_in_scope
+from server.errors import LoaError
+from server.models.users import User
+from server.routes.slots import create_slot, list_slots
+from server.web.deps import CsrfChecked, console_roles
+from server.web.templating import render
+from server.web.views.areas import area_path, scope_choices
+from server.web.views.slots import BYDAY, FIELD_LABELS, describe_rrule, slot_input
+
+router = APIRouter(include_in_schema=False)
+SchedulePage = Annotated[User, Depends(console_roles("officer", "approver"))]
+Text = Annotated[str, Form(max_length=64)]
+
+
+def _page(request: Request, user: User, session: SessionDep, tree: AreaTreeDep, code: str, *,
+          values: dict[str, Any], errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    slots = list_slots(code, session, user, tree)
+    for s in slots:
+        s["when"] = describe_rrule(s["rrule"], s["dtstart"])
+        s["owner_path"] = area_path(tree, s["area_code"])
+    return render(request, "lich_phien.html", {
+        "areas": scope_choices(tree, user.area_code), "area": code, "area_path": area_path(tree, code),
+        "slots": slots, "values": values, "errors": errors or {}, "labels": FIELD_LABELS, "byday": BYDAY,
+    }, status_code=status_code)
+
+
+def _defaults(today: date) -> dict[str, Any]:
+    return {"name": "", "start_local": "06:00", "minutes": "30", "days": ["MO", "TU", "WE", "TH", "FR", "SA"],
+            "dtstart": today.isoformat(), "until": ""}
+
+
+@router.get("/lich-phat/phien")
+def slots_page(request: Request, user: SchedulePage, session: SessionDep, runtime: RuntimeDep,
+               tree: AreaTreeDep, dia_ban: str = "") -> Response:
+    code = dia_ban or user.area_code
+    ensure_in_scope(user, tree, code)
+    return _page(request, user, session, tree, code,
+                 values=_defaults(runtime.clock().astimezone(LOCAL_TZ).date()))
+
+
+@router.post("/lich-phat/phien", dependencies=[CsrfChecked])
+async def add_slot(request: Request, user: SchedulePage, session: SessionDep, runtime: RuntimeDep,
+                   tree: AreaTreeDep, dia_ban: Text = "", name: Text = "", start_local: Text = "",
+                   minutes: Text = "", dtstart: Text = "", until: Text = "") -> Response:
+    form = await request.form()
+    days = [str(d) for d in form.getlist("days")][:7]
+    values = {"name": name, "start_local": start_local, "minutes": minutes, "days": days,
+              "dtstart": dtstart, "until": until}
+    code = dia_ban or user.area_code
+    ensure_in_scope(user, tree, code)
+    body, errors = slot_input(values)
+    if body is None:
+        return _page(request, user, session, tree, code, values=values, errors=errors, status_code=422)
+    try:
+        create_slot(code, body, session, user, tree, runtime)
+    except LoaError as exc:
+        session.rollback()
+        return _page(request, user, session, tree, code, values=values, errors={"name": exc.message},
+                     status_code=exc.status_code)
+    return RedirectResponse(f"/lich-phat/phien?dia_ban={code}&da-them=1", status_code=303)
+
+
