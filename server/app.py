@@ -17,6 +17,7 @@ from server.body_limit import MULTIPART_SLACK, BodyLimit
 from server.errors import install_handlers
 from server.runtime import Runtime
 from server.services.bulletins import MAX_RECORDING_BYTES
+from server.web.console import install_console
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
         description="Lập lịch và phát bản tin cho cụm loa truyền thanh và bảng điện tử cấp xã.",
         version="0.1.0",
         lifespan=lifespan,
+        # /docs is served from vendored Swagger UI files (server/web/routes/api_docs.py); no ReDoc.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.login_limiter = LoginRateLimiter()
@@ -57,4 +61,5 @@ def create_app(runtime: Runtime, *, start_runtime: bool = True) -> FastAPI:
         router = getattr(module, "router", None)
         if router is not None:
             app.include_router(router)
+    install_console(app)
     return app

@@ -15,6 +15,7 @@ from server.models.users import User
 from server.runtime import Runtime
 from server.services import audit
 from server.services.areas import AreaTree, load_tree
+from server.web import session as web_session
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -43,14 +44,41 @@ def get_area_tree(runtime: RuntimeDep) -> AreaTree:
 AreaTreeDep = Annotated[AreaTree, Depends(get_area_tree)]
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _cookie_user_id(request: Request, runtime: Runtime) -> int | None:
+    """A browser's cookie: the console session (CSRF header required to change anything) or the
+    legacy ``loa_token`` cookie of the token endpoint (read-only: it has no CSRF token)."""
+    unsafe = request.method not in SAFE_METHODS
+    session_cookie = request.cookies.get(web_session.COOKIE)
+    if session_cookie:
+        found = web_session.read(runtime.jwt_secret, session_cookie, runtime.clock())
+        if found is None:
+            return None
+        if unsafe and not web_session.csrf_valid(
+            runtime.jwt_secret, found.sid, request.headers.get(web_session.CSRF_HEADER)
+        ):
+            raise Forbidden("Thiếu hoặc sai mã chống giả mạo (CSRF) của phiên đăng nhập.", code="csrf_failed")
+        return found.user_id
+    token = request.cookies.get("loa_token")
+    if not token:
+        return None
+    if unsafe:
+        raise Forbidden("Thao tác thay đổi dữ liệu cần mã truy cập trong tiêu đề Authorization.", code="csrf_failed")
+    return decode_token(runtime.jwt_secret, token)
+
+
 def get_current_user(
     request: Request, runtime: RuntimeDep, session: SessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User:
-    token = token or request.cookies.get("loa_token")
-    if not token:
+    if token:
+        user_id = decode_token(runtime.jwt_secret, token)
+    elif request.cookies.get(web_session.COOKIE) or request.cookies.get("loa_token"):
+        user_id = _cookie_user_id(request, runtime)
+    else:
         raise Unauthorized()
-    user_id = decode_token(runtime.jwt_secret, token)
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active:
         raise Unauthorized("Phiên đăng nhập không hợp lệ hoặc đã hết hạn.", code="invalid_token")

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # Public base URL devices use for HTTP pulls (manifest, media).
     public_url: str | None = None
     token_minutes: int = 60
+    # Console sign-in; after it expires the officer signs in again and returns to the page.
+    session_minutes: int = 480
     tts_engines: str = "espeak"
     tts_timeout_seconds: float = 20.0
     gtts_url: str | None = None

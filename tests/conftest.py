@@ -20,7 +20,7 @@ from server.services import areas as area_service
 from server.settings import Settings, get_settings
 from tests.services import fresh_postgres_database
 
-KEEP_ENV = {"LOA_TEST_POSTGRES_URL", "LOA_REQUIRE_SERVICES", "LOA_TEST_MOSQUITTO"}
+KEEP_ENV = {"LOA_TEST_POSTGRES_URL", "LOA_REQUIRE_SERVICES", "LOA_TEST_MOSQUITTO", "LOA_REQUIRE_BROWSER"}
 
 
 @pytest.fixture(autouse=True)

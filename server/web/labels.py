@@ -1,0 +1,53 @@
+"""Vietnamese names for the enum values the console shows (one mapping for every page)."""
+
+from __future__ import annotations
+
+from server.models.bulletins import CATEGORY_LABELS_VI, BulletinStatus, Category, Priority
+from server.web.nav import ROLE_LABELS
+
+# TT 39/2020/TT-BTTTT names for the three priorities.
+PRIORITY_LABELS = {
+    Priority.normal: "thường",
+    Priority.priority: "ưu tiên",
+    Priority.emergency: "khẩn cấp",
+}
+
+STATUS_LABELS = {
+    BulletinStatus.draft: "bản nháp",
+    BulletinStatus.submitted: "chờ duyệt",
+    BulletinStatus.approved: "đã duyệt",
+    BulletinStatus.rejected: "bị từ chối",
+    BulletinStatus.withdrawn: "đã rút",
+    BulletinStatus.expired: "hết hạn",
+    BulletinStatus.cancelled: "đã hủy",
+}
+
+CATEGORY_LABELS = {Category(key): value for key, value in CATEGORY_LABELS_VI.items()}
+
+JOB_STATE_LABELS = {
+    "queued": "đang chờ",
+    "running": "đang chạy",
+    "succeeded": "xong",
+    "failed": "lỗi",
+}
+
+
+def label(mapping: dict, value: object) -> str:
+    """The Vietnamese name; an unknown value shows as itself rather than breaking a page."""
+    return str(mapping.get(value, value))
+
+
+def priority_label(value: object) -> str:
+    return label(PRIORITY_LABELS, value)
+
+
+def status_label(value: object) -> str:
+    return label(STATUS_LABELS, value)
+
+
+def category_label(value: object) -> str:
+    return label(CATEGORY_LABELS, value)
+
+
+def role_label(value: object) -> str:
+    return label(ROLE_LABELS, value)
