@@ -24,7 +24,7 @@ NAV: list[NavItem] = [
     NavItem("/ban-tin/moi", "Soạn bản tin", frozenset({"officer", "approver"})),
     NavItem("/duyet", "Duyệt bản tin", frozenset({"approver"})),
     NavItem("/khan-cap", "Khẩn cấp", frozenset({"approver"})),
-    NavItem("/lich", "Lịch phát", frozenset({"officer", "approver"})),
+    NavItem("/lich-phat", "Lịch phát", frozenset({"officer", "approver"})),
     NavItem("/docs", "Tài liệu API", ALL_ROLES),
 ]
 

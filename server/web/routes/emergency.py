@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from server.deps import AreaTreeDep, RuntimeDep, SessionDep
 from server.errors import LoaError, NotFound
-from server.models.bulletins import BulletinCreate, Priority
+from server.models.bulletins import BulletinCreate, Category, Priority
 from server.models.users import User
 from server.routes.bulletins import on_air_changed
 from server.services import bulletins as bulletin_service
@@ -116,7 +116,8 @@ def send(request: Request, user: ApproverPage, session: SessionDep, runtime: Run
     now = runtime.clock()
     try:
         data = BulletinCreate(
-            title=title, body=body, board_text=board_text, priority=Priority.emergency, category=values["category"],
+            title=title, body=body, board_text=board_text, priority=Priority.emergency,
+            category=Category(values["category"]) if values["category"] in set(Category) else Category.disaster,
             valid_from=now, valid_until=now + timedelta(hours=valid_hours), targets=[target or user.area_code],
             approve=True,
         )
