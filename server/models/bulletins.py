@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from server.models.base import UTCDateTime, utcnow
@@ -159,6 +159,8 @@ class BulletinVersion(BulletinContent, table=True):
     approved_audio_sha256: str | None = Field(default=None, max_length=64)
     # Created and approved in one step by an approver (emergency); recorded as such in the audit.
     one_step: bool = Field(default=False)
+    # Title, body and board text folded (no diacritics, lowercase, đ→d) for search; see text_search.
+    search_text: str = Field(default="", sa_type=Text)
 
     @property
     def frozen(self) -> bool:

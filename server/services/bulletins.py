@@ -49,6 +49,7 @@ from server.services.bulletin_fields import (
     out_of_scope,
     version_hash,
 )
+from server.services.text_search import version_search_text
 from server.settings import Settings
 
 P = ParamSpec("P")
@@ -149,7 +150,9 @@ def _set_targets(session: Session, version: BulletinVersion, codes: list[str]) -
 
 
 def _rehash(version: BulletinVersion, targets: list[str]) -> None:
+    """Called on every content change: the hash, and the folded text search reads."""
     assert version.bulletin_id is not None
+    version.search_text = version_search_text(version.title, version.body, version.board_text)
     version.version_hash = version_hash(
         version.bulletin_id, content_of(version), targets, version.recording_sha256
     )

@@ -23,6 +23,7 @@ from server.services import areas as area_service
 from server.services.demo_bulletins import seed_bulletins
 from server.services.demo_schedule import seed_slots
 from server.services.divisions import communes, province
+from server.services.emergency_templates import seed_emergency_templates
 from server.services.users import create_user
 
 DEMO_PROVINCE = 19  # Thái Nguyên: the Chợ Chu / Định Hóa seed plan comes from here
@@ -43,7 +44,7 @@ DEMO_USERS = [
 
 # Features add steps here (bulletins, slots…); each gets the session and the report to fill.
 DemoStep = Callable[[Session, "DemoReport", Path], None]
-EXTRA_STEPS: list[DemoStep] = [seed_slots, seed_bulletins]
+EXTRA_STEPS: list[DemoStep] = [seed_slots, seed_bulletins, seed_emergency_templates]
 
 
 @dataclass
