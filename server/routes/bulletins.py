@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import FileResponse
 
 from server.deps import (
@@ -30,6 +30,7 @@ from server.models.bulletins import (
     BulletinStatus,
     BulletinUpdate,
     BulletinVersion,
+    Category,
     Priority,
     RejectRequest,
     TransitionRequest,
@@ -37,6 +38,7 @@ from server.models.bulletins import (
 from server.runtime import Runtime
 from server.services import bulletins as service
 from server.services import synthesis, workflow
+from server.services.text_search import MAX_QUERY
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/bulletins", tags=["bulletins"])
@@ -84,11 +86,22 @@ def create_bulletin(
 
 @router.get("", response_model=list[BulletinPublic])
 def list_bulletins(
-    user: ReaderUser, session: SessionDep, runtime: RuntimeDep, tree: AreaTreeDep,
-    status: BulletinStatus | None = None, area: str | None = None, limit: int = 50, offset: int = 0,
+    user: ReaderUser, session: SessionDep, runtime: RuntimeDep, tree: AreaTreeDep, response: Response,
+    status: BulletinStatus | None = None, area: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=service.LIST_LIMIT)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    q: Annotated[str | None, Query(max_length=MAX_QUERY, description="words, diacritics optional")] = None,
+    category: Category | None = None, priority: Priority | None = None,
+    cursor: Annotated[str | None, Query(max_length=20, pattern=r"^[0-9]+$",
+                                        description="X-Next-Cursor of the previous page")] = None,
 ) -> list[BulletinPublic]:
-    """Bulletins of units within your scope, newest first; ``area`` keeps those targeting that subtree."""
-    rows = service.list_bulletins(session, user, tree, status=status, area=area, limit=limit, offset=offset)
+    """Bulletins of units within your scope, newest first; ``area`` keeps those targeting that
+    subtree; ``q`` searches title, body and board text ignoring diacritics and case ("tiem phong"
+    finds "tiêm phòng"). A full page sets the ``X-Next-Cursor`` header: pass it as ``cursor``."""
+    rows = service.list_bulletins(session, user, tree, status=status, area=area, limit=limit, offset=offset,
+                                  q=q, category=category, priority=priority,
+                                  before_id=int(cursor) if cursor else None)
+    if len(rows) == limit and rows[-1].id is not None:
+        response.headers["X-Next-Cursor"] = str(rows[-1].id)
     now = runtime.clock()
     return [service.to_public(session, b, now) for b in rows]
 

@@ -49,7 +49,7 @@ from server.services.bulletin_fields import (
     out_of_scope,
     version_hash,
 )
-from server.services.text_search import version_search_text
+from server.services.text_search import fold, like_pattern, version_search_text
 from server.settings import Settings
 
 P = ParamSpec("P")
@@ -316,11 +316,24 @@ def upload_recording(
 
 
 def list_bulletins(session: Session, user: User, tree: AreaTree, *, status: str | None = None,
-                   area: str | None = None, limit: int = 50, offset: int = 0) -> list[Bulletin]:
-    """Bulletins of units in the user's scope, newest first; ``area``: targeting that subtree."""
+                   area: str | None = None, limit: int = 50, offset: int = 0, q: str | None = None,
+                   category: str | None = None, priority: str | None = None,
+                   before_id: int | None = None) -> list[Bulletin]:
+    """Bulletins of units in the user's scope, newest first; ``area``: targeting that subtree;
+    ``q``: words in the current version's title, body or board text, ignoring diacritics and case;
+    ``before_id``: the page after a cursor (ids below it)."""
     stmt = select(Bulletin).where(col(Bulletin.area_code).in_(tree.descendants(user.area_code)))
     if status is not None:
         stmt = stmt.where(Bulletin.status == status)
+    if category is not None:
+        stmt = stmt.where(Bulletin.category == category)
+    if priority is not None:
+        stmt = stmt.where(Bulletin.priority == priority)
+    if before_id is not None:
+        stmt = stmt.where(col(Bulletin.id) < before_id)
+    if q is not None and fold(q):
+        matching = select(BulletinVersion.id).where(col(BulletinVersion.search_text).like(like_pattern(q), escape="\\"))
+        stmt = stmt.where(col(Bulletin.current_version_id).in_(matching))
     if area is not None:
         tree.get(area)
         if not tree.is_within(area, user.area_code):

@@ -1,0 +1,61 @@
+"""A bulletin's versions and the change against the last approved version (what the approver
+reviews); same scope as reading the bulletin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from server.deps import ReaderUser, SessionDep
+from server.routes.bulletins import ScopedBulletin
+from server.services import bulletin_history as service
+
+router = APIRouter(prefix="/api/v1/bulletins", tags=["bulletins"])
+
+
+class VersionOut(BaseModel):
+    id: int
+    number: int
+    version_hash: str
+    title: str
+    created_at: datetime
+    created_by: int
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    approved_by: int | None
+    one_step: bool
+    has_audio: bool
+    current: bool
+    airing_version: bool
+
+
+class DiffRun(BaseModel):
+    op: str
+    text: str
+
+
+class DiffOut(BaseModel):
+    base_version: int | None
+    version: int
+    unchanged: bool
+    fields: dict[str, list[DiffRun]]
+    changed: list[dict[str, Any]]
+
+
+@router.get("/{bulletin_id}/versions", response_model=list[VersionOut])
+def list_versions(user: ReaderUser, bulletin: ScopedBulletin, session: SessionDep) -> list[VersionOut]:
+    """Every version of the bulletin, newest first (``current``: being worked on;
+    ``airing_version``: the last approved one)."""
+    return [VersionOut(**vars(v)) for v in service.versions(session, bulletin)]
+
+
+@router.get("/{bulletin_id}/diff", response_model=DiffOut)
+def diff(user: ReaderUser, bulletin: ScopedBulletin, session: SessionDep) -> DiffOut:
+    """The current version against the last approved one: a word-level diff of title, body and
+    board text (runs of ``equal``/``insert``/``delete``) and the other fields that changed."""
+    d = service.diff_against_approved(session, bulletin)
+    return DiffOut(base_version=d.base_version, version=d.version, unchanged=d.unchanged,
+                   fields={k: [DiffRun(**r) for r in v] for k, v in d.fields.items()}, changed=d.changed)
