@@ -65,6 +65,19 @@ def test_approve_needs_the_confirm_step_csrf_and_the_reviewed_version(world: Wor
     assert world.get("mot.canbo", sub["id"]).json()["status"] == "approved"
 
 
+def test_review_shows_the_word_diff_of_an_edit_against_the_approved_version(world: World, web: TestClient) -> None:
+    approved = world.approved("mot.canbo", title="Trang duyệt: sửa", body="Họp dân lúc 8 giờ sáng.")
+    r = world.patch("mot.canbo", approved["id"], approved["version"], body="Họp dân lúc 9 giờ sáng.", repeats_per_day=3)
+    assert r.status_code == 200, r.text
+    assert world.act("mot.canbo", approved["id"], "submit").status_code == 200
+    world.run_jobs()
+    sign_in(web, "mot.duyet")
+    page = web.get(f"/duyet/{approved['id']}").text
+    assert "Thay đổi so với phiên bản 1 đã duyệt" in page
+    assert "<del>8 </del><ins>9 </ins>" in page
+    assert "Số lần phát mỗi ngày:</strong> 2 → 3" in page
+
+
 def test_confirm_sends_back_to_review_when_the_bulletin_changed(world: World, web: TestClient) -> None:
     sub = world.submitted("mot.canbo", title="Trang duyệt: đã đổi")
     sign_in(web, "mot.duyet")
@@ -112,16 +125,18 @@ def test_emergency_confirm_counts_speakers_then_sends_in_one_step(world: World, 
         session.commit()
     csrf = sign_in(web, "mot.duyet")
     start = web.get("/khan-cap")
-    assert start.status_code == 200 and "/khan-cap/moi?mau=bao" in start.text
-    confirm = web.get("/khan-cap/moi?mau=bao")
+    assert start.status_code == 200 and "Bão" in start.text  # built-in templates exist without `loa demo`
+    storm = re.search(r'href="(/khan-cap/moi\?mau=\d+)">Bão<', start.text)
+    assert storm, start.text
+    confirm = web.get(storm.group(1))
     assert "Sẽ phát ngay trên 3 cụm loa" in confirm.text and "Cảnh báo bão khẩn cấp" in confirm.text
     hamlet = web.get("/khan-cap/pham-vi?target=W002")  # outside scope: falls back to the own area
     assert "Xã Một" in hamlet.text and "Xã Hai" not in hamlet.text
     form = {"title": "Cảnh báo bão khẩn cấp", "body": "Bão đang vào, người dân ở trong nhà.",
             "board_text": "KHẨN: BÃO", "category": "disaster", "target": "W001", "hours": "24",
             "csrf_token": csrf}
-    bad = web.post("/khan-cap/phat", data={**form, "hours": "500"})
-    assert bad.status_code == 422 and "từ 1 đến 72" in bad.text and "Bão đang vào" in bad.text
+    bad = web.post("/khan-cap/phat", data={**form, "hours": "500"})  # more than 14 days
+    assert bad.status_code == 422 and "từ 1 đến 336" in bad.text and "Bão đang vào" in bad.text
     outside = web.post("/khan-cap/phat", data={**form, "target": "W002"})
     assert outside.status_code == 403
     sent = web.post("/khan-cap/phat", data=form, follow_redirects=False)

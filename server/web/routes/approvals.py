@@ -17,10 +17,10 @@ from server.routes.bulletins import on_air_changed
 from server.services import bulletins as bulletin_service
 from server.services import workflow
 from server.services.areas import AreaTree
+from server.services.bulletin_history import diff_against_approved
 from server.web.deps import CsrfChecked, console_roles
 from server.web.templating import render
-from server.web.views.approvals import QueueItem, approval_queue, queue_item, users_by_id
-from server.web.views.diff import change_of
+from server.web.views.approvals import QueueItem, approval_queue, change_view, queue_item, users_by_id
 
 router = APIRouter(include_in_schema=False)
 ApproverPage = Annotated[User, Depends(console_roles("approver"))]
@@ -48,7 +48,7 @@ def _item(session: SessionDep, runtime: RuntimeDep, user: User, tree: AreaTree, 
     version = bulletin_service.current_version(session, bulletin)
     ids = {bulletin.created_by, *([version.submitted_by] if version.submitted_by else [])}
     item = queue_item(session, runtime.settings, user, tree, bulletin, users_by_id(session, ids))
-    item.diff = change_of(session, bulletin)
+    item.change = change_view(diff_against_approved(session, bulletin), tree)
     return item
 
 
@@ -57,7 +57,7 @@ def queue(request: Request, user: ApproverPage, session: SessionDep, runtime: Ru
           tree: AreaTreeDep, da: int | None = None) -> Response:
     items = approval_queue(session, runtime.settings, user, tree)
     for item in items:
-        item.diff = change_of(session, bulletin_service.get_bulletin(session, item.id))
+        item.change = change_view(diff_against_approved(session, bulletin_service.get_bulletin(session, item.id)), tree)
     return render(request, "duyet.html", {"items": items, "decided": da})
 
 

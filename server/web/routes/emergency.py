@@ -14,41 +14,50 @@ from pydantic import ValidationError
 from server.deps import AreaTreeDep, RuntimeDep, SessionDep
 from server.errors import LoaError, NotFound
 from server.models.bulletins import BulletinCreate, Category, Priority
+from server.models.console import EmergencyTemplate
 from server.models.users import User
 from server.routes.bulletins import on_air_changed
 from server.services import bulletins as bulletin_service
+from server.services import emergency_templates as template_service
 from server.services import workflow
 from server.services.bulletin_fields import TEXT_FIELDS
 from server.web.deps import CsrfChecked, console_roles
 from server.web.templating import render
 from server.web.views.areas import area_path, scope_choices
-from server.web.views.emergency import (
-    BUILT_IN,
-    EmergencyView,
-    Template,
-    active_emergencies,
-    delivery_status,
-    find_template,
-    reach,
-)
+from server.web.views.emergency import EmergencyView, active_emergencies, delivery_status, reach
 
 router = APIRouter(include_in_schema=False)
 ApproverPage = Annotated[User, Depends(console_roles("approver"))]
-MAX_HOURS = 72
+MAX_HOURS = template_service.MAX_VALIDITY_HOURS
 FIELD_LABELS = {"title": "Tiêu đề", "body": "Nội dung đọc", "board_text": "Chữ trên bảng điện tử",
                 "target": "Nơi phát", "hours": "Thời gian hiệu lực"}
 REPEAT_NOTE = "Phát ngay, sau đó nhắc lại mỗi 2 giờ cho tới khi hết hiệu lực hoặc khi bạn kết thúc."
 
 
-def templates_for(user: User) -> list[Template]:
-    return list(BUILT_IN)
+def templates_for(session: SessionDep, tree: AreaTreeDep, user: User) -> list[EmergencyTemplate]:
+    """Saved templates of the approver's area chain; the built-ins exist everywhere, even on a
+    server that was never seeded by ``loa demo``."""
+    found = template_service.visible_templates(session, tree, user.area_code)
+    if not any(t.area_code is None for t in found) and template_service.ensure_builtins(session):
+        session.commit()
+        found = template_service.visible_templates(session, tree, user.area_code)
+    return found
+
+
+def _template(session: SessionDep, tree: AreaTreeDep, user: User, mau: str) -> EmergencyTemplate | None:
+    if not mau.isdigit() or len(mau) > 12:
+        return None
+    try:
+        return template_service.get_template(session, tree, user, int(mau))
+    except LoaError:
+        return None
 
 
 @router.get("/khan-cap")
 def start(request: Request, user: ApproverPage, session: SessionDep, runtime: RuntimeDep,
           tree: AreaTreeDep) -> Response:
     return render(request, "khan_cap.html", {
-        "templates": templates_for(user),
+        "templates": templates_for(session, tree, user),
         "active": active_emergencies(session, user, tree, runtime.clock()),
     })
 
@@ -68,12 +77,11 @@ def _form(request: Request, session: SessionDep, tree: AreaTreeDep, user: User, 
 def confirm(request: Request, user: ApproverPage, session: SessionDep, tree: AreaTreeDep,
             mau: str = "") -> Response:
     """The confirmation screen, pre-filled from a template: one more tap sends it."""
-    template = find_template(templates_for(user), mau)
-    values = {"title": "", "body": "", "board_text": "", "category": "disaster", "hours": "24",
-              "template": mau}
+    template = _template(session, tree, user, mau)
+    values = {"title": "", "body": "", "board_text": "", "category": "disaster", "hours": "24", "template": ""}
     if template is not None:
         values.update(title=template.title, body=template.body, board_text=template.board_text,
-                      category=template.category, hours=str(template.validity_hours))
+                      category=template.category, hours=str(template.validity_hours), template=mau)
     return _form(request, session, tree, user, values)
 
 
@@ -119,7 +127,7 @@ def send(request: Request, user: ApproverPage, session: SessionDep, runtime: Run
             title=title, body=body, board_text=board_text, priority=Priority.emergency,
             category=Category(values["category"]) if values["category"] in set(Category) else Category.disaster,
             valid_from=now, valid_until=now + timedelta(hours=valid_hours), targets=[target or user.area_code],
-            approve=True,
+            reads_per_play=2, approve=True,  # read twice, as the templates' prefill does
         )
         bulletin = workflow.create_emergency(session, user, tree, data, settings=runtime.settings, now=now)
     except ValidationError:

@@ -5,18 +5,21 @@ Whether the approver may decide is shown as a hint only; ``workflow.approve``/``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from playlists.model import LOCAL_TZ
 from server.models.bulletins import Bulletin, BulletinStatus, BulletinVersion
 from server.models.users import User
 from server.services import bulletins as bulletin_service
 from server.services import synthesis
 from server.services.areas import AreaTree
+from server.services.bulletin_history import BulletinDiff
 from server.settings import Settings
+from server.web.labels import category_label, priority_label
 from server.web.views.areas import area_path
 
 QUEUE_LIMIT = 100
@@ -45,7 +48,7 @@ class QueueItem:
     targets: list[str]  # full area paths
     is_edit: bool  # a previous version was approved (and may still be airing)
     blocked: str | None  # why this approver cannot decide, when the service would refuse
-    diff: list[dict[str, Any]] = field(default_factory=list)
+    change: dict[str, Any] | None = None  # against the last approved version (change_view)
 
 
 def _blocked(user: User, tree: AreaTree, bulletin: Bulletin, version: BulletinVersion,
@@ -92,3 +95,43 @@ def approval_queue(session: Session, settings: Settings, user: User, tree: AreaT
     author_ids |= {v.submitted_by for v in versions if v.submitted_by is not None}
     authors = users_by_id(session, author_ids)
     return [queue_item(session, settings, user, tree, b, authors) for b in rows]
+
+
+TEXT_LABELS = {"title": "Tiêu đề", "body": "Nội dung đọc", "board_text": "Chữ trên bảng điện tử"}
+OTHER_LABELS = {
+    "priority": "Mức ưu tiên", "category": "Lĩnh vực", "valid_from": "Bắt đầu hiệu lực",
+    "valid_until": "Hết hiệu lực", "repeats_per_day": "Số lần phát mỗi ngày", "reads_per_play": "Số lượt đọc mỗi lần",
+    "gap_seconds": "Nghỉ giữa các lượt (giây)", "pin_date": "Ngày ghim", "pin_slot_id": "Phiên ghim",
+    "targets": "Nơi phát", "recording_sha256": "Bản ghi âm",
+}
+
+
+def _shown(name: str, value: Any, tree: AreaTree) -> str:
+    if value is None or value == "":
+        return "—"
+    if name == "targets":
+        return "; ".join(area_path(tree, c) for c in value)
+    if name in ("valid_from", "valid_until") and isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")
+        except ValueError:
+            return value
+    if name == "priority":
+        return priority_label(value)
+    if name == "category":
+        return category_label(value)
+    if name == "recording_sha256":
+        return "bản ghi mới" if value else "đọc bằng giọng máy"
+    return str(value)
+
+
+def change_view(diff: BulletinDiff | None, tree: AreaTree) -> dict[str, Any]:
+    """For the template: changed text fields as runs, other changed fields as before → after.
+    Nothing for a first version (there is no approved one to compare with)."""
+    if diff is None or diff.base_version is None:
+        return {"base": None, "texts": [], "others": []}
+    texts = [{"label": TEXT_LABELS.get(name, name), "ops": ops} for name, ops in diff.fields.items()
+             if any(op["op"] != "equal" for op in ops)]
+    others = [{"label": OTHER_LABELS.get(c["field"], c["field"]), "before": _shown(c["field"], c["before"], tree),
+               "after": _shown(c["field"], c["after"], tree)} for c in diff.changed]
+    return {"base": diff.base_version, "texts": texts, "others": others}

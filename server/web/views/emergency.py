@@ -39,42 +39,6 @@ def reach(session: Session, tree: AreaTree, targets: list[str]) -> Reach:
 
 
 @dataclass(frozen=True)
-class Template:
-    """A saved emergency (storm, flood, fire, epidemic) that pre-fills the one-step form."""
-
-    id: str
-    name: str
-    title: str
-    body: str
-    board_text: str
-    category: str
-    validity_hours: int
-
-
-# Interim built-ins until the emergency-templates service (console-api) is merged.
-BUILT_IN: tuple[Template, ...] = (
-    Template("bao", "Bão", "Cảnh báo bão khẩn cấp",
-             "Thông báo khẩn: bão đang tiến vào địa bàn. Đề nghị người dân chằng chống nhà cửa, không ra khơi, "
-             "di chuyển đến nơi an toàn theo hướng dẫn của chính quyền.", "KHẨN: BÃO - Ở NƠI AN TOÀN",
-             "disaster", 24),
-    Template("lu", "Lũ, lụt", "Cảnh báo lũ khẩn cấp",
-             "Thông báo khẩn: nước lũ đang lên nhanh. Người dân vùng trũng, ven sông di chuyển ngay đến nơi cao, "
-             "không qua ngầm, tràn.", "KHẨN: LŨ - DI CHUYỂN LÊN CAO", "disaster", 24),
-    Template("chay", "Cháy", "Cảnh báo cháy khẩn cấp",
-             "Thông báo khẩn: đang có cháy trong khu vực. Người dân tránh xa khu vực cháy, nhường đường cho lực "
-             "lượng chữa cháy và gọi 114 khi cần.", "KHẨN: CHÁY - TRÁNH XA, GỌI 114", "security", 6),
-    Template("dich", "Dịch bệnh", "Thông báo khẩn về dịch bệnh",
-             "Thông báo khẩn: trên địa bàn xuất hiện ca bệnh truyền nhiễm. Người dân hạn chế tụ tập, đeo khẩu "
-             "trang, rửa tay thường xuyên và báo ngay cho trạm y tế khi có triệu chứng.",
-             "KHẨN: DỊCH BỆNH - BÁO TRẠM Y TẾ", "health", 72),
-)
-
-
-def find_template(templates: list[Template], template_id: str) -> Template | None:
-    return next((t for t in templates if t.id == template_id), None)
-
-
-@dataclass(frozen=True)
 class EmergencyView:
     bulletin: Bulletin
     version: BulletinVersion
