@@ -12,11 +12,11 @@ from typing import Any
 
 from server.cli._common import add_command
 
-BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report")
+BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "console")
 
 
 def register(sub: Any) -> None:
-    parser = add_command(sub, "bench", "đo hiệu năng (tts, compile, fanout, reconnect, ingest, report)")
+    parser = add_command(sub, "bench", "đo hiệu năng (tts, compile, fanout, reconnect, ingest, report, console)")
     parser.add_argument("name", choices=BENCHES)
     parser.add_argument("--json", action="store_true", help="in kết quả JSON ở dòng cuối")
     parser.add_argument("--devices", type=int, default=None, help="số thiết bị (mặc định: mục tiêu)")

@@ -18,7 +18,7 @@ from server.services.areas import AreaTree
 from server.web.deps import console_roles
 from server.web.templating import render
 from server.web.views.areas import area_path, scope_choices
-from server.web.views.schedule import monday_of, week_summary, with_titles
+from server.web.views.schedule import monday_of, read_date, week_summary, with_titles
 
 router = APIRouter(include_in_schema=False)
 SchedulePage = Annotated[User, Depends(console_roles("officer", "approver"))]
@@ -30,10 +30,9 @@ def parse_day(text: str, today: date) -> tuple[date, str | None]:
     """The requested local date, or today with a Vietnamese message when it cannot be read."""
     if not text:
         return today, None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return today, "Ngày không hợp lệ; đang hiển thị hôm nay."
+    day = read_date(text[:20])
+    if day is None:
+        return today, "Ngày không hợp lệ (nhập theo dạng ngày/tháng/năm); đang hiển thị hôm nay."
     if abs((day - today).days) > MAX_DAYS_AWAY:
         return today, "Ngày quá xa; đang hiển thị hôm nay."
     return day, None

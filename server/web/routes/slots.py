@@ -39,7 +39,7 @@ def _page(request: Request, user: User, session: SessionDep, tree: AreaTreeDep, 
 
 def _defaults(today: date) -> dict[str, Any]:
     return {"name": "", "start_local": "06:00", "minutes": "30", "days": ["MO", "TU", "WE", "TH", "FR", "SA"],
-            "dtstart": today.isoformat(), "until": ""}
+            "dtstart": today.strftime("%d/%m/%Y"), "until": ""}
 
 
 @router.get("/lich-phat/phien")

@@ -17,6 +17,18 @@ from server.services.areas import AreaTree
 WEEK = 7
 
 
+def read_date(text: str) -> date | None:
+    """A date typed as dd/mm/yyyy (how Vietnamese write it) or ISO yyyy-mm-dd (links)."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

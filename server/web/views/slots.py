@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from server.routes.slots import SlotIn
+from server.web.views.schedule import read_date
 
 BYDAY = (("MO", "Thứ Hai"), ("TU", "Thứ Ba"), ("WE", "Thứ Tư"), ("TH", "Thứ Năm"), ("FR", "Thứ Sáu"),
          ("SA", "Thứ Bảy"), ("SU", "Chủ Nhật"))
@@ -17,10 +18,7 @@ MAX_MINUTES = 24 * 60
 
 
 def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    return read_date(text[:20])
 
 
 def slot_input(values: dict[str, Any]) -> tuple[SlotIn | None, dict[str, str]]:
@@ -29,7 +27,8 @@ def slot_input(values: dict[str, Any]) -> tuple[SlotIn | None, dict[str, str]]:
     name = str(values.get("name", "")).strip()
     if not name:
         errors["name"] = "Nhập tên phiên, ví dụ “Phiên sáng”."
-    start = str(values.get("start_local", ""))
+    start = str(values.get("start_local", "")).strip()
+    start = f"0{start}" if len(start) == 4 and start[1] == ":" else start  # 6:00 -> 06:00
     if len(start) != 5 or start[2] != ":" or not (start[:2].isdigit() and start[3:].isdigit()) \
             or int(start[:2]) > 23 or int(start[3:]) > 59:
         errors["start_local"] = "Nhập giờ bắt đầu dạng giờ:phút, ví dụ 06:00."
