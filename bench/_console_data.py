@@ -234,5 +234,5 @@ def seed_console(engine: Engine, now: datetime, *, bulletins: int = BULLETINS, c
     submitted, emergency = seed_bulletins(engine, province, commune_codes, hamlets, now, ids["bench.canbo"],
                                           ids["bench.duyet"], bulletins)
     planned = seed_airings(engine, commune_codes, today, airing_days, bulletins)
-    return ConsoleData(province, commune_codes, hamlets, {"officer": "bench.canbo", "approver": "bench.duyet", "auditor": "bench.kiemtra"},
-                       bulletins, submitted, emergency, planned)
+    users = {"officer": "bench.canbo", "approver": "bench.duyet", "auditor": "bench.kiemtra"}
+    return ConsoleData(province, commune_codes, hamlets, users, bulletins, submitted, emergency, planned)

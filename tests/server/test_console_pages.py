@@ -158,7 +158,7 @@ def test_schedule_day_week_and_slot_creation(world: World, web: TestClient) -> N
                                              "dtstart": "2026-01-01", "csrf_token": csrf})
     assert bad.status_code == 422 and bad.text.count('class="field-error"') == 4  # name, time, minutes, days
     form = {"dia_ban": "W001", "name": "Phiên sáng", "start_local": "06:00", "minutes": "30",
-            "days": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], "dtstart": "2026-01-01", "csrf_token": csrf}
+            "days": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], "dtstart": "01/01/2026", "csrf_token": csrf}
     added = web.post("/lich-phat/phien", data=form, follow_redirects=False)
     assert added.status_code == 303
     slots = web.get("/lich-phat/phien?dia_ban=W001-T01")
