@@ -65,10 +65,12 @@ class LoadedInputs:
     versions: tuple[AirableVersion, ...]
 
 
-def load_inputs(session: Session, tree: AreaTree, now: datetime, days: int) -> LoadedInputs:
-    """Everything that may air between ``now`` and the end of the manifest window."""
+def load_inputs(session: Session, tree: AreaTree, now: datetime, days: int,
+                area_codes: Iterable[str] | None = None) -> LoadedInputs:
+    """Everything that may air between ``now`` and the end of the manifest window; with
+    ``area_codes`` (an area and its ancestors, for one area's preview) only what targets them."""
     until = now + timedelta(days=days + 1)
-    versions = tuple(airable_versions(session, now, until=until))
+    versions = tuple(airable_versions(session, now, area_codes, until=until))
     positions = {
         (o.slot_id, o.date, o.bulletin_id): o.position for o in session.exec(select(SlotOrder)).all()
     }

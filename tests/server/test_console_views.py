@@ -109,3 +109,18 @@ def test_scope_choices_are_the_users_subtree_with_full_paths(world: World) -> No
     assert choices[0].depth == 0 and all(c.depth == 1 for c in choices[1:])
     assert choices[1].path.endswith(tree.by_code["P01"].name)
     assert isinstance(monday_of(date(2026, 12, 6)), date) and monday_of(date(2026, 12, 6)).weekday() == 0
+
+
+def test_queue_pages_oldest_first(world: World) -> None:
+    from server.web.views.approvals import QUEUE_PAGE, queue_size
+
+    ids = [world.submitted("hai.canbo", title=f"Trang {n}", targets=["W002-T01"])["id"] for n in range(QUEUE_PAGE + 1)]
+    tree = load_tree(world.engine)
+    with world.session() as session:
+        approver = _user(session, world, "hai.duyet")
+        first = approval_queue(session, world.runtime.settings, approver, tree)
+        second = approval_queue(session, world.runtime.settings, approver, tree, page=2)
+        total = queue_size(session, approver, tree)
+    waiting = [i.id for i in first + second]
+    assert total == len(waiting) >= QUEUE_PAGE + 1 and len(first) == QUEUE_PAGE
+    assert [i for i in waiting if i in ids] == ids  # submitted first, shown first

@@ -20,7 +20,15 @@ from server.services.areas import AreaTree
 from server.services.bulletin_history import diff_against_approved
 from server.web.deps import CsrfChecked, console_roles
 from server.web.templating import render
-from server.web.views.approvals import QueueItem, approval_queue, change_view, queue_item, users_by_id
+from server.web.views.approvals import (
+    QUEUE_PAGE,
+    QueueItem,
+    approval_queue,
+    change_view,
+    queue_item,
+    queue_size,
+    users_by_id,
+)
 
 router = APIRouter(include_in_schema=False)
 ApproverPage = Annotated[User, Depends(console_roles("approver"))]
@@ -54,11 +62,15 @@ def _item(session: SessionDep, runtime: RuntimeDep, user: User, tree: AreaTree, 
 
 @router.get("/duyet")
 def queue(request: Request, user: ApproverPage, session: SessionDep, runtime: RuntimeDep,
-          tree: AreaTreeDep, da: int | None = None) -> Response:
-    items = approval_queue(session, runtime.settings, user, tree)
+          tree: AreaTreeDep, da: int | None = None, trang: int = 1) -> Response:
+    total = queue_size(session, user, tree)
+    pages = max(1, -(-total // QUEUE_PAGE))
+    page = min(max(trang, 1), pages)
+    items = approval_queue(session, runtime.settings, user, tree, page=page)
     for item in items:
         item.change = change_view(diff_against_approved(session, bulletin_service.get_bulletin(session, item.id)), tree)
-    return render(request, "duyet.html", {"items": items, "decided": da})
+    return render(request, "duyet.html", {"items": items, "decided": da, "total": total, "page": page,
+                                          "pages": pages})
 
 
 @router.get("/duyet/{bulletin_id}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from playlists.model import LOCAL_TZ
@@ -22,7 +23,7 @@ from server.settings import Settings
 from server.web.labels import category_label, priority_label
 from server.web.views.areas import area_path
 
-QUEUE_LIMIT = 100
+QUEUE_PAGE = 20  # each item carries a player, the text and a diff
 
 
 @dataclass
@@ -85,11 +86,22 @@ def users_by_id(session: Session, ids: set[int]) -> dict[int, str]:
     return {u.id: (u.full_name or u.username) for u in users if u.id is not None}
 
 
-def approval_queue(session: Session, settings: Settings, user: User, tree: AreaTree) -> list[QueueItem]:
-    """Oldest submission first: it has waited longest."""
-    rows = bulletin_service.list_bulletins(session, user, tree, status=BulletinStatus.submitted,
-                                           limit=QUEUE_LIMIT)
-    rows.sort(key=lambda b: b.updated_at)
+def _waiting(user: User, tree: AreaTree) -> Any:
+    return (select(Bulletin).where(col(Bulletin.area_code).in_(tree.descendants(user.area_code)))
+            .where(Bulletin.status == BulletinStatus.submitted))
+
+
+def queue_size(session: Session, user: User, tree: AreaTree) -> int:
+    stmt = _waiting(user, tree).with_only_columns(func.count())
+    return int(session.exec(stmt).one())
+
+
+def approval_queue(session: Session, settings: Settings, user: User, tree: AreaTree, *,
+                   page: int = 1) -> list[QueueItem]:
+    """Oldest submission first (it has waited longest), ``QUEUE_PAGE`` per page."""
+    stmt = (_waiting(user, tree).order_by(col(Bulletin.updated_at), col(Bulletin.id))
+            .offset((max(page, 1) - 1) * QUEUE_PAGE).limit(QUEUE_PAGE))
+    rows = list(session.exec(stmt).all())
     author_ids = {b.created_by for b in rows}
     versions = [bulletin_service.current_version(session, b) for b in rows]
     author_ids |= {v.submitted_by for v in versions if v.submitted_by is not None}

@@ -90,7 +90,7 @@ def week_summary(session: Session, tree: AreaTree, area_code: str, first_day: da
                  now: datetime) -> list[DaySummary]:
     """Seven days from ``first_day``: inputs are read once, then each day is packed."""
     start = datetime.combine(first_day, time.min, tzinfo=LOCAL_TZ)
-    loaded = load_inputs(session, tree, min(start, now), WEEK)
+    loaded = load_inputs(session, tree, min(start, now), WEEK, area_codes=tree.ancestors(area_code))
     compiler = make_compiler(loaded, start, LOCAL_TZ, WEEK)
     days: list[DaySummary] = []
     for offset in range(WEEK):
