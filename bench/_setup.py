@@ -28,6 +28,7 @@ from server.models.users import User
 from server.services import areas as area_service
 from server.services import divisions
 from server.services.bulletin_fields import version_hash
+from server.services.text_search import version_search_text
 from server.settings import Settings
 
 CHUNK = 5000
@@ -176,7 +177,7 @@ class _Seed:
             "authors": [self.user_id], "created_by": self.user_id, "created_at": start,
             "submitted_at": start, "submitted_by": self.user_id, "approved_at": start,
             "approved_by": self.user_id, "approved_hash": digest, "approved_audio_sha256": audio,
-            "one_step": False,
+            "one_step": False, "search_text": version_search_text(content["title"], content["body"], title),
         })
         self.targets.append({"version_id": bid, "area_code": owner.code})
 

@@ -251,6 +251,7 @@ class Status(WireModel):
     device_id: DeviceId
     state: Literal["online", "offline"]
     at: IsoTime
+    alerts_started: Annotated[dict[AlertId, IsoTime], Field(max_length=8)] | None = None  # id -> start, additive
     manifest_seq: NonNegative | None = None
     playing: Title | None = None
     volume: Annotated[int, Field(ge=0, le=100)] | None = None

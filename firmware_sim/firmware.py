@@ -84,6 +84,7 @@ class Firmware:
         self._media_task: asyncio.Task[None] | None = None
         self._media_again = False
         self.booted_at = self.clock.now()
+        self._reported_alerts: set[str] = set()  # alert starts already in a published status
 
     @property
     def mqtt(self) -> MqttTransport | None:
@@ -165,7 +166,9 @@ class Firmware:
                     handle.cancel()
 
     def after(self, *, poke: bool = True) -> None:
-        """Persist what changed and wake the player so it re-arms its timer."""
+        """Persist what changed and wake the player so it re-arms its timer; report a newly
+        started alert at once (the console shows live delivery from these statuses)."""
+        self._report_alert_starts()
         if self._dirty or self.player.dirty:
             self._dirty = self.player.dirty = False
             self.device.store.save_state({
@@ -363,6 +366,15 @@ class Firmware:
                 mqtt.publish(self.topic_status, self.status_payload("online"), qos=1, retain=True)
                 self.device.counters.heartbeats += 1
 
+    def _report_alert_starts(self) -> None:
+        started = set(self.player.alert_started)
+        if started <= self._reported_alerts:
+            return
+        mqtt = self.mqtt
+        if mqtt is not None and mqtt.connected:
+            mqtt.publish(self.topic_status, self.status_payload("online"), qos=1, retain=True)
+            self._reported_alerts = started
+
     def status_payload(self, state: str) -> bytes:
         now = self.clock.now()
         fields: dict[str, Any] = {"device_id": self.id, "state": state, "at": p.iso(now), "fw": self.opt.fw}
@@ -375,4 +387,7 @@ class Firmware:
                 "volume": self.volume, "cache_items": self.env.media.ready_count,
                 "uptime_s": max(0, int((now - self.booted_at).total_seconds())),
             }
+            started = sorted(self.player.started_alerts().items(), key=lambda kv: kv[1])[-8:]  # newest 8
+            if started:
+                fields["alerts_started"] = {alert_id: p.iso(at) for alert_id, at in started}
         return p.Status.model_validate(fields).model_dump_json(exclude_none=True).encode()

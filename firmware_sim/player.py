@@ -63,6 +63,7 @@ class Player:
         self.displaced: list[Entry] = []
         self.alerts: dict[str, _AlertRun] = {}
         self.alert_done: dict[str, datetime] = {}  # last grid occurrence aired per alert
+        self.alert_started: dict[str, datetime] = {}  # alert id -> when its first occurrence went on air
         self.cancelled: dict[str, datetime] = {}  # alert id -> forget after
         self._t: datetime | None = None
         self.dirty = False  # set on every change worth persisting
@@ -241,6 +242,8 @@ class Player:
             self._preempt(t)
             ends = run.expires if self.kind == "board" else t + entry.duration
             self.current = Airing(entry, t, ends)
+            if entry.alert_id is not None:
+                self.alert_started.setdefault(entry.alert_id, t)
             self.dirty = True
 
     def _preempt(self, t: datetime) -> None:
@@ -310,6 +313,7 @@ class Player:
             "cursor": self.cursor.isoformat() if self.cursor else None,
             "alert_done": {k: v.isoformat() for k, v in self.alert_done.items()},
             "cancelled": {k: v.isoformat() for k, v in self.cancelled.items()},
+            "alert_started": {k: v.isoformat() for k, v in self.alert_started.items()},
             "open": open_entries,
         }
 
@@ -320,6 +324,8 @@ class Player:
         self.cursor = datetime.fromisoformat(cursor) if cursor else None
         self.alert_done = {k: datetime.fromisoformat(v) for k, v in snapshot.get("alert_done", {}).items()}
         self.cancelled = {k: datetime.fromisoformat(v) for k, v in snapshot.get("cancelled", {}).items()}
+        self.alert_started = {k: datetime.fromisoformat(v)
+                              for k, v in snapshot.get("alert_started", {}).items()}
         for data in snapshot.get("open", []):
             entry, started = Entry.from_json(data)
             if started is not None:
@@ -328,6 +334,15 @@ class Player:
                 self._emit(Record.skipped(entry, "missed", "offline"))
             self.dirty = True
         self._t = now
+
+    def started_alerts(self) -> dict[str, datetime]:
+        """Alerts still active (or on air) that this device has started, with their start time;
+        forgets the others."""
+        cur = self.current
+        live = set(self.alerts) | ({cur.entry.alert_id} if cur is not None and cur.entry.alert_id else set())
+        for alert_id in [a for a in self.alert_started if a not in live]:
+            del self.alert_started[alert_id]
+        return dict(self.alert_started)
 
     def on_air(self, now: datetime) -> tuple[str, list[str] | None] | None:
         """(title, board page) of what is on air at ``now``, or None."""

@@ -12,11 +12,12 @@ from typing import Any
 
 from server.cli._common import add_command
 
-BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "console")
+BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "console", "console-api")
 
 
 def register(sub: Any) -> None:
-    parser = add_command(sub, "bench", "đo hiệu năng (tts, compile, fanout, reconnect, ingest, report, console)")
+    parser = add_command(
+        sub, "bench", "đo hiệu năng (tts, compile, fanout, reconnect, ingest, report, console, console-api)")
     parser.add_argument("name", choices=BENCHES)
     parser.add_argument("--json", action="store_true", help="in kết quả JSON ở dòng cuối")
     parser.add_argument("--devices", type=int, default=None, help="số thiết bị (mặc định: mục tiêu)")
@@ -25,7 +26,7 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    module = importlib.import_module(f"bench.{args.name}")
+    module = importlib.import_module(f"bench.{args.name.replace('-', '_')}")
     explicit_dir = getattr(args, "data_dir", None)
     with tempfile.TemporaryDirectory(prefix=f"loa-bench-{args.name}-") as tmp:
         data_dir = Path(explicit_dir) if explicit_dir else Path(tmp)

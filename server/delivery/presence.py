@@ -25,10 +25,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from devices import protocol
-from server.models.devices import Device, DeviceOutage
+from server.models.console import AlertDelivery
+from server.models.devices import AreaAlert, Device, DeviceOutage
+from server.services.areas import load_tree
 
 HEARTBEAT_SECONDS = 60
 SILENT_AFTER = timedelta(seconds=3 * HEARTBEAT_SECONDS)
@@ -107,7 +111,31 @@ def apply_statuses(engine: Engine, statuses: Sequence[protocol.Status], received
                 device.status = status.state
             device.last_seen_at = received_at
             session.add(device)
+        _record_alert_starts(session, engine, devices, by_device, received_at)
         session.commit()
+
+
+def _record_alert_starts(session: Session, engine: Engine, devices: Sequence[Device],
+                         by_device: dict[str, list[protocol.Status]], received_at: datetime) -> None:
+    """Store each alert start a device reports (``alerts_started``), once per alert and device,
+    and only for an alert that targets the device's area or an ancestor (no claims for others)."""
+    claims = {(d.id, alert_id): (d, at) for d in devices for status in by_device[d.id]
+              for alert_id, at in (status.alerts_started or {}).items()}
+    if not claims:
+        return
+    alert_ids = {alert_id for _, alert_id in claims}
+    targets: dict[str, set[str]] = {}
+    for alert_id, area in session.exec(select(AreaAlert.alert_id, AreaAlert.area_code)
+                                       .where(col(AreaAlert.alert_id).in_(alert_ids))).all():
+        targets.setdefault(alert_id, set()).add(area)
+    tree = load_tree(engine)
+    rows = [{"alert_id": alert_id, "device_id": device_id, "started_at": status_time(at, received_at),
+             "received_at": received_at}
+            for (device_id, alert_id), (device, at) in claims.items()
+            if targets.get(alert_id, set()) & set(tree.ancestors(device.area_code))]
+    if rows:  # the first report wins; a retained redelivery or another replica's pass is a no-op
+        insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(AlertDelivery).values(rows).on_conflict_do_nothing())
 
 
 def mark_silent_devices(engine: Engine, now: datetime) -> int:

@@ -88,7 +88,7 @@ def create_bulletin(
 def list_bulletins(
     user: ReaderUser, session: SessionDep, runtime: RuntimeDep, tree: AreaTreeDep, response: Response,
     status: BulletinStatus | None = None, area: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=service.LIST_LIMIT)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: int = 50, offset: Annotated[int, Query(ge=0)] = 0,
     q: Annotated[str | None, Query(max_length=MAX_QUERY, description="words, diacritics optional")] = None,
     category: Category | None = None, priority: Priority | None = None,
     cursor: Annotated[str | None, Query(max_length=20, pattern=r"^[0-9]+$",
@@ -100,7 +100,7 @@ def list_bulletins(
     rows = service.list_bulletins(session, user, tree, status=status, area=area, limit=limit, offset=offset,
                                   q=q, category=category, priority=priority,
                                   before_id=int(cursor) if cursor else None)
-    if len(rows) == limit and rows[-1].id is not None:
+    if rows and len(rows) == min(max(limit, 1), service.LIST_LIMIT) and rows[-1].id is not None:
         response.headers["X-Next-Cursor"] = str(rows[-1].id)
     now = runtime.clock()
     return [service.to_public(session, b, now) for b in rows]

@@ -51,6 +51,20 @@ class SlotIn(BaseModel):
     relays: list[RelayIn] = Field(default_factory=list, max_length=10)
 
 
+class SlotPatch(BaseModel):
+    """Fields of a slot to change (relays are edited on their own)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=64)
+    start_local: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+    duration_s: int | None = None
+    rrule: str | None = Field(default=None, max_length=500, description="RFC 5545 RRULE; null = one-off")
+    dtstart: date | None = None
+    until: date | None = None
+    exdates: list[date] | None = Field(default=None, max_length=366)
+    template: list[str] | None = None
+    enabled: bool | None = None
+
+
 class HolidayIn(BaseModel):
     date: date
     slot_name: str | None = Field(default=None, max_length=64)
@@ -128,6 +142,49 @@ def create_slot(
     session.refresh(row)
     _changed(runtime)
     return _slot_out(row, relays, code)
+
+
+@router.patch("/slots/{slot_id}")
+def edit_slot(
+    slot_id: int, body: SlotPatch, session: SessionDep, user: StaffUser, tree: AreaTreeDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Change a slot's name, time, duration, rule, dates, template or enabled flag; validated
+    like a new slot (including overlaps in the area and below)."""
+    row = session.get(Slot, slot_id)
+    if row is None:
+        raise NotFound("Không tìm thấy phiên phát.", code="slot_not_found")
+    ensure_in_scope(user, tree, row.area_code)
+    changes = body.model_dump(exclude_unset=True)
+    for name in ("name", "start_local", "duration_s", "dtstart", "template", "enabled", "exdates"):
+        if name in changes and changes[name] is None:
+            raise Invalid(f"Trường {name} không được để trống.", code="missing_field")
+    if "name" in changes:
+        row.name = changes["name"].strip()
+    if "rrule" in changes:
+        row.rrule = (changes["rrule"] or "").strip() or None
+    if "exdates" in changes:
+        row.exdates = sorted({d.isoformat() for d in changes["exdates"]})
+    for name in ("start_local", "duration_s", "dtstart", "until", "template", "enabled"):
+        if name in changes:
+            setattr(row, name, changes[name])
+    session.add(row)
+    session.flush()
+    relays = list(session.exec(select(Relay).where(Relay.slot_id == slot_id)).all())
+    relay_defs = [pm.RelayDef(0, slot_id, r.stream_url, r.duration_s, r.title) for r in relays]
+    try:
+        recurring, extras = slot_defs([row])
+        for slot in recurring:
+            validate_slot(slot, relay_defs)
+        for extra in extras:
+            validate_extra(extra, relay_defs)
+        _check_overlaps(session, tree, row.area_code, row.dtstart)
+    except ScheduleError as exc:
+        session.rollback()
+        raise _schedule_error(exc) from exc
+    session.commit()
+    session.refresh(row)
+    _changed(runtime)
+    return _slot_out(row, relays, row.area_code)
 
 
 def _check_overlaps(session: Any, tree: Any, code: str, start: date) -> None:

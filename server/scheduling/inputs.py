@@ -67,8 +67,8 @@ class LoadedInputs:
 
 def load_inputs(session: Session, tree: AreaTree, now: datetime, days: int,
                 area_codes: Iterable[str] | None = None) -> LoadedInputs:
-    """Everything that may air between ``now`` and the end of the manifest window; with
-    ``area_codes`` (an area and its ancestors, for one area's preview) only what targets them."""
+    """Everything that may air between ``now`` and the end of the manifest window (only the
+    bulletins targeting one of ``area_codes`` — pass the ancestors of the areas to plan — if given)."""
     until = now + timedelta(days=days + 1)
     versions = tuple(airable_versions(session, now, area_codes, until=until))
     positions = {
