@@ -24,7 +24,7 @@ from server.services.bulletin_fields import TEXT_FIELDS
 from server.web.deps import CsrfChecked, console_roles
 from server.web.templating import render
 from server.web.views.areas import area_path, scope_choices
-from server.web.views.emergency import EmergencyView, active_emergencies, delivery_status, reach
+from server.web.views.emergency import EmergencyView, active_emergencies, delivery_view, reach
 
 router = APIRouter(include_in_schema=False)
 ApproverPage = Annotated[User, Depends(console_roles("approver"))]
@@ -156,7 +156,7 @@ def _emergency(session: SessionDep, user: User, tree: AreaTreeDep, bulletin_id: 
 
 def _status_context(session: SessionDep, user: User, tree: AreaTreeDep, bulletin_id: int) -> dict[str, object]:
     view = _emergency(session, user, tree, bulletin_id)
-    return {"e": view, "delivery": delivery_status(session, tree, view.bulletin, view.target_codes)}
+    return {"e": view, "delivery": delivery_view(session, tree, view)}
 
 
 @router.get("/khan-cap/{bulletin_id}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -12,7 +11,9 @@ from sqlmodel import Session, col, select
 from server.models.bulletins import Bulletin, BulletinStatus, BulletinVersion, Priority
 from server.models.devices import Device
 from server.models.users import User
+from server.services import alert_delivery
 from server.services import bulletins as bulletin_service
+from server.services.alert_delivery import DeviceDelivery
 from server.services.areas import AreaTree
 from server.web.views.areas import area_path
 
@@ -46,22 +47,6 @@ class EmergencyView:
     target_codes: list[str]
 
 
-@dataclass(frozen=True)
-class Delivery:
-    total: int  # speakers the alert targets
-    started: int  # speakers that reported starting it
-    devices: list[dict[str, Any]]
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.started / self.total) if self.total else 0
-
-
-def delivery_status(session: Session, tree: AreaTree, bulletin: Bulletin, targets: list[str]) -> Delivery:
-    """Interim: targeted speakers only, until console-api's delivery service (device start reports)."""
-    return Delivery(reach(session, tree, targets).speakers, 0, [])
-
-
 def active_emergencies(session: Session, user: User, tree: AreaTree, now: datetime) -> list[EmergencyView]:
     """Emergencies of the user's scope that are approved and not yet over, newest first."""
     stmt = (select(Bulletin).where(col(Bulletin.area_code).in_(tree.descendants(user.area_code)))
@@ -77,3 +62,20 @@ def active_emergencies(session: Session, user: User, tree: AreaTree, now: dateti
         codes = bulletin_service.targets_of(session, version.id)
         views.append(EmergencyView(bulletin, version, [area_path(tree, c) for c in codes], codes))
     return views
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    total: int  # speakers the alert targets
+    started: int  # speakers that reported starting it
+    devices: list[DeviceDelivery]
+    sending: bool  # approved, but the alert is not on the wire yet (no area alert recorded)
+
+
+def delivery_view(session: Session, tree: AreaTree, view: EmergencyView) -> DeliveryView:
+    """The delivery service's counts; in the seconds before the scheduler has published the
+    alert, the speakers of the targets (so the page never says "0 of 0" for a real emergency)."""
+    found = alert_delivery.delivery(session, tree, view.bulletin)
+    if found.alert_ids or view.bulletin.status != BulletinStatus.approved:
+        return DeliveryView(found.total, found.started, found.devices, sending=False)
+    return DeliveryView(reach(session, tree, view.target_codes).speakers, 0, [], sending=True)
