@@ -28,6 +28,7 @@ from tests.web import browser as harness
 
 SPEAKERS = 3
 TOKEN = "web-enrolment-token"
+LOA = "import sys; from server.cli import main; sys.exit(main())"  # `loa` in this interpreter
 
 
 class _Server(uvicorn.Server):
@@ -72,7 +73,7 @@ def speakers(delivering_server: tuple[str, Runtime], tmp_path: Path) -> Iterator
     """`loa sim`: SPEAKERS simulated speakers enrolled in hamlet W001-T01 of this server."""
     url, runtime = delivering_server
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main())", "sim", "--server", url, "--devices", str(SPEAKERS), "--token", TOKEN,
+        [sys.executable, "-c", LOA, "sim", "--server", url, "--devices", str(SPEAKERS), "--token", TOKEN,
          "--area", "W001-T01", "--duration", "120", "--data-dir", str(tmp_path / "sim")],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
