@@ -26,6 +26,7 @@ def body_limits() -> list[tuple[str, str, int]]:
     """Routes that take more than a JSON document; every other body stops at 1 MiB."""
     return [
         ("POST", r"/api/v1/bulletins/\d+/audio", MAX_RECORDING_BYTES + MULTIPART_SLACK),
+        ("POST", r"/ban-tin/\d+/ghi-am", MAX_RECORDING_BYTES + MULTIPART_SLACK),  # console upload
         ("POST", r"/api/v1/devices/[^/]+/asrun", MAX_ASRUN_BATCH_BYTES),
     ]
 

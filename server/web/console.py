@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -29,7 +30,8 @@ def install_console(app: FastAPI) -> None:
         router = getattr(module, "router", None)
         if router is not None:
             app.include_router(router)
-            app.state.console_paths.update(getattr(route, "path", "") for route in router.routes)
+            # "/ban-tin/{bulletin_id:int}" is listed as "/ban-tin/{bulletin_id}" (converters are details).
+            app.state.console_paths.update(re.sub(r":\w+}", "}", getattr(route, "path", "")) for route in router.routes)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
@@ -34,9 +35,14 @@ class CsrfFailed(LoaError):
     default_message = "Phiên làm việc của biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
 
 
+# A path on this site: printable ASCII without backslash or whitespace (browsers drop tabs and
+# newlines, so "/\t/evil" would become "//evil", another host).
+_SAFE_PATH = re.compile(r"/(?![/\\])[!#-\[\]-~]*")
+
+
 def safe_next(value: str | None) -> str:
     """Only a path on this site: never another host (``//evil``, ``/\\evil``, ``https://…``)."""
-    if not value or not value.startswith("/") or value.startswith(("//", "/\\")) or len(value) > 500:
+    if not value or len(value) > 500 or not _SAFE_PATH.fullmatch(value):
         return "/"
     return value
 

@@ -40,6 +40,18 @@ def ngay_gio(value: datetime | None) -> str:
     return f"{gio(value)} {ngay(value)}" if value is not None else ""
 
 
+def thoi_luong(seconds: float | None) -> str:
+    """A duration as officers say it: "1 phút 05 giây", "45 giây", "1 giờ 02 phút"."""
+    if seconds is None:
+        return ""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} giờ {minutes:02d} phút"
+    return f"{minutes} phút {secs:02d} giây" if minutes else f"{secs} giây"
+
+
 def html_datetime(value: datetime | None) -> str:
     """The value of an <input type="datetime-local">, in Vietnam's time zone."""
     return _local(value).strftime("%Y-%m-%dT%H:%M") if value is not None else ""
@@ -51,7 +63,7 @@ def route_paths(request: Request) -> set[str]:
 
 
 templates.env.filters.update(
-    ngay=ngay, gio=gio, ngay_gio=ngay_gio, html_datetime=html_datetime,
+    ngay=ngay, gio=gio, ngay_gio=ngay_gio, html_datetime=html_datetime, thoi_luong=thoi_luong,
     muc_uu_tien=labels.priority_label, trang_thai=labels.status_label,
     loai_tin=labels.category_label, vai_tro=labels.role_label,
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from server.runtime import Runtime
 from server.web import session as web_session
 from server.web.deps import safe_next
 from tests.factories import PASSWORD, add_users, seed_two_communes
+from tests.web.http import console_sign_in
 
 
 @pytest.fixture
@@ -19,23 +19,6 @@ def console(client: TestClient, runtime: Runtime) -> TestClient:
     seed_two_communes(runtime.engine)
     add_users(runtime.engine, [("officer", "officer", "W001"), ("auditor", "auditor", "P01")])
     return client
-
-
-def sign_in(client: TestClient, username: str, next_url: str = "/") -> str:
-    """Signs in through the form; returns the page's CSRF token for later posts."""
-    page = client.get(f"/login?next={next_url}")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token
-    response = client.post("/login", data={"username": username, "password": PASSWORD,
-                                           "csrf_token": token.group(1), "next": next_url}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    assert response.headers["location"] == next_url
-    cookie = response.headers["set-cookie"]
-    assert "loa_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
-    home = client.get("/")
-    found = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', home.text)
-    assert found, home.text
-    return found.group(1)
 
 
 def test_sign_in_needs_the_form_token(console: TestClient) -> None:
@@ -47,7 +30,7 @@ def test_sign_in_needs_the_form_token(console: TestClient) -> None:
 
 
 def test_logout_requires_csrf_and_ends_the_session(console: TestClient) -> None:
-    token = sign_in(console, "auditor")
+    token = console_sign_in(console, "auditor")
     refused = console.post("/logout", data={"csrf_token": "wrong"}, follow_redirects=False)
     assert refused.status_code == 403
     assert console.get("/", follow_redirects=False).status_code == 200
@@ -57,7 +40,7 @@ def test_logout_requires_csrf_and_ends_the_session(console: TestClient) -> None:
 
 
 def test_expired_session_returns_to_sign_in_then_to_the_page(console: TestClient, runtime: Runtime) -> None:
-    sign_in(console, "auditor")
+    console_sign_in(console, "auditor")
     start = runtime.clock()
     runtime.clock = lambda: start + timedelta(minutes=runtime.settings.session_minutes + 1)
     response = console.get("/?a=1", follow_redirects=False)
@@ -69,7 +52,7 @@ def test_expired_session_returns_to_sign_in_then_to_the_page(console: TestClient
 
 
 def test_cookie_authenticated_api_writes_need_the_csrf_header(console: TestClient) -> None:
-    token = sign_in(console, "officer")
+    token = console_sign_in(console, "officer")
     assert console.get("/api/v1/areas").status_code == 200  # reads work with the cookie alone
     body = {"title": "x"}
     refused = console.post("/api/v1/bulletins", json=body)
@@ -84,9 +67,14 @@ def test_session_cookie_is_not_an_access_token(runtime: Runtime, console: TestCl
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("value", ["//evil.example/x", "https://evil.example", "/\\evil", "", None, "x"])
+@pytest.mark.parametrize("value", ["//evil.example/x", "https://evil.example", "/\\evil", "", None, "x",
+                                   "/\t/evil.example", "/\n/evil.example", "/ /evil", "/%0a" + "é"])
 def test_next_never_leaves_the_site(value: str | None) -> None:
     assert safe_next(value) == "/"
+
+
+def test_next_keeps_a_page_with_its_query() -> None:
+    assert safe_next("/ban-tin?q=tiem%20phong&trang=2") == "/ban-tin?q=tiem%20phong&trang=2"
 
 
 def test_docs_are_served_from_this_server(console: TestClient) -> None:

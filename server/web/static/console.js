@@ -16,3 +16,24 @@ window.addEventListener("pageshow", function () {
     form.querySelectorAll(".is-busy").forEach(function (b) { b.classList.remove("is-busy"); b.removeAttribute("aria-disabled"); });
   });
 });
+// The area picker's filter: diacritics and case ignored ("thon mot" finds "Thôn Một").
+function foldVi(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+}
+document.addEventListener("input", function (event) {
+  var input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.dataset.filterAreas) return;
+  var query = foldVi(input.value.trim());
+  document.querySelectorAll(input.dataset.filterAreas + " [data-area-name]").forEach(function (label) {
+    label.hidden = query !== "" && foldVi(label.dataset.areaName).indexOf(query) < 0;
+  });
+});
+// The editor autosaves only after the officer has changed something.
+function markChanged(event) {
+  var form = event.target && event.target.form;
+  if (!form) return;
+  var flag = form.querySelector("[data-autosave]");
+  if (flag) flag.value = "1";
+}
+document.addEventListener("input", markChanged, true);
+document.addEventListener("change", markChanged, true);
