@@ -43,7 +43,7 @@ def test_queue_shows_submitted_bulletin_with_player_and_targets_by_name(world: W
     assert page.status_code == 200
     assert "Trang duyệt: họp dân" in page.text
     assert f'src="/api/v1/bulletins/{sub["id"]}/audio"' in page.text
-    assert "Thôn Một A · Xã Một · Tỉnh Thử" in page.text
+    assert "Thôn Một A, Xã Một, Tỉnh Thử" in page.text
     assert web.get(f"/api/v1/bulletins/{sub['id']}/audio").status_code == 200  # the player's source plays
 
 

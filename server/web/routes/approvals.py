@@ -20,7 +20,7 @@ from server.services.areas import AreaTree
 from server.services.bulletin_history import diff_against_approved
 from server.web.deps import CsrfChecked, console_roles
 from server.web.templating import render
-from server.web.views.approvals import (
+from server.web.viewmodels.approvals import (
     QUEUE_PAGE,
     QueueItem,
     approval_queue,

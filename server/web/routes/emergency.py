@@ -23,8 +23,8 @@ from server.services import workflow
 from server.services.bulletin_fields import TEXT_FIELDS
 from server.web.deps import CsrfChecked, console_roles
 from server.web.templating import render
-from server.web.views.areas import area_path, scope_choices
-from server.web.views.emergency import EmergencyView, active_emergencies, delivery_view, reach
+from server.web.viewmodels.emergency import EmergencyView, active_emergencies, delivery_view, reach
+from server.web.views import area_choices, area_path
 
 router = APIRouter(include_in_schema=False)
 ApproverPage = Annotated[User, Depends(console_roles("approver"))]
@@ -67,7 +67,7 @@ def _form(request: Request, session: SessionDep, tree: AreaTreeDep, user: User, 
     target = values.get("target") or user.area_code
     return render(request, "khan_cap_xac_nhan.html", {
         "values": values, "errors": errors or {}, "labels": FIELD_LABELS, "repeat_note": REPEAT_NOTE,
-        "areas": scope_choices(tree, user.area_code), "target": target, "max_hours": MAX_HOURS,
+        "areas": area_choices(tree, user.area_code), "target": target, "max_hours": MAX_HOURS,
         "reach": reach(session, tree, [target] if target in tree.by_code else []),
         "target_path": area_path(tree, target) if target in tree.by_code else target,
     }, status_code=status_code)

@@ -17,8 +17,8 @@ from server.routes.preview import preview
 from server.services.areas import AreaTree
 from server.web.deps import console_roles
 from server.web.templating import render
-from server.web.views.areas import area_path, scope_choices
-from server.web.views.schedule import monday_of, read_date, week_summary, with_titles
+from server.web.viewmodels.schedule import monday_of, read_date, week_summary, with_titles
+from server.web.views import area_choices, area_path
 
 router = APIRouter(include_in_schema=False)
 SchedulePage = Annotated[User, Depends(console_roles("officer", "approver"))]
@@ -45,7 +45,7 @@ def _area(user: User, tree: AreaTree, code: str) -> str:
 
 
 def _common(user: User, tree: AreaTree, code: str, day: date) -> dict[str, object]:
-    return {"areas": scope_choices(tree, user.area_code), "area": code, "area_path": area_path(tree, code),
+    return {"areas": area_choices(tree, user.area_code), "area": code, "area_path": area_path(tree, code),
             "day": day, "weekday": WEEKDAY_NAMES[day.weekday()], "weekdays": WEEKDAY_NAMES}
 
 

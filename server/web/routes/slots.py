@@ -17,8 +17,8 @@ from server.models.users import User
 from server.routes.slots import create_slot, list_slots
 from server.web.deps import CsrfChecked, console_roles
 from server.web.templating import render
-from server.web.views.areas import area_path, scope_choices
-from server.web.views.slots import BYDAY, FIELD_LABELS, describe_rrule, slot_input
+from server.web.viewmodels.slots import BYDAY, FIELD_LABELS, describe_rrule, slot_input
+from server.web.views import area_choices, area_path
 
 router = APIRouter(include_in_schema=False)
 SchedulePage = Annotated[User, Depends(console_roles("officer", "approver"))]
@@ -32,7 +32,7 @@ def _page(request: Request, user: User, session: SessionDep, tree: AreaTreeDep, 
         s["when"] = describe_rrule(s["rrule"], s["dtstart"])
         s["owner_path"] = area_path(tree, s["area_code"])
     return render(request, "lich_phien.html", {
-        "areas": scope_choices(tree, user.area_code), "area": code, "area_path": area_path(tree, code),
+        "areas": area_choices(tree, user.area_code), "area": code, "area_path": area_path(tree, code),
         "slots": slots, "values": values, "errors": errors or {}, "labels": FIELD_LABELS, "byday": BYDAY,
     }, status_code=status_code)
 

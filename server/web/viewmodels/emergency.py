@@ -15,7 +15,7 @@ from server.services import alert_delivery
 from server.services import bulletins as bulletin_service
 from server.services.alert_delivery import DeviceDelivery
 from server.services.areas import AreaTree
-from server.web.views.areas import area_path
+from server.web.views import area_path
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from server.routes.slots import SlotIn
-from server.web.views.schedule import read_date
+from server.web.viewmodels.schedule import read_date
 
 BYDAY = (("MO", "Thứ Hai"), ("TU", "Thứ Ba"), ("WE", "Thứ Tư"), ("TH", "Thứ Năm"), ("FR", "Thứ Sáu"),
          ("SA", "Thứ Bảy"), ("SU", "Chủ Nhật"))

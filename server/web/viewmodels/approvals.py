@@ -21,7 +21,7 @@ from server.services.areas import AreaTree
 from server.services.bulletin_history import BulletinDiff
 from server.settings import Settings
 from server.web.labels import category_label, priority_label
-from server.web.views.areas import area_path
+from server.web.views import area_path
 
 QUEUE_PAGE = 20  # each item carries a player, the text and a diff
 
