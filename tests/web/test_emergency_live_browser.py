@@ -72,24 +72,26 @@ def delivering_server(browser: Browser, tmp_path_factory: pytest.TempPathFactory
 def speakers(delivering_server: tuple[str, Runtime], tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     """`loa sim`: SPEAKERS simulated speakers enrolled in hamlet W001-T01 of this server."""
     url, runtime = delivering_server
+    log_path = tmp_path / "sim.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", LOA, "sim", "--server", url, "--devices", str(SPEAKERS), "--token", TOKEN,
          "--area", "W001-T01", "--duration", "120", "--data-dir", str(tmp_path / "sim")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=log, stderr=subprocess.STDOUT)
     try:
         def online() -> bool:
             with Session(runtime.engine) as session:
                 stmt = select(func.count()).select_from(Device).where(col(Device.status) == "online")
                 return int(session.exec(stmt).one()) >= SPEAKERS
         if not wait_until(online, 60, 0.2):
-            proc.terminate()
             with Session(runtime.engine) as session:
                 rows = [(d.id, d.status) for d in session.exec(select(Device)).all()]
-            raise AssertionError(f"speakers not online: {rows} {proc.communicate(timeout=30)[1].decode()[-2000:]}")
+            raise AssertionError(f"speakers not online: {rows}; see {log_path}")
         yield proc
     finally:
         proc.terminate()
         proc.wait(30)
+        log.close()
 
 
 def test_emergency_shows_live_delivery_to_simulated_speakers(
