@@ -170,3 +170,28 @@ def test_schedule_day_week_and_slot_creation(world: World, web: TestClient) -> N
     assert week.status_code == 200 and week.text.count("06:00–06:30 Phiên sáng") == 7
     assert web.get("/lich-phat?dia_ban=W002").status_code == 403  # another commune
     assert "Ngày không hợp lệ" in web.get("/lich-phat?ngay=31-12-2026").text
+
+
+def test_officer_edits_own_slot_and_not_another_communes(world: World, web: TestClient) -> None:
+    csrf = sign_in(web, "mot.canbo")
+    form = {"dia_ban": "W001-T02", "name": "Phiên tối", "start_local": "19:00", "minutes": "20",
+            "days": ["MO", "WE", "FR"], "dtstart": "01/01/2026", "csrf_token": csrf}
+    assert web.post("/lich-phat/phien", data=form, follow_redirects=False).status_code == 303
+    listing = web.get("/lich-phat/phien?dia_ban=W001-T02").text
+    found = re.search(r'href="/lich-phat/phien/(\d+)/sua">Sửa<span class="visually-hidden"> Phiên tối', listing)
+    assert found, listing
+    slot_id = found.group(1)
+    page = web.get(f"/lich-phat/phien/{slot_id}/sua")
+    assert page.status_code == 200 and 'value="19:00"' in page.text and "Thứ Tư" in page.text
+    edit = {**form, "start_local": "7:30", "minutes": "15", "days": ["SA", "SU"], "enabled": "1"}
+    missing = web.post(f"/lich-phat/phien/{slot_id}/sua", data={**edit, "name": ""})
+    assert missing.status_code == 422 and 'class="field-error"' in missing.text
+    saved = web.post(f"/lich-phat/phien/{slot_id}/sua", data=edit, follow_redirects=False)
+    assert saved.status_code == 303
+    after = web.get("/lich-phat/phien?dia_ban=W001-T02").text
+    assert "07:30, 15 phút" in after and "Thứ Bảy, Chủ Nhật" in after
+    sign_in(web, "hai.canbo")
+    assert web.get(f"/lich-phat/phien/{slot_id}/sua").status_code == 403
+    csrf = sign_in(web, "hai.canbo")
+    refused = web.post(f"/lich-phat/phien/{slot_id}/sua", data={**edit, "csrf_token": csrf}, follow_redirects=False)
+    assert refused.status_code == 403

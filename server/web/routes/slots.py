@@ -12,12 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from playlists.model import LOCAL_TZ
 from server.deps import AreaTreeDep, RuntimeDep, SessionDep, ensure_in_scope
-from server.errors import LoaError
+from server.errors import LoaError, NotFound
+from server.models.schedule import Slot
 from server.models.users import User
-from server.routes.slots import create_slot, list_slots
+from server.routes.slots import create_slot, edit_slot, list_slots
 from server.web.deps import CsrfChecked, console_roles
 from server.web.templating import render
-from server.web.viewmodels.slots import BYDAY, FIELD_LABELS, describe_rrule, slot_input
+from server.web.viewmodels.slots import BYDAY, FIELD_LABELS, describe_rrule, form_values, slot_input, slot_patch
 from server.web.views import area_choices, area_path
 
 router = APIRouter(include_in_schema=False)
@@ -73,3 +74,45 @@ async def add_slot(request: Request, user: SchedulePage, session: SessionDep, ru
     return RedirectResponse(f"/lich-phat/phien?dia_ban={code}&da-them=1", status_code=303)
 
 
+
+
+def _own_slot(session: SessionDep, user: User, tree: AreaTreeDep, slot_id: int) -> dict[str, Any]:
+    row = session.get(Slot, slot_id)
+    if row is None:
+        raise NotFound("Không tìm thấy phiên phát.", code="slot_not_found")
+    ensure_in_scope(user, tree, row.area_code)  # a slot of a higher level is read-only here
+    return next(s for s in list_slots(row.area_code, session, user, tree) if s["id"] == slot_id)
+
+
+def _edit_page(request: Request, slot: dict[str, Any], tree: AreaTreeDep, values: dict[str, Any] | None,
+               errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    return render(request, "lich_phien_sua.html", {
+        "slot": slot, "values": values, "errors": errors or {}, "labels": FIELD_LABELS, "byday": BYDAY,
+        "area_path": area_path(tree, slot["area_code"]),
+    }, status_code=status_code)
+
+
+@router.get("/lich-phat/phien/{slot_id}/sua")
+def edit_form(request: Request, slot_id: int, user: SchedulePage, session: SessionDep,
+              tree: AreaTreeDep) -> Response:
+    slot = _own_slot(session, user, tree, slot_id)
+    return _edit_page(request, slot, tree, form_values(slot))
+
+
+@router.post("/lich-phat/phien/{slot_id}/sua", dependencies=[CsrfChecked])
+async def edit(request: Request, slot_id: int, user: SchedulePage, session: SessionDep, runtime: RuntimeDep,
+               tree: AreaTreeDep, name: Text = "", start_local: Text = "", minutes: Text = "", dtstart: Text = "",
+               until: Text = "", enabled: Text = "") -> Response:
+    slot = _own_slot(session, user, tree, slot_id)
+    form = await request.form()
+    values = {"name": name, "start_local": start_local, "minutes": minutes, "dtstart": dtstart, "until": until,
+              "days": [str(d) for d in form.getlist("days")][:7], "enabled": bool(enabled)}
+    body, errors = slot_patch(values)
+    if body is None:
+        return _edit_page(request, slot, tree, values, errors, status_code=422)
+    try:
+        edit_slot(slot_id, body, session, user, tree, runtime)
+    except LoaError as exc:
+        session.rollback()
+        return _edit_page(request, slot, tree, values, {"name": exc.message}, status_code=exc.status_code)
+    return RedirectResponse(f"/lich-phat/phien?dia_ban={slot['area_code']}&da-sua=1", status_code=303)

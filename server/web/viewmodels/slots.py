@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from server.routes.slots import SlotIn
+from server.routes.slots import SlotIn, SlotPatch
 from server.web.viewmodels.schedule import read_date
 
 BYDAY = (("MO", "Thứ Hai"), ("TU", "Thứ Ba"), ("WE", "Thứ Tư"), ("TH", "Thứ Năm"), ("FR", "Thứ Sáu"),
@@ -21,8 +21,9 @@ def _date(text: str) -> date | None:
     return read_date(text[:20])
 
 
-def slot_input(values: dict[str, Any]) -> tuple[SlotIn | None, dict[str, str]]:
-    """A ``SlotIn`` from the form, or the Vietnamese error of each field."""
+def slot_fields(values: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The slot's fields from the form (name, start_local, duration_s, rrule, dtstart, until),
+    or the Vietnamese error of each field."""
     errors: dict[str, str] = {}
     name = str(values.get("name", "")).strip()
     if not name:
@@ -51,11 +52,47 @@ def slot_input(values: dict[str, Any]) -> tuple[SlotIn | None, dict[str, str]]:
         return None, errors
     assert first is not None
     rrule = "FREQ=WEEKLY;BYDAY=" + ",".join(d for d, _ in BYDAY if d in days)
+    return {"name": name, "start_local": start, "duration_s": int(minutes) * 60, "rrule": rrule,
+            "dtstart": first, "until": until}, {}
+
+
+INVALID = {"name": "Thông tin phiên phát không hợp lệ; hãy kiểm tra lại."}
+
+
+def slot_input(values: dict[str, Any]) -> tuple[SlotIn | None, dict[str, str]]:
+    fields, errors = slot_fields(values)
+    if fields is None:
+        return None, errors
     try:
-        return SlotIn(name=name, start_local=start, duration_s=int(minutes) * 60, rrule=rrule, dtstart=first,
-                      until=until), {}
+        return SlotIn(**fields), {}
     except ValidationError:
-        return None, {"name": "Thông tin phiên phát không hợp lệ; hãy kiểm tra lại."}
+        return None, INVALID
+
+
+def slot_patch(values: dict[str, Any]) -> tuple[SlotPatch | None, dict[str, str]]:
+    fields, errors = slot_fields(values)
+    if fields is None:
+        return None, errors
+    try:
+        return SlotPatch(**fields, enabled=bool(values.get("enabled"))), {}
+    except ValidationError:
+        return None, INVALID
+
+
+def form_values(slot: dict[str, Any]) -> dict[str, Any] | None:
+    """The edit form's values of a slot, or None when its rule is not a weekly one the form can show."""
+    rrule = slot.get("rrule") or ""
+    parts = dict(p.split("=", 1) for p in rrule.split(";") if "=" in p)
+    if parts.get("FREQ") == "DAILY" and set(parts) == {"FREQ"}:
+        days = [d for d, _ in BYDAY]
+    elif parts.get("FREQ") == "WEEKLY" and set(parts) == {"FREQ", "BYDAY"}:
+        days = parts["BYDAY"].split(",")
+    else:
+        return None
+    until = slot.get("until")
+    return {"name": slot["name"], "start_local": str(slot["start_local"])[:5], "minutes": str(slot["duration_s"] // 60),
+            "days": days, "dtstart": slot["dtstart"].strftime("%d/%m/%Y"),
+            "until": until.strftime("%d/%m/%Y") if until else "", "enabled": slot.get("enabled", True)}
 
 
 def describe_rrule(rrule: str | None, dtstart: date) -> str:
