@@ -111,7 +111,9 @@ def test_officer_slots_page(browser_page: Page, live_server: LiveServer, sign_in
                             check_page: CheckPage) -> None:
     page, url = browser_page, live_server.url
     sign_in(page, "officer")
-    page.goto(f"{url}/lich-phat/phien")
+    page.get_by_role("link", name="Lịch phát").click()
+    page.get_by_role("link", name="Phiên phát của địa bàn").click()
+    page.wait_for_url(f"{url}/lich-phat/phien?dia_ban=W001")
     page.get_by_label("Tên phiên").fill("Phiên chiều")
     page.get_by_label("Giờ bắt đầu").fill("17:00")
     page.get_by_role("button", name="Thêm phiên phát").click()
