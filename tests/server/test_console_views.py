@@ -94,11 +94,16 @@ def test_week_summary_packs_each_day_and_skips_days_without_the_slot(world: Worl
 def test_with_titles_fills_missing_titles_from_the_current_version(world: World) -> None:
     created = world.create("mot.canbo", title="Tên cần điền")
     preview = {"slots": [{"skipped": [{"bulletin_id": created["id"], "code": "x", "message": "m"}]}],
-               "unplaced": [{"bulletin_id": created["id"], "title": "giữ nguyên"}]}
+               "unplaced": [{"bulletin_id": created["id"], "title": "giữ nguyên"}],
+               "emergencies": [{"bulletin_id": created["id"], "starts_at": "2026-12-06T01:30:00Z",
+                                "expires_at": "2026-12-06T23:00:00+00:00"}]}
     with world.session() as session:
         out = with_titles(session, preview)
     assert out["slots"][0]["skipped"][0]["title"] == "Tên cần điền"
     assert out["unplaced"][0]["title"] == "giữ nguyên"
+    emergency = out["emergencies"][0]
+    assert emergency["title"] == "Tên cần điền"
+    assert (emergency["starts_at_local"], emergency["expires_at_local"]) == ("08:30 06/12/2026", "06:00 07/12/2026")
 
 
 def test_monday_of() -> None:

@@ -53,8 +53,23 @@ def _entries(preview: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def local_text(value: Any) -> str:
+    """An ISO instant of the preview (UTC) as Vietnamese local ``HH:MM dd/mm/yyyy``."""
+    try:
+        at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    return at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if at.tzinfo else str(value)
+
+
 def with_titles(session: Session, preview: dict[str, Any]) -> dict[str, Any]:
-    """Fill in ``title`` where an entry names a bulletin but not its title (older preview shapes)."""
+    """Fill in ``title`` where an entry names a bulletin but not its title (older preview shapes),
+    and local times for an emergency's ``starts_at``/``expires_at``."""
+    for e in preview.get("emergencies", []):
+        if isinstance(e, dict):
+            for key in ("starts_at", "expires_at"):
+                if e.get(key):
+                    e[f"{key}_local"] = local_text(e[key])
     entries = _entries(preview)
     missing = {e["bulletin_id"] for e in entries if e.get("bulletin_id") and not e.get("title")}
     names = titles_for(session, missing)
