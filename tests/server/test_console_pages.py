@@ -59,7 +59,7 @@ def test_approve_needs_the_confirm_step_csrf_and_the_reviewed_version(world: Wor
     assert no_csrf.status_code == 403
     stale = web.post(f"/duyet/{sub['id']}/phe-duyet", data={**form, "audio_sha256": "0" * 64, "csrf_token": csrf},
                      follow_redirects=False)
-    assert stale.status_code == 409 and "nghe lại" in stale.text
+    assert stale.status_code == 200 and "nghe lại" in stale.text  # shown again with the problem
     ok = web.post(f"/duyet/{sub['id']}/phe-duyet", data={**form, "csrf_token": csrf}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == f"/duyet?da={sub['id']}"
     assert world.get("mot.canbo", sub["id"]).json()["status"] == "approved"
@@ -82,7 +82,7 @@ def test_confirm_sends_back_to_review_when_the_bulletin_changed(world: World, we
     sub = world.submitted("mot.canbo", title="Trang duyệt: đã đổi")
     sign_in(web, "mot.duyet")
     r = web.get(f"/duyet/{sub['id']}/xac-nhan?ma={'1' * 64}")
-    assert r.status_code == 409 and "xem và nghe lại" in r.text
+    assert r.status_code == 200 and "xem và nghe lại" in r.text and "Kiểm tra trước khi duyệt" not in r.text
 
 
 def test_reject_needs_a_reason_next_to_the_field_and_keeps_input(world: World, web: TestClient) -> None:
@@ -90,7 +90,7 @@ def test_reject_needs_a_reason_next_to_the_field_and_keeps_input(world: World, w
     csrf = sign_in(web, "mot.duyet")
     form = {"version": sub["version"], "version_hash": sub["version_hash"], "csrf_token": csrf}
     empty = web.post(f"/duyet/{sub['id']}/tu-choi", data={**form, "reason": "   "})
-    assert empty.status_code == 422 and 'class="field-error"' in empty.text and "Lý do từ chối" in empty.text
+    assert empty.status_code == 200 and 'class="field-error"' in empty.text and "Lý do từ chối" in empty.text
     done = web.post(f"/duyet/{sub['id']}/tu-choi", data={**form, "reason": "Sai ngày họp."}, follow_redirects=False)
     assert done.status_code == 303
     body = world.get("mot.canbo", sub["id"]).json()
@@ -104,7 +104,7 @@ def test_own_bulletin_cannot_be_approved_from_the_console(world: World, web: Tes
     form = {"version": sub["version"], "version_hash": sub["version_hash"], "audio_sha256": sub["audio"]["sha256"],
             "csrf_token": csrf}
     r = web.post(f"/duyet/{sub['id']}/phe-duyet", data=form, follow_redirects=False)
-    assert r.status_code == 403
+    assert r.status_code == 200 and "tự phê duyệt" in r.text
     assert world.get("mot.duyet", sub["id"]).json()["status"] == "submitted"
 
 
@@ -136,9 +136,9 @@ def test_emergency_confirm_counts_speakers_then_sends_in_one_step(world: World, 
             "board_text": "KHẨN: BÃO", "category": "disaster", "target": "W001", "hours": "24",
             "csrf_token": csrf}
     bad = web.post("/khan-cap/phat", data={**form, "hours": "500"})  # more than 14 days
-    assert bad.status_code == 422 and "từ 1 đến 336" in bad.text and "Bão đang vào" in bad.text
+    assert bad.status_code == 200 and "từ 1 đến 336" in bad.text and "Bão đang vào" in bad.text
     outside = web.post("/khan-cap/phat", data={**form, "target": "W002"})
-    assert outside.status_code == 403
+    assert outside.status_code == 200 and "ngoài phạm vi" in outside.text and 'class="field-error"' in outside.text
     sent = web.post("/khan-cap/phat", data=form, follow_redirects=False)
     assert sent.status_code == 303
     bid = int(sent.headers["location"].rsplit("/", 1)[1])
@@ -156,7 +156,7 @@ def test_schedule_day_week_and_slot_creation(world: World, web: TestClient) -> N
     csrf = sign_in(web, "mot.canbo")
     bad = web.post("/lich-phat/phien", data={"dia_ban": "W001", "name": "", "start_local": "25:00", "minutes": "0",
                                              "dtstart": "2026-01-01", "csrf_token": csrf})
-    assert bad.status_code == 422 and bad.text.count('class="field-error"') == 4  # name, time, minutes, days
+    assert bad.status_code == 200 and bad.text.count('class="field-error"') == 4  # name, time, minutes, days
     form = {"dia_ban": "W001", "name": "Phiên sáng", "start_local": "06:00", "minutes": "30",
             "days": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], "dtstart": "01/01/2026", "csrf_token": csrf}
     added = web.post("/lich-phat/phien", data=form, follow_redirects=False)
@@ -185,7 +185,7 @@ def test_officer_edits_own_slot_and_not_another_communes(world: World, web: Test
     assert page.status_code == 200 and 'value="19:00"' in page.text and "Thứ Tư" in page.text
     edit = {**form, "start_local": "7:30", "minutes": "15", "days": ["SA", "SU"], "enabled": "1"}
     missing = web.post(f"/lich-phat/phien/{slot_id}/sua", data={**edit, "name": ""})
-    assert missing.status_code == 422 and 'class="field-error"' in missing.text
+    assert missing.status_code == 200 and 'class="field-error"' in missing.text
     saved = web.post(f"/lich-phat/phien/{slot_id}/sua", data=edit, follow_redirects=False)
     assert saved.status_code == 303
     after = web.get("/lich-phat/phien?dia_ban=W001-T02").text

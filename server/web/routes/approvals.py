@@ -43,13 +43,12 @@ def _bulletin(session: SessionDep, user: User, tree: AreaTree, bulletin_id: int)
 
 def _review(request: Request, session: SessionDep, runtime: RuntimeDep, user: User, tree: AreaTree,
             bulletin: Bulletin, *, errors: dict[str, str] | None = None, reason: str = "",
-            error: LoaError | None = None, status_code: int = 200) -> Response:
+            error: LoaError | None = None) -> Response:
     item = _item(session, runtime, user, tree, bulletin)
-    status = error.status_code if error is not None else status_code
     return render(request, "duyet_xem.html", {
         "item": item, "errors": errors or {}, "reason": reason, "error": error,
         "open": bulletin.status == BulletinStatus.submitted,
-    }, status_code=status)
+    })  # shown again with the problem: 200, as every console form (see docs/console.md)
 
 
 def _item(session: SessionDep, runtime: RuntimeDep, user: User, tree: AreaTree, bulletin: Bulletin) -> QueueItem:
@@ -130,6 +129,6 @@ def reject(request: Request, bulletin_id: int, user: ApproverPage, session: Sess
         errors: dict[str, Any] = {}
         if exc.message.startswith("Lý do từ chối"):
             return _review(request, session, runtime, user, tree, fresh, errors={"reason": exc.message},
-                           reason=reason, status_code=422)
+                           reason=reason)
         return _review(request, session, runtime, user, tree, fresh, errors=errors, reason=reason, error=exc)
     return _decided(bulletin_id)

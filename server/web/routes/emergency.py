@@ -63,14 +63,14 @@ def start(request: Request, user: ApproverPage, session: SessionDep, runtime: Ru
 
 
 def _form(request: Request, session: SessionDep, tree: AreaTreeDep, user: User, values: dict[str, str],
-          errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+          errors: dict[str, str] | None = None) -> Response:
     target = values.get("target") or user.area_code
     return render(request, "khan_cap_xac_nhan.html", {
         "values": values, "errors": errors or {}, "labels": FIELD_LABELS, "repeat_note": REPEAT_NOTE,
         "areas": area_choices(tree, user.area_code), "target": target, "max_hours": MAX_HOURS,
         "reach": reach(session, tree, [target] if target in tree.by_code else []),
         "target_path": area_path(tree, target) if target in tree.by_code else target,
-    }, status_code=status_code)
+    })
 
 
 @router.get("/khan-cap/moi")
@@ -119,7 +119,7 @@ def send(request: Request, user: ApproverPage, session: SessionDep, runtime: Run
               "target": target, "hours": hours, "template": template}
     valid_hours = _hours(hours)
     if valid_hours is None:
-        return _form(request, session, tree, user, values, status_code=422,
+        return _form(request, session, tree, user, values,
                      errors={"hours": f"Nhập số giờ hiệu lực từ 1 đến {MAX_HOURS}."})
     now = runtime.clock()
     try:
@@ -131,15 +131,15 @@ def send(request: Request, user: ApproverPage, session: SessionDep, runtime: Run
         )
         bulletin = workflow.create_emergency(session, user, tree, data, settings=runtime.settings, now=now)
     except ValidationError:
-        return _form(request, session, tree, user, values, status_code=422,
+        return _form(request, session, tree, user, values,
                      errors={"title": "Thông tin bản tin khẩn cấp không hợp lệ; hãy kiểm tra lại."})
     except LoaError as exc:
         session.rollback()
         field = _field_of(exc)
         if field is None:
-            return _form(request, session, tree, user, values, status_code=exc.status_code,
+            return _form(request, session, tree, user, values,
                          errors={"title": exc.message})
-        return _form(request, session, tree, user, values, status_code=exc.status_code, errors={field: exc.message})
+        return _form(request, session, tree, user, values, errors={field: exc.message})
     on_air_changed(runtime, bulletin, ended=False)
     return RedirectResponse(f"/khan-cap/{bulletin.id}", status_code=303)
 

@@ -27,7 +27,7 @@ Text = Annotated[str, Form(max_length=64)]
 
 
 def _page(request: Request, user: User, session: SessionDep, tree: AreaTreeDep, code: str, *,
-          values: dict[str, Any], errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+          values: dict[str, Any], errors: dict[str, str] | None = None) -> Response:
     slots = list_slots(code, session, user, tree)
     for s in slots:
         s["when"] = describe_rrule(s["rrule"], s["dtstart"])
@@ -35,7 +35,7 @@ def _page(request: Request, user: User, session: SessionDep, tree: AreaTreeDep, 
     return render(request, "lich_phien.html", {
         "areas": area_choices(tree, user.area_code), "area": code, "area_path": area_path(tree, code),
         "slots": slots, "values": values, "errors": errors or {}, "labels": FIELD_LABELS, "byday": BYDAY,
-    }, status_code=status_code)
+    })
 
 
 def _defaults(today: date) -> dict[str, Any]:
@@ -64,13 +64,12 @@ async def add_slot(request: Request, user: SchedulePage, session: SessionDep, ru
     ensure_in_scope(user, tree, code)
     body, errors = slot_input(values)
     if body is None:
-        return _page(request, user, session, tree, code, values=values, errors=errors, status_code=422)
+        return _page(request, user, session, tree, code, values=values, errors=errors)
     try:
         create_slot(code, body, session, user, tree, runtime)
     except LoaError as exc:
         session.rollback()
-        return _page(request, user, session, tree, code, values=values, errors={"name": exc.message},
-                     status_code=exc.status_code)
+        return _page(request, user, session, tree, code, values=values, errors={"name": exc.message})
     return RedirectResponse(f"/lich-phat/phien?dia_ban={code}&da-them=1", status_code=303)
 
 
@@ -85,11 +84,11 @@ def _own_slot(session: SessionDep, user: User, tree: AreaTreeDep, slot_id: int) 
 
 
 def _edit_page(request: Request, slot: dict[str, Any], tree: AreaTreeDep, values: dict[str, Any] | None,
-               errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+               errors: dict[str, str] | None = None) -> Response:
     return render(request, "lich_phien_sua.html", {
         "slot": slot, "values": values, "errors": errors or {}, "labels": FIELD_LABELS, "byday": BYDAY,
         "area_path": area_path(tree, slot["area_code"]),
-    }, status_code=status_code)
+    })
 
 
 @router.get("/lich-phat/phien/{slot_id}/sua")
@@ -109,10 +108,10 @@ async def edit(request: Request, slot_id: int, user: SchedulePage, session: Sess
               "days": [str(d) for d in form.getlist("days")][:7], "enabled": bool(enabled)}
     body, errors = slot_patch(values)
     if body is None:
-        return _edit_page(request, slot, tree, values, errors, status_code=422)
+        return _edit_page(request, slot, tree, values, errors)
     try:
         edit_slot(slot_id, body, session, user, tree, runtime)
     except LoaError as exc:
         session.rollback()
-        return _edit_page(request, slot, tree, values, {"name": exc.message}, status_code=exc.status_code)
+        return _edit_page(request, slot, tree, values, {"name": exc.message})
     return RedirectResponse(f"/lich-phat/phien?dia_ban={slot['area_code']}&da-sua=1", status_code=303)
