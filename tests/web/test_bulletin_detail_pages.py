@@ -4,8 +4,10 @@ the re-approval notice when editing an approved bulletin, withdraw after a confi
 from __future__ import annotations
 
 import io
+import math
 import re
 import wave
+from array import array
 
 import pytest
 from fastapi.testclient import TestClient
@@ -53,13 +55,15 @@ def submit_new(console: TestClient) -> int:
     return int(response.headers["location"].split("/")[2].split("?")[0])
 
 
-def wav_bytes() -> bytes:
+def wav_bytes(seconds: float = 2.0, rate: int = 16000) -> bytes:
+    """A 440 Hz tone: real mastering refuses silence (its loudness cannot be normalized)."""
+    samples = array("h", (round(8000 * math.sin(2 * math.pi * 440 * n / rate)) for n in range(int(seconds * rate))))
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\x00\x10" * 8000)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
     return buffer.getvalue()
 
 

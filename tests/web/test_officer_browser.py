@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from server.models.bulletins import Bulletin
 from tests.web.live import LiveServer
+from tests.web.test_bulletin_detail_pages import wav_bytes
 
 CheckPage = Callable[[Page, str], None]
 SignIn = Callable[[Page, str], None]
@@ -55,6 +56,14 @@ def test_officer_drafts_previews_submits_and_hears_the_result(
     bulletin_url = page.url.split("?")[0]
     with Session(live_server.runtime.engine) as session:
         assert len(session.exec(select(Bulletin)).all()) == 1  # the double click made one bulletin
+
+    # A recording instead of the synthetic voice: mastered, then the same player.
+    page.get_by_label("Tệp ghi âm (MP3, M4A, WAV, OGG)").set_input_files(
+        files=[{"name": "giong-doc.wav", "mimeType": "audio/wav", "buffer": wav_bytes()}])
+    page.get_by_role("button", name="Tải bản ghi âm lên").click()
+    page.wait_for_url("**?da=ghi-am", timeout=60_000)
+    expect(page.locator("#am-thanh")).to_contain_text("giong-doc.wav")
+    expect(page.locator("#am-thanh audio")).to_be_attached()
 
     page.goto(f"{live_server.url}/ban-tin?q=tiem+phong+soi")
     expect(page.locator(".bulletin-list li")).to_have_count(1)

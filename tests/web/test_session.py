@@ -82,3 +82,18 @@ def test_docs_are_served_from_this_server(console: TestClient) -> None:
     assert "/static/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert console.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert console.get("/redoc").status_code == 404
+
+
+def test_a_deactivated_user_is_signed_out(console: TestClient, runtime: Runtime) -> None:
+    from sqlmodel import Session, select
+
+    from server.models.users import User
+
+    console_sign_in(console, "auditor")
+    with Session(runtime.engine) as session:
+        user = session.exec(select(User).where(User.username == "auditor")).one()
+        user.active = False
+        session.add(user)
+        session.commit()
+    assert console.get("/", follow_redirects=False).headers["location"] == "/login?next=/"
+    assert console.get("/api/v1/areas").status_code == 401

@@ -44,6 +44,22 @@ def test_roles_land_on_their_home_and_sign_out(
         assert "/login?next=/" in page.url
 
 
+def test_sign_in_with_the_keyboard_only(browser_page: Page, live_server: LiveServer) -> None:
+    page = browser_page
+    page.goto(f"{live_server.url}/login")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.get_by_text("Bỏ qua, đến nội dung chính")).to_be_focused()
+    page.keyboard.press("Enter")  # past the header, into the page
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Tên đăng nhập")).to_be_focused()
+    page.keyboard.type("auditor")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
+
+
 def test_docs_render_operations_offline(
     browser_page: Page, live_server: LiveServer, sign_in: Callable[[Page, str], None],
 ) -> None:

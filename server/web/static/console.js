@@ -37,3 +37,8 @@ function markChanged(event) {
 }
 document.addEventListener("input", markChanged, true);
 document.addEventListener("change", markChanged, true);
+// A page shown again with errors puts the keyboard (and a screen reader) on the error summary.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+});
