@@ -11,14 +11,16 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
-from server.errors import Invalid, NotFound, TooLarge
+from server.errors import Conflict, Invalid, NotFound, TooLarge
 from server.models.console import ConsoleDraft
 from server.models.users import User
 
 KEY_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 MAX_DRAFT_BYTES = 64 * 1024
+MAX_DRAFTS = 50  # per user: forms in progress, not storage
 
 
 def check_key(key: str) -> str:
@@ -46,6 +48,10 @@ def save_draft(session: Session, user: User, key: str, data: dict[str, Any], *, 
     assert user.id is not None
     draft = session.get(ConsoleDraft, (user.id, check_key(key)))
     if draft is None:
+        held = session.exec(select(func.count()).select_from(ConsoleDraft).where(ConsoleDraft.user_id == user.id)).one()
+        if held >= MAX_DRAFTS:
+            raise Conflict(f"Bạn đã có {held} bản nháp: hãy gửi hoặc xóa bớt trước khi lưu bản mới.",
+                           code="draft_limit")
         draft = ConsoleDraft(user_id=user.id, key=key, data=data, updated_at=now)
     else:
         draft.data, draft.updated_at = dict(data), now

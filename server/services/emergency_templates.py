@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from server.errors import Forbidden, Invalid, NotFound
@@ -61,7 +62,17 @@ def seed_emergency_templates(session: Session, report: Any, data_dir: Any) -> No
 
 
 def visible_templates(session: Session, tree: AreaTree, area_code: str) -> list[EmergencyTemplate]:
-    """Built-ins, then the templates of ``area_code`` and its ancestors (nearest area first)."""
+    """Built-ins, then the templates of ``area_code`` and its ancestors (nearest area first).
+
+    The built-ins exist everywhere, even on a server never seeded by ``loa demo``: the first
+    reader inserts them (a concurrent reader that loses the race simply reads them)."""
+    if session.exec(select(EmergencyTemplate.id).where(col(EmergencyTemplate.builtin_key).is_not(None))
+                    .limit(1)).first() is None:
+        try:
+            if ensure_builtins(session):
+                session.commit()
+        except IntegrityError:
+            session.rollback()
     chain = tree.ancestors(area_code)
     rows = session.exec(select(EmergencyTemplate).where(
         or_(col(EmergencyTemplate.area_code).is_(None), col(EmergencyTemplate.area_code).in_(chain))

@@ -18,6 +18,7 @@ text as given is not Vietnamese ("cà phê", "café" stay as they are).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -98,9 +99,17 @@ _NUCLEI = [
     "ơi", "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ", "ưu", "yê",
     "iêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyê", "ươi", "ươu", "yêu",
 ]
-_NUCLEUS = "(?:" + "|".join(sorted(_NUCLEI, key=len, reverse=True)) + ")"
-_CODA = "(?:ch|nh|ng|[cmnpt])?"
+_NUCLEUS = "(" + "|".join(sorted(_NUCLEI, key=len, reverse=True)) + ")"
+_CODA = "(ch|nh|ng|[cmnpt])?"
 _SYLLABLE = re.compile(f"^{_ONSET}{_NUCLEUS}{_CODA}$")
+# Rime rules that tell real syllables from decoding accidents ("chớnh", "daón", "hoó"): a vowel
+# group ending in a glide takes no final consonant; some groups need one; -ch/-nh follow few.
+_OPEN_ONLY = frozenset([
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ui", "ưi", "ưu", "ua", "ưa",
+    "iêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "ươi", "ươu", "yêu",
+])
+_NEEDS_CODA = frozenset(["ă", "â", "iê", "uô", "ươ", "yê", "uyê", "oă", "uâ", "oo"])
+_BEFORE_CH_NH = frozenset(["a", "ê", "i", "y", "oa", "uê", "uy", "uyê"])
 _PUNCT = "\"'“”‘’.,;:!?()[]{}<>-–—…/*%&+=#@"
 
 
@@ -116,7 +125,15 @@ def is_syllable(word: str) -> bool:
     if sum(decomposed.count(t) for t in _TONES) > 1:
         return False
     bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-    return bool(_SYLLABLE.match(bare))
+    match = _SYLLABLE.match(bare)
+    if match is None:
+        return False
+    nucleus, coda = match.group(1), match.group(2)
+    if coda is None:
+        return nucleus not in _NEEDS_CODA
+    if nucleus in _OPEN_ONLY or (coda in ("ng", "c") and nucleus in ("i", "y")):
+        return False
+    return coda not in ("ch", "nh") or nucleus in _BEFORE_CH_NH
 
 
 def _words(text: str) -> list[str]:
@@ -126,7 +143,12 @@ def _words(text: str) -> list[str]:
 def _score(text: str) -> tuple[int, int]:
     """(valid syllables, words) over the words with a non-ASCII character."""
     words = [w for w in _words(text) if w and not w.isascii()]
-    return sum(1 for w in words if is_syllable(w)), len(words)
+    return sum(1 for w in words if is_syllable(w) and not _mixed_case(w)), len(words)
+
+
+def _mixed_case(text: str) -> bool:
+    """A capital right after a small letter ("mỈt"): how a wrong decoding often looks."""
+    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(text))
 
 
 def decode_tcvn3(text: str) -> str:
@@ -150,15 +172,19 @@ def detect(text: str) -> Encoding:
         return "unicode"
     valid, total = _score(text)
     given = valid / total if total else 0.0
-    best: tuple[float, Encoding] = (given, "unicode")
+    # On a tie, the byte range decides: VNI never writes U+00A1–U+00BF, while TCVN3 puts its most
+    # frequent letters there (à á ả ã ạ ă â ê ô ơ ư đ).
+    tcvn3_bytes = any("\xa1" <= ch <= "\xbf" for ch in text)
+    best: tuple[float, bool, Encoding] = (given, True, "unicode")
     for name, decode in (("tcvn3", decode_tcvn3), ("vni", decode_vni)):
         out = decode(text)
-        if out == text:
-            continue
         ok, n = _score(out)
-        if n and ok / n >= 0.8 and ok / n > best[0]:  # strictly better than as given
-            best = (ok / n, name)  # type: ignore[assignment]
-    return best[1]
+        if out == text or not n or ok / n < 0.8:
+            continue
+        likely = tcvn3_bytes == (name == "tcvn3") and not _mixed_case(out)
+        if ok / n > given and (ok / n, likely) > best[:2]:  # strictly better than as given
+            best = (ok / n, likely, name)  # type: ignore[assignment]
+    return best[2]
 
 
 def convert(text: str) -> Converted:

@@ -20,7 +20,8 @@ def _status(device_id: str, started: dict[str, datetime]) -> protocol.Status:
                            alerts_started={a: protocol.iso(t) for a, t in started.items()})
 
 
-def test_starts_recorded_once_and_only_for_targeted_devices(world: World) -> None:
+def test_starts_recorded_once_and_only_for_targeted_devices(any_world: World) -> None:
+    world = any_world
     storm = world.create(title="Bão số 3")
     with Session(world.engine) as s:
         for device_id, area, kind in [("spk-dl-1", "W001-T01", "speaker"), ("spk-dl-2", "W001-T02", "speaker"),

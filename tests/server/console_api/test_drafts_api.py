@@ -48,3 +48,14 @@ def test_draft_bounds(world: World) -> None:
     assert big.status_code == 413 and big.json()["detail"]["code"] == "draft_too_large"
     assert world.client.put("/api/v1/drafts/mang", json=[1, 2], headers=h).status_code == 422
     assert world.client.get("/api/v1/drafts/x").status_code == 401
+
+
+def test_draft_count_is_bounded(world: World) -> None:
+    from server.services import drafts
+
+    h = world.headers["hai.canbo"]  # no drafts yet
+    for i in range(drafts.MAX_DRAFTS):
+        assert world.client.put(f"/api/v1/drafts/n-{i}", json={}, headers=h).status_code == 200
+    over = world.client.put("/api/v1/drafts/one-more", json={}, headers=h)
+    assert over.status_code == 409 and over.json()["detail"]["code"] == "draft_limit"
+    assert world.client.put("/api/v1/drafts/n-0", json={"x": 1}, headers=h).status_code == 200  # overwrite ok

@@ -8,6 +8,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.services import legacy_text as lt
 
@@ -94,3 +96,29 @@ def test_known_samples(pasted: str, encoding: str, expected: str) -> None:
 def test_syllable_check() -> None:
     assert lt.is_syllable("nghiêng") and lt.is_syllable("khuyếch") and lt.is_syllable("Người")
     assert not lt.is_syllable("chaøo") and not lt.is_syllable("chaứo") and not lt.is_syllable("ắá")
+
+
+SYLLABLES = sorted({w.strip('.,;:!?()"') for body in bodies() for w in body.split()
+                    if lt.is_syllable(w.strip('.,;:!?()"'))})
+# Lowercase running text (a capital toned letter has no TCVN3 code; the bulletins above cover capitals).
+# A few words are ambiguous on their own ("sô" is VNI for "sơ" and Unicode "sô"): running text has
+# at least five words with a Vietnamese letter.
+sentences = st.lists(st.sampled_from(sorted({s.lower() for s in SYLLABLES})), min_size=8, max_size=40).filter(
+    lambda ws: sum(not w.isascii() for w in ws) >= 5).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(sentences)
+def test_property_sentences_round_trip_and_unicode_stays(text: str) -> None:
+    assert lt.convert(text) == lt.Converted(text, "unicode")
+    vni, tcvn3 = lt.convert(to_vni(text)), lt.convert(to_tcvn3(text))
+    assert vni.text == unicodedata.normalize("NFC", text) and tcvn3.text == _lower_toned(text)
+    assert (vni.encoding, tcvn3.encoding) == ("vni", "tcvn3")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=60))
+def test_property_never_raises_and_output_is_nfc(text: str) -> None:
+    result = lt.convert(text)
+    assert result.encoding in ("unicode", "tcvn3", "vni")
+    assert (result.encoding == "unicode" and result.text == text) or unicodedata.is_normalized("NFC", result.text)
