@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from server.deps import AreaTreeDep, RuntimeDep, SessionDep
@@ -31,6 +31,7 @@ from server.web.viewmodels.approvals import (
 )
 
 router = APIRouter(include_in_schema=False)
+Short = Annotated[str, Query(max_length=64)]  # codes, dates and hashes in the query string
 ApproverPage = Annotated[User, Depends(console_roles("approver"))]
 HASH = Annotated[str, Form(max_length=64)]
 
@@ -80,7 +81,7 @@ def review(request: Request, bulletin_id: int, user: ApproverPage, session: Sess
 
 @router.get("/duyet/{bulletin_id}/xac-nhan")
 def confirm(request: Request, bulletin_id: int, user: ApproverPage, session: SessionDep,
-            runtime: RuntimeDep, tree: AreaTreeDep, ma: str = "", am_thanh: str = "") -> Response:
+            runtime: RuntimeDep, tree: AreaTreeDep, ma: Short = "", am_thanh: Short = "") -> Response:
     """Check your answers: exactly which version and audio the approval binds, and where it airs.
     ``ma``/``am_thanh`` are the text hash and audio the approver reviewed: a change in between
     sends them back to the review instead of confirming something they did not hear."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -27,6 +27,7 @@ from server.web.viewmodels.emergency import EmergencyView, active_emergencies, d
 from server.web.views import area_choices, area_path
 
 router = APIRouter(include_in_schema=False)
+Short = Annotated[str, Query(max_length=64)]  # codes, dates and hashes in the query string
 ApproverPage = Annotated[User, Depends(console_roles("approver"))]
 MAX_HOURS = template_service.MAX_VALIDITY_HOURS
 FIELD_LABELS = {"title": "Tiêu đề", "body": "Nội dung đọc", "board_text": "Chữ trên bảng điện tử",
@@ -75,7 +76,7 @@ def _form(request: Request, session: SessionDep, tree: AreaTreeDep, user: User, 
 
 @router.get("/khan-cap/moi")
 def confirm(request: Request, user: ApproverPage, session: SessionDep, tree: AreaTreeDep,
-            mau: str = "") -> Response:
+            mau: Short = "") -> Response:
     """The confirmation screen, pre-filled from a template: one more tap sends it."""
     template = _template(session, tree, user, mau)
     values = {"title": "", "body": "", "board_text": "", "category": "disaster", "hours": "24", "template": ""}
@@ -87,7 +88,7 @@ def confirm(request: Request, user: ApproverPage, session: SessionDep, tree: Are
 
 @router.get("/khan-cap/pham-vi")
 def reach_fragment(request: Request, user: ApproverPage, session: SessionDep, tree: AreaTreeDep,
-                   target: str = "") -> Response:
+                   target: Short = "") -> Response:
     """htmx: the speaker count for another chosen area (only areas of the approver's scope)."""
     code = target if target in tree.by_code and tree.is_within(target, user.area_code) else user.area_code
     return render(request, "_khan_cap_pham_vi.html", {

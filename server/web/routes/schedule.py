@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from playlists.model import LOCAL_TZ
@@ -21,6 +21,7 @@ from server.web.viewmodels.schedule import monday_of, read_date, week_summary, w
 from server.web.views import area_choices, area_path
 
 router = APIRouter(include_in_schema=False)
+Short = Annotated[str, Query(max_length=64)]  # codes, dates and hashes in the query string
 SchedulePage = Annotated[User, Depends(console_roles("officer", "approver"))]
 WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 MAX_DAYS_AWAY = 800  # a bounded date: the schedule two years either side of today
@@ -51,7 +52,7 @@ def _common(user: User, tree: AreaTree, code: str, day: date) -> dict[str, objec
 
 @router.get("/lich-phat")
 def day_view(request: Request, user: SchedulePage, session: SessionDep, runtime: RuntimeDep, tree: AreaTreeDep,
-             dia_ban: str = "", ngay: str = "") -> Response:
+             dia_ban: Short = "", ngay: Short = "") -> Response:
     today = runtime.clock().astimezone(LOCAL_TZ).date()
     day, problem = parse_day(ngay, today)
     code = _area(user, tree, dia_ban)
@@ -64,7 +65,7 @@ def day_view(request: Request, user: SchedulePage, session: SessionDep, runtime:
 
 @router.get("/lich-phat/tuan")
 def week_view(request: Request, user: SchedulePage, session: SessionDep, runtime: RuntimeDep,
-              tree: AreaTreeDep, dia_ban: str = "", ngay: str = "") -> Response:
+              tree: AreaTreeDep, dia_ban: Short = "", ngay: Short = "") -> Response:
     now: datetime = runtime.clock()
     today = now.astimezone(LOCAL_TZ).date()
     day, problem = parse_day(ngay, today)

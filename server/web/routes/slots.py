@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from playlists.model import LOCAL_TZ
@@ -22,6 +22,7 @@ from server.web.viewmodels.slots import BYDAY, FIELD_LABELS, describe_rrule, for
 from server.web.views import area_choices, area_path
 
 router = APIRouter(include_in_schema=False)
+Short = Annotated[str, Query(max_length=64)]  # codes, dates and hashes in the query string
 SchedulePage = Annotated[User, Depends(console_roles("officer", "approver"))]
 Text = Annotated[str, Form(max_length=64)]
 
@@ -45,7 +46,7 @@ def _defaults(today: date) -> dict[str, Any]:
 
 @router.get("/lich-phat/phien")
 def slots_page(request: Request, user: SchedulePage, session: SessionDep, runtime: RuntimeDep,
-               tree: AreaTreeDep, dia_ban: str = "") -> Response:
+               tree: AreaTreeDep, dia_ban: Short = "") -> Response:
     code = dia_ban or user.area_code
     ensure_in_scope(user, tree, code)
     return _page(request, user, session, tree, code,
