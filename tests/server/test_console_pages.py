@@ -195,3 +195,24 @@ def test_officer_edits_own_slot_and_not_another_communes(world: World, web: Test
     csrf = sign_in(web, "hai.canbo")
     refused = web.post(f"/lich-phat/phien/{slot_id}/sua", data={**edit, "csrf_token": csrf}, follow_redirects=False)
     assert refused.status_code == 403
+
+
+def test_no_approval_before_the_audio_exists(world: World, web: TestClient) -> None:
+    created = world.create("mot.canbo", title="Trang duyệt: chưa có âm thanh")
+    world.tts.fail = True
+    try:
+        assert world.act("mot.canbo", created["id"], "submit").status_code == 200
+        world.run_jobs()  # synthesis fails: the version has no audio
+    finally:
+        world.tts.fail = False
+    sub = world.get("mot.canbo", created["id"]).json()
+    assert sub["status"] == "submitted" and sub["audio"] is None
+    csrf = sign_in(web, "mot.duyet")
+    review = web.get(f"/duyet/{sub['id']}").text
+    assert "Âm thanh chưa tạo xong" in review and "Tiếp tục để duyệt" not in review and "<audio" not in review
+    confirm = web.get(f"/duyet/{sub['id']}/xac-nhan").text
+    assert "chưa tạo xong" in confirm and "Xác nhận duyệt" not in confirm
+    form = {"version": sub["version"], "version_hash": sub["version_hash"], "audio_sha256": "", "csrf_token": csrf}
+    r = web.post(f"/duyet/{sub['id']}/phe-duyet", data=form, follow_redirects=False)
+    assert r.status_code == 200 and "chưa tạo xong" in r.text
+    assert world.get("mot.canbo", sub["id"]).json()["status"] == "submitted"

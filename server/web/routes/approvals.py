@@ -93,6 +93,10 @@ def confirm(request: Request, bulletin_id: int, user: ApproverPage, session: Ses
         changed = Conflict("Bản tin đã thay đổi so với bản bạn vừa xem. Hãy xem và nghe lại.",
                            code="stale_version")
         return _review(request, session, runtime, user, tree, bulletin, error=changed)
+    if not item.audio_ready:  # the service refuses too (audio_not_ready): say so before the last step
+        missing = Conflict("Âm thanh của bản tin chưa tạo xong; hãy nghe lại khi đã có âm thanh rồi mới duyệt.",
+                           code="audio_not_ready")
+        return _review(request, session, runtime, user, tree, bulletin, error=missing)
     return render(request, "duyet_xac_nhan.html", {"item": item})
 
 
@@ -103,9 +107,10 @@ def _decided(bulletin_id: int) -> Response:
 @router.post("/duyet/{bulletin_id}/phe-duyet", dependencies=[CsrfChecked])
 def approve(request: Request, bulletin_id: int, user: ApproverPage, session: SessionDep, runtime: RuntimeDep,
             tree: AreaTreeDep, version: Annotated[int, Form()], version_hash: HASH,
-            audio_sha256: HASH) -> Response:
+            audio_sha256: HASH = "") -> Response:
     bulletin = _bulletin(session, user, tree, bulletin_id)
-    req = TransitionRequest(version=version, version_hash=version_hash, audio_sha256=audio_sha256)
+    # Empty only when there was no audio to hear: the service then refuses (audio_not_ready).
+    req = TransitionRequest(version=version, version_hash=version_hash, audio_sha256=audio_sha256 or None)
     try:
         workflow.approve(session, user, tree, bulletin, settings=runtime.settings, now=runtime.clock(), req=req)
     except LoaError as exc:
