@@ -84,7 +84,7 @@ class SlotSummary:
     name: str
     start: str  # HH:MM local
     end: str
-    items: int
+    items: int  # plays of bulletins (one bulletin may play twice)
     used_s: int
     capacity_s: int
     overflow: int  # bulletins that did not fit
