@@ -216,3 +216,16 @@ def test_no_approval_before_the_audio_exists(world: World, web: TestClient) -> N
     r = web.post(f"/duyet/{sub['id']}/phe-duyet", data=form, follow_redirects=False)
     assert r.status_code == 200 and "chưa tạo xong" in r.text
     assert world.get("mot.canbo", sub["id"]).json()["status"] == "submitted"
+
+
+def test_relays_are_shown_read_only_with_the_slot(world: World, web: TestClient) -> None:
+    body = {"name": "Phiên tiếp sóng", "start_local": "12:00", "duration_s": 1800, "rrule": "FREQ=DAILY",
+            "dtstart": "2026-01-01", "relays": [{"stream_url": "https://vov.example/vov1", "duration_s": 600,
+                                                 "title": "Thời sự VOV1"}]}
+    r = world.client.post("/api/v1/areas/W001-T01/slots", json=body, headers=world.headers["mot.canbo"])
+    assert r.status_code == 201, r.text
+    sign_in(web, "mot.canbo")
+    page = web.get("/lich-phat/phien?dia_ban=W001-T01").text
+    assert "Thời sự VOV1 (10 phút)" in page
+    edit = web.get(f"/lich-phat/phien/{r.json()['id']}/sua").text
+    assert "Thời sự VOV1" in edit and 'name="relays' not in edit  # relays are not edited here
