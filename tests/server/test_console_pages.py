@@ -54,6 +54,7 @@ def test_approve_needs_the_confirm_step_csrf_and_the_reviewed_version(world: Wor
     assert review.status_code == 200 and "Tiếp tục để duyệt" in review.text
     confirm = web.get(f"/duyet/{sub['id']}/xac-nhan?ma={sub['version_hash']}&am_thanh={sub['audio']['sha256']}")
     assert confirm.status_code == 200 and "Kiểm tra trước khi duyệt" in confirm.text
+    assert "hiện có <strong>0 cụm loa</strong>" in confirm.text
     form = {"version": sub["version"], "version_hash": sub["version_hash"], "audio_sha256": sub["audio"]["sha256"]}
     no_csrf = web.post(f"/duyet/{sub['id']}/phe-duyet", data=form, follow_redirects=False)
     assert no_csrf.status_code == 403

@@ -29,6 +29,7 @@ from server.web.viewmodels.approvals import (
     queue_size,
     users_by_id,
 )
+from server.web.viewmodels.emergency import reach
 
 router = APIRouter(include_in_schema=False)
 Short = Annotated[str, Query(max_length=64)]  # codes, dates and hashes in the query string
@@ -97,7 +98,7 @@ def confirm(request: Request, bulletin_id: int, user: ApproverPage, session: Ses
         missing = Conflict("Âm thanh của bản tin chưa tạo xong; hãy nghe lại khi đã có âm thanh rồi mới duyệt.",
                            code="audio_not_ready")
         return _review(request, session, runtime, user, tree, bulletin, error=missing)
-    return render(request, "duyet_xac_nhan.html", {"item": item})
+    return render(request, "duyet_xac_nhan.html", {"item": item, "reach": reach(session, tree, item.target_codes)})
 
 
 def _decided(bulletin_id: int) -> Response:

@@ -47,6 +47,7 @@ class QueueItem:
     submitted_at: datetime | None
     author: str
     targets: list[str]  # full area paths
+    target_codes: list[str]
     is_edit: bool  # a previous version was approved (and may still be airing)
     blocked: str | None  # why this approver cannot decide, when the service would refuse
     change: dict[str, Any] | None = None  # against the last approved version (change_view)
@@ -76,7 +77,8 @@ def queue_item(session: Session, settings: Settings, user: User, tree: AreaTree,
         valid_from=version.valid_from, valid_until=version.valid_until,
         repeats_per_day=version.repeats_per_day, reads_per_play=version.reads_per_play,
         submitted_at=version.submitted_at, author=authors.get(version.submitted_by or version.created_by, ""),
-        targets=[area_path(tree, c) for c in targets], is_edit=bulletin.approved_version_id is not None,
+        targets=[area_path(tree, c) for c in targets], target_codes=targets,
+        is_edit=bulletin.approved_version_id is not None,
         blocked=_blocked(user, tree, bulletin, version, targets),
     )
 
