@@ -61,6 +61,7 @@ class BulletinForm:
     values: dict[str, str]
     targets: list[str]
     errors: dict[str, str] = field(default_factory=dict)
+    form_id: str | None = None  # see server.web.draft_guard
 
     def as_draft(self) -> dict[str, Any]:
         return {"values": self.values, "targets": self.targets}
@@ -113,7 +114,8 @@ def read_form(data: FormData) -> BulletinForm:
         raw = data.get(name)
         values[name] = raw[:MAX_FIELD_CHARS] if isinstance(raw, str) else ""
     targets = [c for c in data.getlist("targets") if isinstance(c, str)][:600]
-    return BulletinForm(values, targets)
+    posted_id = data.get("form_id")
+    return BulletinForm(values, targets, form_id=posted_id if isinstance(posted_id, str) else None)
 
 
 def _datetime(text: str) -> datetime:

@@ -136,6 +136,23 @@ def test_preview_autosaves_and_the_editor_restores_it(console: TestClient) -> No
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
 
 
+def test_a_late_autosave_does_not_bring_a_saved_form_back(console: TestClient) -> None:
+    token = console_sign_in(console, "officer")
+    form = new_form(console)
+    form.update(title="Họp dân", body="Họp lúc 7 giờ.", board_text="Họp dân", autosave="1")
+    headers = {"X-CSRF-Token": token}
+    assert "Đã tự động lưu" in console.post("/ban-tin/xem-truoc", data=form, headers=headers).text
+    saved = console.post("/ban-tin/moi", data=form | {"action": "save"}, follow_redirects=False)
+    assert saved.status_code == 303
+    late = console.post("/ban-tin/xem-truoc", data=form, headers=headers).text  # was already on its way
+    assert "Đã tự động lưu" not in late
+    fresh = console.get("/ban-tin/moi").text
+    assert "khôi phục" not in fresh and form_values(fresh)["title"] == ""
+    assert form_values(fresh)["form_id"] != form["form_id"]  # a new form autosaves again
+    again = new_form(console) | {"title": "Tin khác", "autosave": "1"}
+    assert "Đã tự động lưu" in console.post("/ban-tin/xem-truoc", data=again, headers=headers).text
+
+
 def test_estimate_against_the_room_in_the_target_slots(console: TestClient, runtime: Runtime) -> None:
     token = console_sign_in(console, "officer")
     with Session(runtime.engine) as session:

@@ -22,6 +22,7 @@ from server.services import bulletins as service
 from server.services import drafts, workflow
 from server.services.areas import AreaTree
 from server.web import bulletin_form as bf
+from server.web import draft_guard
 from server.web.deps import CsrfChecked, OfficerUser
 from server.web.labels import CATEGORY_LABELS, PRIORITY_LABELS
 from server.web.templating import render
@@ -49,6 +50,7 @@ def _page(request: Request, session: Session, user: User, tree: AreaTree, form: 
         "form": form, "v": form.values, "errors": form.errors, "labels": bf.LABELS,
         "bulletin": bulletin, "areas": area_choices(tree, user.area_code),
         "draft_key": draft_key(bulletin.id if bulletin else None), "restored_at": restored_at,
+        "form_id": draft_guard.form_id(form.form_id),
         "reapproval": bulletin is not None and bulletin.approved_version_id is not None,
         "priority_options": [(p.value, label.capitalize()) for p, label in PRIORITY_LABELS.items()],
         "category_options": [(c.value, label.capitalize()) for c, label in CATEGORY_LABELS.items()],
@@ -111,7 +113,7 @@ def _save(request: Request, user: User, session: Session, tree: AreaTree, runtim
         session.rollback()
         bf.place_error(form, exc)
         return _page(request, session, user, tree, form, bulletin=bulletin if bulletin and bulletin.id else None)
-    drafts.delete_draft(session, user, key)
+    draft_guard.mark_saved(session, user, key, form.form_id, runtime.clock())
     done = "gui" if submit and bulletin.status == BulletinStatus.submitted else "luu"
     return RedirectResponse(f"/ban-tin/{bulletin.id}?da={done}", status_code=303)
 

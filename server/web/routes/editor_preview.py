@@ -13,12 +13,13 @@ from fastapi.responses import HTMLResponse, Response
 from server.deps import AreaTreeDep, RuntimeDep, SessionDep
 from server.errors import LoaError
 from server.models.bulletins import BOARD_MAX
-from server.services import board_preview, drafts, legacy_text
+from server.services import board_preview, legacy_text
 from server.services.airtime_estimate import Estimate, EstimateInput, estimate
 from server.services.areas import AreaTree
 from server.services.bulletin_fields import GAP_RANGE, LIMITS, MAX_TARGETS
 from server.services.spoken import spoken_text
 from server.web import bulletin_form as bf
+from server.web import draft_guard
 from server.web.deps import CsrfChecked, OfficerUser
 from server.web.templating import render
 
@@ -81,7 +82,7 @@ async def preview(request: Request, user: OfficerUser, session: SessionDep, tree
     saved_at = None
     if isinstance(key, str) and data.get("autosave") == "1":
         try:
-            saved_at = drafts.save_draft(session, user, key, form.as_draft(), now=runtime.clock()).updated_at
+            saved_at = draft_guard.autosave(session, user, key, data.get("form_id"), form.as_draft(), runtime.clock())
         except LoaError:
             session.rollback()  # a draft too large to keep: the preview still answers
     spoken, spoken_error = "", None

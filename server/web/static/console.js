@@ -4,6 +4,8 @@ document.addEventListener("submit", function (event) {
   if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return;
   if (form.dataset.submitted === "1") { event.preventDefault(); return; }
   form.dataset.submitted = "1";
+  var autosave = form.querySelector("[data-autosave]");
+  if (autosave) autosave.value = "0";  // a preview still pending must not save the form again
   form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
     button.setAttribute("aria-disabled", "true");
     button.classList.add("is-busy");
