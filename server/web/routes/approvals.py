@@ -4,7 +4,7 @@ the same services as the API, so every rule (scope, own bulletin, audio ready) h
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -133,9 +133,8 @@ def reject(request: Request, bulletin_id: int, user: ApproverPage, session: Sess
     except LoaError as exc:
         session.rollback()
         fresh = _bulletin(session, user, tree, bulletin_id)
-        errors: dict[str, Any] = {}
-        if exc.message.startswith("Lý do từ chối"):
+        if exc.message.startswith("Lý do từ chối"):  # the reason's own problem goes beside the field
             return _review(request, session, runtime, user, tree, fresh, errors={"reason": exc.message},
                            reason=reason)
-        return _review(request, session, runtime, user, tree, fresh, errors=errors, reason=reason, error=exc)
+        return _review(request, session, runtime, user, tree, fresh, reason=reason, error=exc)
     return _decided(bulletin_id)
