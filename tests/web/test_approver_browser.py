@@ -42,6 +42,15 @@ def _submitted_by_officer(live: LiveServer, title: str) -> int:
         return bulletin.id
 
 
+def _tab_to(page: Page, text: str, limit: int = 40) -> None:
+    """Press Tab until the focused element is the one labelled ``text`` (fails after ``limit``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.innerText.trim()") == text:
+            return
+    raise AssertionError(f"{text!r} is not reachable with the keyboard")
+
+
 def _audio_duration(page: Page) -> float:
     """Loads the player's audio in the browser: the approver can really listen to it."""
     return float(page.evaluate("""() => new Promise((resolve, reject) => {
@@ -68,7 +77,8 @@ def test_approver_listens_approves_and_the_schedule_shows_it(
     page.get_by_role("link", name="Tiếp tục để duyệt").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra trước khi duyệt")
     check_page(page, "duyet-xac-nhan")
-    page.get_by_role("button", name="Xác nhận duyệt và cho phát").click()
+    _tab_to(page, "Xác nhận duyệt và cho phát")  # keyboard only: the irreversible step
+    page.keyboard.press("Enter")
     page.wait_for_url(f"{url}/duyet?da={bid}")
     expect(page.get_by_role("status")).to_contain_text(f"bản tin số {bid}")
 
