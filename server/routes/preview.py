@@ -61,7 +61,8 @@ def preview(
     tz = runtime.settings.tz
     day = date or runtime.clock().astimezone(tz).date()
     start = datetime.combine(day, time.min, tzinfo=tz)
-    loaded = load_inputs(session, tree, min(start, runtime.clock()), 1)
+    # Only bulletins that can reach this area: a province's preview need not read all of them.
+    loaded = load_inputs(session, tree, min(start, runtime.clock()), 1, area_codes=tree.ancestors(code))
     plan = make_compiler(loaded, start, tz, 1).day_plan(code, day)
     slots: list[dict[str, Any]] = [{
         "slot_id": p.occurrence.slot_id, "name": p.occurrence.name, "defined_on": p.occurrence.defined_on,

@@ -1,0 +1,1 @@
+"""View models: turn the services' data into page context (no business rules here)."""
