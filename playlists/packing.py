@@ -86,7 +86,9 @@ def ineligible_reason(bulletin: BulletinPlay, occ: SlotOccurrence) -> str | None
     if bulletin.approved_at > occ.start_utc:
         return "approved_after_slot_start"
     lo, hi = validity_bounds(bulletin, occ)
-    if lo + _ceil_s(bulletin.duration_ms) > hi:
+    whole = int(occ.end_utc.timestamp()) - int(occ.start_utc.timestamp())
+    # Too long for the whole slot is a capacity problem (overflow), not a validity one.
+    if hi <= lo or (lo + _ceil_s(bulletin.duration_ms) > hi and hi - lo < whole):
         return "not_valid_in_slot"
     return None
 
