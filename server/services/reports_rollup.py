@@ -34,6 +34,7 @@ from sqlalchemy import Connection, DateTime, Engine, Table, bindparam, delete, f
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from playlists.model import LOCAL_TZ
 from server.models.reports import COUNTERS, AirtimeRollup, DeviceRollup, RollupState
 from server.services.areas import load_tree
 from server.services.reports_sql import AREA_GRAIN, DEVICE_GRAIN, day_bounds, insert_rollups, prepare
@@ -221,7 +222,7 @@ def refresh_job() -> None:
 
     runtime = current_runtime()
     if runtime is not None:
-        refresh(runtime.engine, runtime.settings.tz, runtime.clock())
+        refresh(runtime.engine, LOCAL_TZ, runtime.clock())
 
 
 def reset(engine: Engine) -> None:

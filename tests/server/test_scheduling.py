@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from devices import protocol
+from playlists.model import LOCAL_TZ
 from server.delivery.keys import signer_for
 from server.jobs import JobRunner
 from server.models.asrun import PlannedAiring
@@ -177,7 +178,7 @@ def test_recurring_jobs_survive_restart_once_each(world: World) -> None:
             assert len([j for j in jobs if j in RECURRING]) == len(RECURRING)
             nightly = jobs["nightly-compile"]
             assert nightly.coalesce is True and nightly.misfire_grace_time == 6 * 3600
-            assert nightly.next_run_time.astimezone(settings.tz).strftime("%H:%M") == "00:05"
+            assert nightly.next_run_time.astimezone(LOCAL_TZ).strftime("%H:%M") == "00:05"
         finally:
             world.runtime.jobs = saved
             runner.shutdown()
