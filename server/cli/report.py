@@ -69,7 +69,7 @@ def _airtime(args: argparse.Namespace) -> int:
     tree = load_tree(engine)
     root = tree.get(validate_code(args.area)).code
     report = airtime_report(engine, tree, LOCAL_TZ, root, start, end, datetime.now(UTC),
-                            days=args.format == "xlsx")
+                            days=args.format == "xlsx", grace=settings.asrun_grace)
     who = _os_user()
     report["generated_by"] = f"{who} (dòng lệnh)"
     data = render(report, args.format, LOCAL_TZ)

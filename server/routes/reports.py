@@ -46,7 +46,8 @@ def airtime(
     root = _root(user, tree, area)
     start, end = parse_period(from_, to)
     fmt = check_format(format_)
-    report = airtime_report(runtime.engine, tree, LOCAL_TZ, root, start, end, runtime.clock(), days=fmt == "xlsx")
+    report = airtime_report(runtime.engine, tree, LOCAL_TZ, root, start, end, runtime.clock(), days=fmt == "xlsx",
+                            grace=runtime.settings.asrun_grace)
     report["generated_by"] = user.username
     body = render(report, fmt, LOCAL_TZ)
     audit.record(session, user, "report_generated", f"report:airtime:{root}", audit_details(report, fmt))
