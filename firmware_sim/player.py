@@ -31,8 +31,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from devices.played import START_TOLERANCE
 from devices.protocol import Alert, ManifestItem, ManifestPayload
-from firmware_sim.airing import AIRS, START_TOLERANCE, Airing, DeviceKind, Entry, MediaState, Record, wire_time
+from firmware_sim.airing import AIRS, Airing, DeviceKind, Entry, MediaState, Record, wire_time
 
 _MAX_STEPS = 100_000  # a guard against a logic error spinning forever
 

@@ -12,7 +12,8 @@ device that logged a record for the item — gets exactly one outcome:
   may be on its way), else **missed / offline** (the device never reported it). Upcoming airings
   are not counted in ``planned``; pending ones are, but stay out of the compliance denominator.
 
-Each record's outcome is recomputed from its fields (DESIGN.md §3), never taken on trust:
+Each record's outcome is recomputed from its fields (DESIGN.md §3, ``devices.played``: the rule the
+devices apply too), never taken on trust:
 
 * **played** when it started (``actual_start``) within ±2 s of ``planned_start`` and aired at least
   95 % of ``duration_ms``. A later start still counts when it is a *resume*: the same device aired
@@ -40,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, Connection, Date, DateTime, TextClause, bindparam, text
 
+from devices.played import PLAYED_PERCENT, START_TOLERANCE_S
 from server.models.reports import COUNTERS
 
 # How far back to look for the emergency that displaced an item (alerts last minutes).
@@ -64,8 +66,8 @@ recs AS (
     SELECT a.id, a.device_id, a.area_code, a.bulletin_id, a.planned_start, a.aired_ms,
            COALESCE(a.category, 'other') AS category, COALESCE(a.priority, 'normal') AS priority,
            CASE
-             WHEN a.actual_start IS NOT NULL AND a.aired_ms * 100 >= a.duration_ms * 95
-              AND (ABS({start_delay_ms}) <= 2000 OR a.priority = 'emergency' OR EXISTS (
+             WHEN a.actual_start IS NOT NULL AND a.aired_ms * 100 >= a.duration_ms * {played_percent}
+              AND (ABS({start_delay_ms}) <= {tolerance_ms} OR a.priority = 'emergency' OR EXISTS (
                     SELECT 1 FROM asrun e
                     WHERE e.device_id = a.device_id AND e.planned_start >= :lookback
                       AND e.planned_start <= a.actual_start AND e.priority = 'emergency'
@@ -195,7 +197,10 @@ _TMP_TO_DEVICE = (
 
 
 def _facts_sql(dialect: str, tail: str) -> str:
-    return _FACTS.format(start_delay_ms=_start_delay_ms(dialect), ends_after_grace=_ends_after_grace(dialect)) + tail
+    return _FACTS.format(
+        start_delay_ms=_start_delay_ms(dialect), ends_after_grace=_ends_after_grace(dialect),
+        played_percent=PLAYED_PERCENT, tolerance_ms=START_TOLERANCE_S * 1000,  # devices.played: one rule
+    ) + tail
 
 
 def prepare(conn: Connection) -> None:
