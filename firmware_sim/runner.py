@@ -21,7 +21,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from firmware_sim.clock import WallClock
 from firmware_sim.env import DeviceOptions
@@ -81,6 +81,7 @@ class Summary:
     duplicates: int
     media_failed: int
     seconds: float
+    totals: dict[str, Any] = field(default_factory=dict)  # the airtime report's totals for this run
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -89,6 +90,7 @@ class Summary:
         o = self.outcomes
         connect = f"{self.connect_seconds:.2f} s" if self.connect_seconds is not None else "chưa kết nối đủ"
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.refusal_reasons.items())) or "—"
+        t = self.totals
         return [
             f"Kết quả mô phỏng sau {self.seconds:.0f} s:",
             f"  thiết bị: {self.devices} ({self.enrolled} đăng ký mới, {self.reused} dùng lại), "
@@ -99,6 +101,8 @@ class Summary:
             f"lỗi {o.get('failed', 0)})",
             f"  nhật ký phát: gửi {self.logs_sent}, máy chủ xác nhận {self.logs_acked}, từ chối {self.logs_rejected}",
             f"  tin nhắn bị thiết bị từ chối: {self.refusals} ({reasons})",
+            f"  như báo cáo phát sóng: đến giờ {t.get('planned', 0)}, phát đạt {t.get('played', 0)}, "
+            f"chờ nhật ký {t.get('pending', 0)}, chưa đến giờ {t.get('upcoming', 0)}",
         ]
 
 
@@ -237,9 +241,11 @@ async def run_sim(config: SimConfig, *, err: TextIO | None = None, stop: asyncio
         with contextlib.suppress(TimeoutError):  # a last chance for the newest records' acks
             await fleet.wait_for(lambda: fleet.unacknowledged() == 0 or fleet.connected_count() == 0, 3.0)
         stats = fleet.stats()
-        return _summary(stats, enrolled=len(identities) - reused, reused=reused, connect_s=connect_s,
-                        rss_per_device=max(0, rss1 - rss0) / max(1, len(identities)),
-                        seconds=time.monotonic() - started)
+        summary = _summary(stats, enrolled=len(identities) - reused, reused=reused, connect_s=connect_s,
+                           rss_per_device=max(0, rss1 - rss0) / max(1, len(identities)),
+                           seconds=time.monotonic() - started)
+        summary.totals = fleet.audit_totals(fleet.clock.now())
+        return summary
     finally:
         if progress is not None:
             progress.cancel()
