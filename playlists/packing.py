@@ -5,11 +5,12 @@ Day assignment (``assign_day``), per bulletin, over the area's occurrences of on
 - A bulletin with any pins airs only at its pins (the officer chose; DESIGN §1 "else
   auto-packed"): each pin of that date is one play in that slot, in pin order, at most
   ``repeats_per_day`` a day; duplicate pins of one slot collapse into one.
-- Otherwise it is auto-packed. A slot is *eligible* when it started after approval (a slot that
-  started before approval is not rewritten) and the bulletin's validity leaves room for one play
-  inside it: each item is checked at its own start, so a bulletin valid from 08:00 goes into a
-  07:56–08:11 slot at or after 08:00 (``valid_until`` is exclusive). A bulletin with no eligible
-  slot is listed in ``unplaced`` with the reason (``no_slot``, ``not_valid_in_slot``,
+- Otherwise it is auto-packed. A slot is *eligible* when the bulletin's validity leaves room for
+  one play inside it: each item is checked at its own start, so a bulletin valid from 08:00 goes
+  into a 07:56–08:11 slot at or after 08:00 (``valid_until`` is exclusive). Approved after the slot
+  started, it may still air there, ``LATE_LEAD_S`` after approval at the earliest and after every
+  other item (a running slot's programme is never rewritten, only extended into its free room).
+  A bulletin with no eligible slot is listed in ``unplaced`` with the reason (``no_slot``, ``not_valid_in_slot``,
   ``approved_after_slot_start``, ``pinned_elsewhere``). With one occurrence that day, all
   ``repeats_per_day`` plays go into it; with several, at most one play per slot,
   ``k = min(repeats, eligible)`` plays spread evenly over the eligible slots: index
@@ -49,6 +50,7 @@ from playlists.model import (
 )
 
 DEFAULT_GAP_S = 2
+LATE_LEAD_S = 60  # approval → first possible start in a running slot (compile, publish, download)
 _UNPOSITIONED = 1 << 30
 
 
@@ -78,24 +80,32 @@ def targets(bulletin: BulletinPlay, area_chain: Iterable[str]) -> bool:
 
 
 def eligible(bulletin: BulletinPlay, occ: SlotOccurrence) -> bool:
-    """Approved before the occurrence starts, and valid long enough inside it to air once."""
+    """Valid (and approved) long enough inside the occurrence to air once."""
     return ineligible_reason(bulletin, occ) is None
 
 
+def approved_late(bulletin: BulletinPlay, occ: SlotOccurrence) -> bool:
+    return bulletin.approved_at > occ.start_utc
+
+
 def ineligible_reason(bulletin: BulletinPlay, occ: SlotOccurrence) -> str | None:
-    if bulletin.approved_at > occ.start_utc:
-        return "approved_after_slot_start"
     lo, hi = validity_bounds(bulletin, occ)
     whole = int(occ.end_utc.timestamp()) - int(occ.start_utc.timestamp())
     # Too long for the whole slot is a capacity problem (overflow), not a validity one.
     if hi <= lo or (lo + _ceil_s(bulletin.duration_ms) > hi and hi - lo < whole):
-        return "not_valid_in_slot"
+        late = approved_late(bulletin, occ) and bulletin.approved_at < occ.end_utc
+        return "approved_after_slot_start" if late else "not_valid_in_slot"
     return None
 
 
 def validity_bounds(bulletin: BulletinPlay, occ: SlotOccurrence) -> tuple[int, int]:
-    """Whole seconds inside the occurrence where the bulletin may air: its own start, not the slot's."""
+    """Whole seconds inside the occurrence where the bulletin may air: its own start, not the slot's.
+
+    Approved after the slot started: no earlier than ``LATE_LEAD_S`` after approval, so the new
+    manifest reaches the devices before the item is due."""
     lo = max(int(occ.start_utc.timestamp()), _ceil_s(round(bulletin.valid_from.timestamp() * 1000)))
+    if approved_late(bulletin, occ):
+        lo = max(lo, _ceil_s(round(bulletin.approved_at.timestamp() * 1000)) + LATE_LEAD_S)
     hi = int(occ.end_utc.timestamp())
     if bulletin.valid_until is not None:
         hi = min(hi, int(bulletin.valid_until.timestamp()))  # floor: the item ends at or before it
@@ -299,7 +309,11 @@ def pack_slot(
             continue
         section_start = cursor + (gap_s if items else 0)
         placed: list[tuple[int, int]] = []  # (start, end) in this section, whole seconds
-        for entry in sorted(by_section.get(unit, ()), key=Entry.order):
+        # Approved after the slot started: placed after everything else, in the room left, so
+        # what was already planned (and maybe already aired) keeps its place.
+        late_last = sorted(by_section.get(unit, ()), key=lambda e: (not e.pinned and approved_late(e.bulletin, occ),
+                                                                    e.order()))
+        for entry in late_last:
             b = entry.bulletin
             if b.sha256 is None or b.size is None:
                 skips.append(_skip(b.bulletin_id, "audio_not_ready"))

@@ -101,6 +101,18 @@ def test_approval_after_a_slot_started_waits_for_the_next_slot():
     assert [_ids(p) for p in _plan(b, slots=(MORNING, EVENING)).slots] == [[], [1]]
 
 
+def test_approved_mid_slot_airs_in_the_room_left_without_moving_the_rest():
+    before = (bulletin(1, duration_ms=60_000), bulletin(2, duration_ms=60_000))
+    late = bulletin(3, priority="priority", approved_at=at(MONDAY, 6, 0, 30), duration_ms=30_000)
+    old = _plan(*before).slots[0].items
+    packed = _plan(*before, late).slots[0]
+    assert packed.items[:2] == old  # what was planned (and partly aired) keeps its place
+    assert packed.items[2].bulletin_id == 3 and packed.items[2].start_utc >= at(MONDAY, 6, 1, 30)
+    too_late = bulletin(4, approved_at=at(MONDAY, 6, 29, 30))
+    plan = _plan(*before, too_late)
+    assert [(u.bulletin_id, u.reason_code) for u in plan.unplaced] == [(4, "approved_after_slot_start")]
+
+
 def test_validity_is_checked_at_each_items_own_start():
     ends_mid_slot = bulletin(1, valid_until=at(MONDAY, 6, 15))
     starts_mid_slot = bulletin(2, valid_from=at(MONDAY, 6, 10))
