@@ -184,7 +184,8 @@ def plan_rows(compiler: Compiler, area: str, categories: dict[int, str]) -> list
             "category": categories.get(item.get("bulletin_id") or -1), "slot_id": item.get("slot_id"),
         })
     # Emergencies are planned too: every targeted speaker × every repeat (played like any other).
-    for alert, at in compiler.alert_plays(area):
+    for alert, play in compiler.alert_plays(area):
+        at = play.replace(microsecond=0)  # as devices see it: wire times have whole seconds
         rows.append({
             "area_code": area, "local_date": pm.local_date(at), "start": at, "duration_ms": alert.duration_ms,
             "kind": "audio", "bulletin_id": alert.bulletin_id, "version_hash": alert.version_hash,

@@ -28,7 +28,7 @@ TZ = pm.LOCAL_TZ
 
 
 def iso_z(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")  # as on the wire
 
 
 def _local(at: datetime) -> str:

@@ -278,7 +278,7 @@ def test_emergency_airings_are_planned_for_every_targeted_speaker_and_repeat(
     # Starts at approval, then every 2 h until it expires: 3 plays, for the one speaker area.
     assert len(starts) == 3 and all(b - a == timedelta(hours=2) for a, b in itertools.pairwise(starts))
     assert {(r.area_code, r.priority, r.kind) for r in rows} == {("W002-T01", "emergency", "audio")}
-    assert starts[0] <= datetime.now(UTC)
+    assert starts[0] <= datetime.now(UTC) and all(s.microsecond == 0 for s in starts)  # wire times: whole seconds
     sched.compile_now(now=datetime.now(UTC) + timedelta(seconds=10))  # idempotent: nothing doubles
     with Session(world.engine) as session:
         again = session.exec(select(PlannedAiring).where(PlannedAiring.bulletin_id == bid)).all()
