@@ -241,10 +241,14 @@ class Fleet:
                 continue
             if player.current is not None and player.current.entry.kind == "audio" and player.current.ends > now:
                 pending += 1
-            for item in player.manifest.items if player.manifest is not None else ():
-                start = datetime.fromisoformat(item.start)
-                if item.kind == "audio" and start >= now and (start + VIETNAM_OFFSET).date() == today:
-                    upcoming += 1
+            starts = [datetime.fromisoformat(i.start) for i in (player.manifest.items if player.manifest else ())
+                      if i.kind == "audio"]
+            for run in player.alerts.values():  # emergencies are planned too: their later repeats
+                at, step = run.next_at, timedelta(seconds=max(1, run.alert.repeat_every_s))
+                while at is not None and at < run.expires and (at + VIETNAM_OFFSET).date() == today:
+                    starts.append(at)
+                    at += step
+            upcoming += sum(1 for at in starts if at >= now and (at + VIETNAM_OFFSET).date() == today)
         outcomes = {k: counts.get(k, 0) for k in ("played", "interrupted", "missed", "failed")}
         planned = sum(outcomes.values()) + pending
         return {
