@@ -35,6 +35,7 @@ from bench._setup import (
     seed_slots,
     table,
 )
+from playlists.model import LOCAL_TZ
 from server.db import dispose_engines
 from server.delivery.keys import signer_for
 from server.models.devices import Device, DeviceManifest
@@ -56,21 +57,21 @@ def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) 
     try:
         now = datetime.now(UTC).replace(microsecond=0)
         fleet = seed_fleet(engine, count, now)
-        seed_slots(engine, fleet.provinces, now.astimezone(settings.tz).date(), fleet.user_id, now)
+        seed_slots(engine, fleet.provinces, now.astimezone(LOCAL_TZ).date(), fleet.user_id, now)
         bulletins = seed_bulletins(engine, fleet, now)
         signer = signer_for(settings.signing_key_path)
 
         started = time.perf_counter()
-        cold = compile_and_store(engine, signer, settings.tz, now, days=settings.manifest_days)
+        cold = compile_and_store(engine, signer, LOCAL_TZ, now, days=settings.manifest_days)
         seconds = time.perf_counter() - started
         started = time.perf_counter()
-        warm = compile_and_store(engine, signer, settings.tz, now, days=settings.manifest_days)
+        warm = compile_and_store(engine, signer, LOCAL_TZ, now, days=settings.manifest_days)
         unchanged_seconds = time.perf_counter() - started
 
         commune = fleet.communes[len(fleet.communes) // 2]
         approve_one(engine, fleet, commune, now, first_id=bulletins + 1)
         started = time.perf_counter()
-        incremental = compile_and_store(engine, signer, settings.tz, now, days=settings.manifest_days,
+        incremental = compile_and_store(engine, signer, LOCAL_TZ, now, days=settings.manifest_days,
                                         areas=[commune.code])
         incremental_seconds = time.perf_counter() - started
         devices_table = table(Device)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     broker_admin_url: str | None = None
     # Key from which devices' broker passwords are derived; every replica needs the same file.
     broker_device_key_file: Path | None = None
-    timezone: str = "Asia/Ho_Chi_Minh"
     host: str = "127.0.0.1"
     port: int = 8000
     # Public base URL devices use for HTTP pulls (manifest, media).
@@ -62,10 +61,14 @@ class Settings(BaseSettings):
     # LOA_FFMPEG itself (it never imports server); declared here to be validated and documented.
     ffmpeg: str | None = None
 
-    @field_validator("timezone")
+    # After an airing ends, how long its as-run log may take before the report calls it missed.
+    asrun_grace_minutes: int = 15
+
+    @field_validator("asrun_grace_minutes")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone name
+    def _grace_bounds(cls, value: int) -> int:
+        if not 0 <= value <= 60:
+            raise ValueError("LOA_ASRUN_GRACE_MINUTES must be within 0..60")
         return value
 
     @field_validator("trusted_proxies")
@@ -84,8 +87,8 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    def asrun_grace(self) -> timedelta:
+        return timedelta(minutes=self.asrun_grace_minutes)
 
     @property
     def db_url(self) -> str:

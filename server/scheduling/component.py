@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from playlists.model import LOCAL_TZ
 from server.delivery.keys import signer_for
 from server.jobs import RUN_NAMED, JobContext, job_kind
 from server.models.bulletins import BulletinTarget, BulletinVersion
@@ -63,7 +64,7 @@ class SchedulerComponent:
             kwargs = dict(trigger)
             kind = kwargs.pop("trigger")
             if kind == "cron":
-                kwargs["timezone"] = runtime.settings.tz
+                kwargs["timezone"] = LOCAL_TZ
             scheduler.add_job(RUN_NAMED, kind, args=[job_id], id=job_id, replace_existing=True, coalesce=True,
                               misfire_grace_time=grace, **kwargs)
         self.request_recompile(delay=timedelta(0))
@@ -111,7 +112,7 @@ class SchedulerComponent:
         rt = self.runtime
         with self._lock:
             result = compile_and_store(
-                rt.engine, signer_for(rt.settings.signing_key_path), rt.settings.tz, now or rt.clock(),
+                rt.engine, signer_for(rt.settings.signing_key_path), LOCAL_TZ, now or rt.clock(),
                 days=rt.settings.manifest_days, device_ids=device_ids, areas=areas,
             )
             if device_ids is None and areas is None:
