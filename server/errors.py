@@ -66,10 +66,29 @@ class ConfigError(LoaError):
     code = "config"
 
 
+DATABASE_RETRY_AFTER_S = 5
+DATABASE_UNAVAILABLE = "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."
+
+
 def install_handlers(app: Any) -> None:
     from fastapi import Request
     from fastapi.responses import JSONResponse
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     @app.exception_handler(LoaError)
     async def _loa_error(_request: Request, exc: LoaError) -> JSONResponse:
         return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
+
+    async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+        # The database is away (restart, failover, network): a clear, retryable answer, never a 500.
+        # Devices keep what was not acknowledged and send it again; the pool reconnects by itself.
+        if isinstance(exc, DBAPIError) and not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+            raise exc  # a real error (a bug), not an outage
+        return JSONResponse(
+            status_code=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+            content={"detail": {"code": "database_unavailable", "message": DATABASE_UNAVAILABLE}},
+        )
+
+    for kind in (OperationalError, DBAPIError, PoolTimeout):
+        app.add_exception_handler(kind, _database_unavailable)
