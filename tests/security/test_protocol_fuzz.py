@@ -13,7 +13,7 @@ from typing import Any
 from devices import protocol
 from devices.mqtt import MqttClient, ReceivedMessage
 from tests.brokers import wait_until
-from tests.e2e.conftest import TOKEN, LiveServer, live  # noqa: F401  (live: a fixture)
+from tests.e2e.conftest import TOKEN, LiveServer
 
 
 def _enrol(server: LiveServer) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def _batch(device_id: str, batch_id: str, *records: dict[str, Any]) -> bytes:
     return json.dumps({"device_id": device_id, "batch_id": batch_id, "records": list(records)}).encode()
 
 
-def test_hostile_payloads_are_dropped_counted_and_never_sink_good_records(live: LiveServer) -> None:  # noqa: F811
+def test_hostile_payloads_are_dropped_counted_and_never_sink_good_records(live: LiveServer) -> None:
     mine, other = _enrol(live), _enrol(live)
     me = mine["device_id"]
     assert live.runtime.component("broker").wait_synced(30)
