@@ -74,9 +74,15 @@ class ConfigError(LoaError):
     code = "config"
 
 
+DATABASE_RETRY_AFTER_S = 5
+DATABASE_UNAVAILABLE = "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."
+
+
 def install_handlers(app: Any) -> None:
     from fastapi import Request
     from fastapi.responses import JSONResponse
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     @app.exception_handler(LoaError)
@@ -91,6 +97,19 @@ def install_handlers(app: Any) -> None:
             "message": _HTTP_MESSAGES.get(exc.status_code, "Yêu cầu không được chấp nhận."),
         }
         return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
+
+    async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+        # The database is away (restart, failover, network): a clear, retryable answer, never a 500.
+        # Devices keep what was not acknowledged and send it again; the pool reconnects by itself.
+        if isinstance(exc, DBAPIError) and not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+            raise exc  # a real error (a bug), not an outage
+        return JSONResponse(
+            status_code=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+            content={"detail": {"code": "database_unavailable", "message": DATABASE_UNAVAILABLE}},
+        )
+
+    for kind in (OperationalError, DBAPIError, PoolTimeout):
+        app.add_exception_handler(kind, _database_unavailable)
 
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}

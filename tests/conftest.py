@@ -20,6 +20,8 @@ from server.services import areas as area_service
 from server.settings import Settings, get_settings
 from tests.services import fresh_postgres_database
 
+pytest_plugins = ["tests.log_audit"]  # secrets never reach the logs (checked over the whole run)
+
 KEEP_ENV = {"LOA_TEST_POSTGRES_URL", "LOA_REQUIRE_SERVICES", "LOA_TEST_MOSQUITTO", "LOA_REQUIRE_BROWSER"}
 
 
