@@ -113,7 +113,7 @@ class Publisher:
     def republish_all(self) -> None:
         """Convergence: every current manifest and every area's latest alert message. Only the
         scheduler's leader does it (N replicas reconnecting would each resend everything)."""
-        if self.runtime is None or not self.runtime.is_leader:
+        if self.runtime is None or (self.runtime.started and not self.runtime.is_leader):
             return
         with Session(self.runtime.engine) as session:
             device_ids = list(session.exec(

@@ -15,7 +15,9 @@ from tests.server.conftest import World
 
 WRITE = {"POST", "PUT", "PATCH", "DELETE"}
 # Writes any signed-in user may make on their own account or session.
-OPEN_TO_EVERY_USER = {"/api/v1/auth/token", "/api/v1/drafts/{key}", "/logout", "/login"}
+OPEN_TO_EVERY_USER = {"/api/v1/auth/token", "/api/v1/drafts/{key}", "/logout", "/login",
+                      # POST only to carry text: previews that compute and store nothing.
+                      "/api/v1/boards/render", "/api/v1/text/convert", "/api/v1/tts/normalize"}
 # Writes that belong to devices (HTTP Basic with their own credentials), not to users.
 DEVICE_ROUTES = {"/api/v1/devices/{device_id}/asrun"}
 ADMIN_ONLY = re.compile(r"^/api/v1/(users|devices)(/|$)")
