@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     piper_model: Path | None = None
     # The offline voice (eSpeak NG): variant and words per minute, chosen by `loa bench tts`.
     espeak_voice: str = "vi"
-    espeak_rate: int = Field(default=150, ge=80, le=300)
+    espeak_rate: int = Field(default=130, ge=80, le=300)
     # FPT.AI's online voice (`fpt` in LOA_TTS_ENGINES); skipped without a key.
     fpt_api_key: SecretStr | None = None
     fpt_url: str = "https://api.fpt.ai"

@@ -64,7 +64,7 @@ def estimate_airtime(body: EstimateIn, user: AuthorUser, session: SessionDep, tr
         body=body.body, recording_duration_ms=body.recording_duration_ms, reads_per_play=body.reads_per_play,
         gap_seconds=body.gap_seconds, repeats_per_day=body.repeats_per_day, targets=targets,
         valid_from=body.valid_from, valid_until=body.valid_until,
-    ), area_code=targets[0], now=runtime.clock())
+    ), area_code=targets[0], now=runtime.clock(), words_per_minute=runtime.settings.espeak_rate)
     return EstimateOut(
         duration_ms=result.duration_ms, read_ms=result.read_ms, airtime_per_day_s=result.airtime_per_day_s,
         from_recording=result.from_recording,

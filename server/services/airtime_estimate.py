@@ -3,7 +3,8 @@ needs, and how much room is left in each target area's slots (from the real pack
 officer sees "needs 3 min/day, 2 min free in Thôn X" before sending it for approval.
 
 Duration model of one play (calibrated against eSpeak NG at 150 wpm through the real mastering
-chain, see tests/server/console_api/test_estimate_api.py): per read, 0.2375 s per spoken word
+chain, see tests/server/console_api/test_estimate_api.py; words scale with LOA_ESPEAK_RATE): per read,
+0.2375 s per spoken word at 150 wpm
 + 0.332 s per pause mark + 0.43 s per sentence piece the synthesizer speaks separately; reads are
 separated by the gap; the chimes and pauses around them add 3.15 s.
 """
@@ -23,8 +24,10 @@ from server.scheduling.compiler import make_compiler
 from server.scheduling.inputs import load_inputs
 from server.services.areas import AreaTree
 from server.services.spoken import spoken_text
+from tts.engines.espeak import DEFAULT_RATE
 
-SECONDS_PER_WORD = 0.2375
+SECONDS_PER_WORD = 0.2375  # at CALIBRATED_WPM; a slower voice takes proportionally longer per word
+CALIBRATED_WPM = 150
 SECONDS_PER_PAUSE = 0.332
 SECONDS_PER_PIECE = 0.43
 FRAME_SECONDS = 3.15  # chimes and the pauses around them, once per play
@@ -68,15 +71,16 @@ class Estimate:
     areas: list[AreaRoom] = field(default_factory=list)
 
 
-def read_seconds(spoken: str) -> float:
-    """Seconds eSpeak NG takes to read ``spoken`` (normalized text) once."""
+def read_seconds(spoken: str, words_per_minute: int = DEFAULT_RATE) -> float:
+    """Seconds eSpeak NG takes to read ``spoken`` (normalized text) once at ``words_per_minute``."""
     from tts.normalize import split_sentences
 
     words = len(spoken.split())
     if not words:
         return 0.0
     pieces = len([s for s in split_sentences(spoken) if s.strip()]) or 1
-    return words * SECONDS_PER_WORD + len(_PAUSES.findall(spoken)) * SECONDS_PER_PAUSE + pieces * SECONDS_PER_PIECE
+    per_word = SECONDS_PER_WORD * CALIBRATED_WPM / words_per_minute
+    return words * per_word + len(_PAUSES.findall(spoken)) * SECONDS_PER_PAUSE + pieces * SECONDS_PER_PIECE
 
 
 def play_ms(read_s: float, reads: int, gap_s: float) -> int:
@@ -99,12 +103,14 @@ def room(compiler: Compiler, area_code: str, first: date, days: int) -> list[tup
     return out
 
 
-def estimate(session: Session, tree: AreaTree, data: EstimateInput, *, area_code: str, now: datetime) -> Estimate:
+def estimate(session: Session, tree: AreaTree, data: EstimateInput, *, area_code: str, now: datetime,
+             words_per_minute: int = DEFAULT_RATE) -> Estimate:
     """The estimate for ``data``; targets must already be checked against the user's scope."""
     if data.recording_duration_ms is not None:
         read_s, from_recording = data.recording_duration_ms / 1000, True
     elif data.body is not None and data.body.strip():
-        read_s, from_recording = read_seconds(spoken_text(session, data.body, area_code)), False
+        read_s = read_seconds(spoken_text(session, data.body, area_code), words_per_minute)
+        from_recording = False
     else:
         raise Invalid("Cần nội dung đọc hoặc thời lượng bản ghi âm để ước tính.", code="estimate_input")
     duration_ms = play_ms(read_s, data.reads_per_play, data.gap_seconds)

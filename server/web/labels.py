@@ -32,6 +32,18 @@ JOB_STATE_LABELS = {
 }
 
 
+# Who read the audio: shown to the approver before approval (the engine is stored with the audio).
+ENGINE_LABELS = {
+    "espeak": "giọng đọc máy ngoại tuyến (eSpeak NG)",
+    "fpt": "giọng đọc FPT.AI (trực tuyến)",
+    "gtts": "giọng đọc Google (trực tuyến)",
+    "piper": "giọng đọc Piper (ngoại tuyến)",
+    "upload": "bản ghi âm tải lên",
+    "recording": "bản ghi âm tải lên",
+    "fake": "giọng thử nghiệm",
+}
+
+
 def label(mapping: dict, value: object) -> str:
     """The Vietnamese name; an unknown value shows as itself rather than breaking a page."""
     return str(mapping.get(value, value))
@@ -51,3 +63,9 @@ def category_label(value: object) -> str:
 
 def role_label(value: object) -> str:
     return label(ROLE_LABELS, value)
+
+
+def voice_label(engine: object, voice: object = None) -> str:
+    """ "giọng đọc FPT.AI (trực tuyến), giọng banmai" — engine and voice, for the approver."""
+    name = label(ENGINE_LABELS, engine)
+    return f"{name}, giọng {voice}" if voice and engine not in ("upload", "recording") else name

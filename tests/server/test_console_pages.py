@@ -44,6 +44,7 @@ def test_queue_shows_submitted_bulletin_with_player_and_targets_by_name(world: W
     assert "Trang duyệt: họp dân" in page.text
     assert f'src="/api/v1/bulletins/{sub["id"]}/audio"' in page.text
     assert "Thôn Một A, Xã Một, Tỉnh Thử" in page.text
+    assert "Đọc bởi: giọng thử nghiệm" in page.text  # the engine that read it (the fake one in tests)
     assert web.get(f"/api/v1/bulletins/{sub['id']}/audio").status_code == 200  # the player's source plays
 
 

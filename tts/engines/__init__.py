@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tts.engines.base import Engine, EngineConfigError, EngineError
-from tts.engines.espeak import EspeakEngine
+from tts.engines.espeak import DEFAULT_RATE, DEFAULT_VOICE, EspeakEngine
 from tts.engines.fake import FakeEngine
 from tts.engines.fpt import FptEngine
 from tts.engines.google import GttsEngine
@@ -34,9 +34,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ENGINE_NAMES = ("espeak", "gtts", "fpt", "piper", "fake")
-# The offline voice's defaults, chosen by intelligibility (`loa bench tts`: wer/cer via viet-asr).
-ESPEAK_VOICE = "vi"
-ESPEAK_RATE = 150
+# The offline voice's defaults, chosen by intelligibility (see tts/engines/espeak.py).
+ESPEAK_VOICE = DEFAULT_VOICE
+ESPEAK_RATE = DEFAULT_RATE
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def _board_previews(text: str, models: list[board_preview.BoardModel]) -> list[d
 
 
 def _estimate(session: SessionDep, tree: AreaTree, user: OfficerUser, form: bf.BulletinForm,
-              now: datetime) -> Estimate | None:
+              now: datetime, words_per_minute: int) -> Estimate | None:
     """The airtime estimate when the form says enough for one (else None: the preview stays quiet)."""
     typed = bf.typed_content(bf.BulletinForm(dict(form.values), list(form.targets)))
     targets = [c for c in dict.fromkeys(form.targets) if c in tree.by_code and tree.is_within(c, user.area_code)]
@@ -68,7 +68,7 @@ def _estimate(session: SessionDep, tree: AreaTree, user: OfficerUser, form: bf.B
             gap_seconds=typed["gap_seconds"], repeats_per_day=typed["repeats_per_day"],
             targets=targets[:MAX_ROOM_TARGETS],
             valid_from=typed["valid_from"], valid_until=typed["valid_until"],
-        ), area_code=user.area_code, now=now)
+        ), area_code=user.area_code, now=now, words_per_minute=words_per_minute)
     except LoaError:
         return None
 
@@ -98,7 +98,7 @@ async def preview(request: Request, user: OfficerUser, session: SessionDep, tree
     return render(request, "bulletins/_preview.html", {
         "spoken": spoken, "spoken_error": spoken_error, "legacy": legacy, "labels": bf.LABELS,
         "boards": _board_previews(board_text, models) if board_text else [], "saved_at": saved_at,
-        "estimate": _estimate(session, tree, user, form, runtime.clock()),
+        "estimate": _estimate(session, tree, user, form, runtime.clock(), runtime.settings.espeak_rate),
         "room_cut": len(set(form.targets)) > MAX_ROOM_TARGETS, "room_max": MAX_ROOM_TARGETS,
     })
 

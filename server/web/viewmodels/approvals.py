@@ -35,6 +35,8 @@ class QueueItem:
     audio_sha256: str | None
     audio_ready: bool
     audio_duration_ms: int | None
+    audio_engine: str | None  # who read it: the approver hears and sees which voice airs
+    audio_voice: str | None
     title: str
     body: str
     board_text: str
@@ -72,7 +74,8 @@ def queue_item(session: Session, settings: Settings, user: User, tree: AreaTree,
         id=bulletin.id, version=bulletin.version, version_number=version.number,
         version_hash=version.version_hash, audio_sha256=sha,
         audio_ready=bool(sha) and synthesis.media_path(settings, sha or "").is_file(),
-        audio_duration_ms=version.audio_duration_ms, title=version.title, body=version.body,
+        audio_duration_ms=version.audio_duration_ms, audio_engine=version.audio_engine,
+        audio_voice=version.audio_voice, title=version.title, body=version.body,
         board_text=version.board_text, priority=str(version.priority), category=str(version.category),
         valid_from=version.valid_from, valid_until=version.valid_until,
         repeats_per_day=version.repeats_per_day, reads_per_play=version.reads_per_play,
