@@ -105,16 +105,24 @@ def translate_server(audio: bytes) -> Iterator[TranslateServer]:
         def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with serving(Handler, state.release) as base:
+        state.url = f"{base}/_/TranslateWebserverUi/data/batchexecute"
+        yield state
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler], release: threading.Event) -> Iterator[str]:
+    """A threaded HTTP server on a free loopback port, for fakes of online services; yields its
+    base URL. ``release`` is set before shutdown so handlers told to hang let go."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/_/TranslateWebserverUi/data/batchexecute"
     # A short poll interval: shutdown() waits for the serve loop to notice it.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
-        yield state
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
-        state.release.set()
+        release.set()
         server.shutdown()
         server.server_close()
         thread.join(WAIT)
