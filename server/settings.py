@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     port: int = 8000
     # Public base URL devices use for HTTP pulls (manifest, media).
     public_url: str | None = None
+    # The citizens' pages and feeds (/public) are recomputed at most this often per area.
+    public_cache_seconds: float = 60.0
     token_minutes: int = 60
     # Console sign-in; after it expires the officer signs in again and returns to the page.
     session_minutes: int = 480

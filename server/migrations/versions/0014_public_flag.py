@@ -1,0 +1,26 @@
+"""Citizens' page: a per-version ``public`` flag (default on; off keeps a notice off /public).
+
+Revision ID: 0014_public_flag
+Revises: 0010_console_api
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014_public_flag"
+down_revision = "0010_console_api"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("bulletin_version") as batch:
+        batch.add_column(sa.Column("public", sa.Boolean(), nullable=False, server_default=sa.true()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("bulletin_version") as batch:
+        batch.drop_column("public")
