@@ -34,9 +34,9 @@ typecheck: setup
 pytest: setup
 	$(BIN)/pytest
 
-# 50 simulated devices against a running `make run`.
+# 50 simulated devices against a running `make run`, for 10 minutes (the same devices every run).
 sim: setup
-	$(BIN)/loa sim --server http://127.0.0.1:8000 --devices 50
+	$(BIN)/loa sim --server http://127.0.0.1:8000 --devices 50 --duration 600
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

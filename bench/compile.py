@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench._setup import DEVICES_PER_COMMUNE, backend, prepare_empty, seed_bulletins, seed_fleet, seed_slots, table
+from playlists.model import LOCAL_TZ
 from server.db import dispose_engines
 from server.delivery.keys import signer_for
 from server.models.devices import DeviceManifest
@@ -43,15 +44,15 @@ def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) 
     try:
         now = datetime.now(UTC).replace(microsecond=0)
         fleet = seed_fleet(engine, count, now)
-        seed_slots(engine, fleet.provinces, now.astimezone(settings.tz).date(), fleet.user_id, now)
+        seed_slots(engine, fleet.provinces, now.astimezone(LOCAL_TZ).date(), fleet.user_id, now)
         bulletins = seed_bulletins(engine, fleet, now)
         signer = signer_for(settings.signing_key_path)
 
         started = time.perf_counter()
-        cold = compile_and_store(engine, signer, settings.tz, now, days=settings.manifest_days)
+        cold = compile_and_store(engine, signer, LOCAL_TZ, now, days=settings.manifest_days)
         seconds = time.perf_counter() - started
         started = time.perf_counter()
-        warm = compile_and_store(engine, signer, settings.tz, now, days=settings.manifest_days)
+        warm = compile_and_store(engine, signer, LOCAL_TZ, now, days=settings.manifest_days)
         unchanged_seconds = time.perf_counter() - started
 
         if cold.devices != count or len(cold.changed) != count:

@@ -11,16 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from devices.played import is_played
 from devices.protocol import Alert, Kind, ManifestItem
 
 DeviceKind = Literal["speaker", "board"]
 MediaState = Literal["ready", "missing", "failed"]
 OutcomeName = Literal["played", "interrupted", "missed", "failed"]
 Reason = Literal["offline", "media_failed", "preempted", "expired"]
-
-# DESIGN.md §3: played = started within ±2 s of plan (or of its resume) and ≥ 95 % aired.
-START_TOLERANCE = timedelta(seconds=2)
-PLAYED_FRACTION = 0.95
 
 # Which manifest item kinds each device kind airs; the rest of a manifest is not its business.
 AIRS: dict[DeviceKind, frozenset[str]] = {
@@ -119,8 +116,9 @@ class Airing:
         return ms(min(at, self.ends) - self.started)
 
     def counts_as_played(self, at: datetime) -> bool:
-        on_time = self.resumed or self.entry.is_alert or abs(self.started - self.entry.planned) <= START_TOLERANCE
-        return on_time and self.aired_ms(at) >= PLAYED_FRACTION * self.entry.duration_ms
+        displaced = self.resumed or self.entry.is_alert
+        return is_played(self.entry.planned, self.started, self.entry.duration_ms, self.aired_ms(at),
+                         displaced=displaced)
 
     def page(self, at: datetime) -> list[str] | None:
         """The board page on display at ``at`` (pages cycle with their page times)."""

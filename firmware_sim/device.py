@@ -114,6 +114,11 @@ class Device:
     def observe(self, record: AsRunRecord) -> None:
         self.counters.records += 1
         self.counters.outcomes[record.outcome] += 1
+        if self.identity.kind == "speaker" and record.kind == "audio":  # what the airtime report audits
+            self.counters.audit[record.outcome] += 1
+            self.counters.aired_ms += record.aired_ms
+            if record.outcome != "played" and record.reason:
+                self.counters.audit_reasons[record.reason] += 1
         if self.env.options.keep_history:
             self.history.append(record)
 

@@ -56,6 +56,10 @@ class Counters:
     refused: int = 0
     records: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
+    # What the airtime report counts: a speaker's audio records by outcome and reason, airtime.
+    audit: Counter[str] = field(default_factory=Counter)
+    audit_reasons: Counter[str] = field(default_factory=Counter)
+    aired_ms: int = 0
     batches_sent: int = 0
     records_sent: int = 0
     records_acked: int = 0

@@ -36,6 +36,8 @@ from firmware_sim.mqtt_paho import PahoFactory
 from firmware_sim.store import DeviceStore, Identity
 from firmware_sim.transport import HttpApi, HttpError, MqttFactory
 
+VIETNAM_OFFSET = timedelta(hours=7)  # one zone, no DST since 1975
+
 
 @dataclass
 class FleetStats:
@@ -216,6 +218,45 @@ class Fleet:
             s.outcomes.update(c.outcomes)
             s.refusal_reasons.update(reason for reason, _ in d.refusals)
         return s
+
+    def audit_totals(self, now: datetime) -> dict[str, Any]:
+        """This run in the airtime report's terms (its ``totals`` keys): the speakers' audio
+        records by outcome; ``pending``: airing now or logged but not acknowledged (the server has
+        no log yet); ``upcoming``: manifest items later today (Vietnam, UTC+7). Equal to the
+        report's totals when these are the area's only speakers and the day's only airings."""
+        counts: Counter[str] = Counter()
+        reasons: Counter[str] = Counter()
+        aired = pending = upcoming = 0
+        today = (now + VIETNAM_OFFSET).date()
+        for d in self.devices:
+            if d.identity.kind != "speaker":
+                continue
+            c = d.counters
+            counts.update(c.audit)
+            reasons.update(c.audit_reasons)
+            aired += c.aired_ms
+            pending += max(0, c.records - c.records_acked - c.records_rejected)
+            player = d.firmware.player if d.firmware is not None else None
+            if player is None:
+                continue
+            if player.current is not None and player.current.entry.kind == "audio" and player.current.ends > now:
+                pending += 1
+            starts = [datetime.fromisoformat(i.start) for i in (player.manifest.items if player.manifest else ())
+                      if i.kind == "audio"]
+            for run in player.alerts.values():  # emergencies are planned too: their later repeats
+                at, step = run.next_at, timedelta(seconds=max(1, run.alert.repeat_every_s))
+                while at is not None and at < run.expires and (at + VIETNAM_OFFSET).date() == today:
+                    starts.append(at)
+                    at += step
+            upcoming += sum(1 for at in starts if at >= now and (at + VIETNAM_OFFSET).date() == today)
+        outcomes = {k: counts.get(k, 0) for k in ("played", "interrupted", "missed", "failed")}
+        planned = sum(outcomes.values()) + pending
+        return {
+            "planned": planned, **outcomes, "upcoming": upcoming, "pending": pending,
+            "airtime_seconds": round(aired / 1000, 3),
+            "compliance": round(100 * outcomes["played"] / (planned - pending), 2) if planned > pending else None,
+            "reasons": {r: reasons.get(r, 0) for r in ("offline", "media_failed", "preempted", "expired")},
+        }
 
     def connected_count(self) -> int:
         return sum(1 for d in self.devices if d.connected)

@@ -31,8 +31,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from devices.played import START_TOLERANCE
 from devices.protocol import Alert, ManifestItem, ManifestPayload
-from firmware_sim.airing import AIRS, START_TOLERANCE, Airing, DeviceKind, Entry, MediaState, Record, wire_time
+from firmware_sim.airing import AIRS, Airing, DeviceKind, Entry, MediaState, Record, wire_time
 
 _MAX_STEPS = 100_000  # a guard against a logic error spinning forever
 
@@ -204,7 +205,9 @@ class Player:
                 if run.waiting is not None:  # the previous occurrence never got its media
                     self._emit(Record.skipped(run.waiting[0], "missed", "offline"))
                 grid = run.next_at
-                planned = max(grid, run.learned_at)
+                # Reported against its grid time (the server's plan), even when learned late: an
+                # emergency airs as soon as the device knows it, and is judged without start tolerance.
+                planned = grid if self.kind == "speaker" else max(grid, run.learned_at)
                 entry = Entry.from_alert(run.alert, planned, board=self.kind == "board", until=run.expires)
                 run.waiting = (entry, False)
                 if self.kind == "board":

@@ -1,7 +1,9 @@
 """``loa sim``: run N simulated devices against a server for a while, then summarize.
 
-Devices enrolled by an earlier run with the same cache directory and server are reused (their
-credentials are checked once), so repeated demo runs do not pile up devices on the server.
+Identities are kept per server URL (``<cache dir>/servers/<url slug>``) and reused by later runs
+against that server: each one's credentials are checked, a device the server no longer knows
+(401/403: revoked, or a fresh database) is forgotten and replaced by a new enrolment, so repeated
+demo runs never pile up devices on the server. ``fresh=True`` (``--fresh``) forgets them all first.
 A progress line goes to stderr about once a second on a terminal (every 10 s otherwise).
 """
 
@@ -9,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import os
+import re
+import shutil
 import signal
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from firmware_sim.clock import WallClock
 from firmware_sim.env import DeviceOptions
@@ -44,6 +49,18 @@ class SimConfig:
     seed: int = 0
     mqtt_url: str | None = None
     progress: bool = True
+    fresh: bool = False  # forget this server's stored identities and enrol new devices
+
+    @property
+    def server_dir(self) -> Path:
+        """Where this server's identities and media live: one directory per server URL."""
+        return server_dir(self.cache_dir, self.server)
+
+
+def server_dir(cache_dir: Path, server: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", server.rstrip("/")).strip("-")[:80] or "server"
+    digest = hashlib.sha256(server.rstrip("/").encode()).hexdigest()[:8]
+    return cache_dir / "servers" / f"{slug}-{digest}"
 
 
 @dataclass
@@ -64,6 +81,7 @@ class Summary:
     duplicates: int
     media_failed: int
     seconds: float
+    totals: dict[str, Any] = field(default_factory=dict)  # the airtime report's totals for this run
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -72,6 +90,7 @@ class Summary:
         o = self.outcomes
         connect = f"{self.connect_seconds:.2f} s" if self.connect_seconds is not None else "chưa kết nối đủ"
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.refusal_reasons.items())) or "—"
+        t = self.totals
         return [
             f"Kết quả mô phỏng sau {self.seconds:.0f} s:",
             f"  thiết bị: {self.devices} ({self.enrolled} đăng ký mới, {self.reused} dùng lại), "
@@ -82,6 +101,8 @@ class Summary:
             f"lỗi {o.get('failed', 0)})",
             f"  nhật ký phát: gửi {self.logs_sent}, máy chủ xác nhận {self.logs_acked}, từ chối {self.logs_rejected}",
             f"  tin nhắn bị thiết bị từ chối: {self.refusals} ({reasons})",
+            f"  như báo cáo phát sóng: đến giờ {t.get('planned', 0)}, phát đạt {t.get('played', 0)}, "
+            f"chờ nhật ký {t.get('pending', 0)}, chưa đến giờ {t.get('upcoming', 0)}",
         ]
 
 
@@ -99,11 +120,23 @@ def _registry_path(cache_dir: Path) -> Path:
     return cache_dir / "enrolled.json"
 
 
+async def _still_enrolled(fleet: Fleet, identities: list[Identity]) -> list[Identity]:
+    """The identities whose credentials the server still accepts (checked concurrently)."""
+    gate = asyncio.Semaphore(16)
+
+    async def check(identity: Identity) -> bool:
+        async with gate:
+            return await fleet.credentials_valid(identity)
+
+    verdicts = await asyncio.gather(*(check(i) for i in identities))
+    return [i for i, ok in zip(identities, verdicts, strict=True) if ok]
+
+
 async def _identities(fleet: Fleet, config: SimConfig) -> tuple[list[Identity], int]:
     """(identities to run, how many of them were reused from an earlier run)."""
     wanted = {"speaker": config.devices - config.boards, "board": config.boards}
     stored: list[Identity] = []
-    registry = _registry_path(config.cache_dir)
+    registry = _registry_path(fleet.cache_dir)
     with contextlib.suppress(OSError, ValueError):
         data = json.loads(registry.read_text(encoding="utf-8"))
         if data.get("server") == config.server:
@@ -114,11 +147,14 @@ async def _identities(fleet: Fleet, config: SimConfig) -> tuple[list[Identity], 
     chosen = {kind: [i for i in stored if i.kind == kind][:n] for kind, n in wanted.items()}
     reuse = chosen["speaker"] + chosen["board"]
     try:
-        if reuse and not await fleet.credentials_valid(reuse[0]):
-            reuse, chosen = [], {"speaker": [], "board": []}
+        valid = await _still_enrolled(fleet, reuse)
+        for gone in {i.device_id for i in reuse} - {i.device_id for i in valid}:
+            shutil.rmtree(fleet.cache_dir / "devices" / gone, ignore_errors=True)  # revoked: re-enrol
+        stored = [i for i in stored if i in valid or i not in reuse]
+        reuse = valid
         fresh: list[Identity] = []
         for kind, n in wanted.items():
-            missing = n - len(chosen[kind])
+            missing = n - sum(1 for i in reuse if i.kind == kind)
             if missing > 0:
                 fresh += await fleet.enrol(missing, token=config.token, kind=kind, area=config.area)
     except HttpError as exc:
@@ -174,7 +210,9 @@ async def run_sim(config: SimConfig, *, err: TextIO | None = None, stop: asyncio
             loop.add_signal_handler(sig, stop.set)
     rss0 = rss_bytes()
     options = DeviceOptions(keep_history=False)
-    fleet = Fleet(config.server, config.cache_dir, clock=WallClock(config.clock_speed), options=options,
+    if config.fresh:
+        shutil.rmtree(config.server_dir, ignore_errors=True)
+    fleet = Fleet(config.server, config.server_dir, clock=WallClock(config.clock_speed), options=options,
                   mqtt_url=config.mqtt_url, seed=config.seed)
     progress: asyncio.Task[None] | None = None
     try:
@@ -203,9 +241,11 @@ async def run_sim(config: SimConfig, *, err: TextIO | None = None, stop: asyncio
         with contextlib.suppress(TimeoutError):  # a last chance for the newest records' acks
             await fleet.wait_for(lambda: fleet.unacknowledged() == 0 or fleet.connected_count() == 0, 3.0)
         stats = fleet.stats()
-        return _summary(stats, enrolled=len(identities) - reused, reused=reused, connect_s=connect_s,
-                        rss_per_device=max(0, rss1 - rss0) / max(1, len(identities)),
-                        seconds=time.monotonic() - started)
+        summary = _summary(stats, enrolled=len(identities) - reused, reused=reused, connect_s=connect_s,
+                           rss_per_device=max(0, rss1 - rss0) / max(1, len(identities)),
+                           seconds=time.monotonic() - started)
+        summary.totals = fleet.audit_totals(fleet.clock.now())
+        return summary
     finally:
         if progress is not None:
             progress.cancel()

@@ -21,8 +21,9 @@ from typing import Any
 
 from playlists.boards import BoardOptions, Renderer, item_seconds_for_budget, pages_for, rotation
 from playlists.cache import Lru
-from playlists.emergency import active_for
+from playlists.emergency import active_for, repeat_times
 from playlists.model import (
+    Alert,
     AreaNode,
     BoardGeometry,
     BoardPages,
@@ -237,6 +238,14 @@ class Compiler:
                 out.append(alert_dict(a, pages))
             cached = self._alert_cache[key] = (tuple(out), canonical_json(out))
         return cached
+
+    def alert_plays(self, area_code: str) -> list[tuple[Alert, datetime]]:
+        """Every planned play of the area's alerts inside the window (the audit's emergency plan)."""
+        plays = []
+        for a in active_for(self._alerts, self.area_chain(area_code), self.window_from):
+            if a.sha256 is not None and a.duration_ms > 0:
+                plays += [(a, at) for at in repeat_times(a, self.window_from, self.window_to)]
+        return sorted(plays, key=lambda p: (p[1], p[0].bulletin_id))
 
     def content_digest(self, device: DeviceDef, at: datetime) -> str:
         """sha256 of everything in the manifest except ``seq``/``issued_at``/``expires_at``.

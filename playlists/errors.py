@@ -34,6 +34,15 @@ SKIP_MESSAGES: Final[dict[str, str]] = {
     "pin_not_valid": "Bản tin không còn hoặc chưa có hiệu lực vào phiên phát được ghim.",
     "pin_slot_missing": "Phiên phát được ghim không diễn ra vào ngày này ở địa bàn này.",
     "fixed_item_does_not_fit": "Nhạc hiệu hoặc tiếp sóng không đủ chỗ trong phiên phát.",
+    "not_valid_in_slot": "Bản tin không còn hoặc chưa có hiệu lực đủ lâu trong phiên phát nào của ngày này.",
+    "approved_after_slot_start": "Bản tin được duyệt sau khi phiên phát đã bắt đầu; bản tin sẽ phát từ phiên sau.",
+    "no_slot": "Địa bàn không có phiên phát nào vào ngày này.",
+    "holiday": "Ngày này là ngày nghỉ, địa bàn không có phiên phát.",
+    "pinned_elsewhere": "Bản tin được ghim vào phiên phát của ngày khác nên không phát ngày này.",
+    "slot_full": "Phiên phát đã đầy, không còn đủ chỗ cho bản tin này.",
+    "preempted": "Bản tin khẩn cấp phát chen vào lúc này; bản tin bị ngắt và chỉ phát lại nếu phiên còn chỗ.",
+    "emergency_alert": "Bản tin khẩn cấp không xếp vào phiên phát: thiết bị phát ngay khi nhận cảnh báo.",
+    "not_approved": "Bản tin chưa được duyệt nên không phát.",
 }
 
 

@@ -5,9 +5,13 @@ Day assignment (``assign_day``), per bulletin, over the area's occurrences of on
 - A bulletin with any pins airs only at its pins (the officer chose; DESIGN §1 "else
   auto-packed"): each pin of that date is one play in that slot, in pin order, at most
   ``repeats_per_day`` a day; duplicate pins of one slot collapse into one.
-- Otherwise it is auto-packed. A slot is *eligible* when the whole occurrence lies inside the
-  bulletin's validity, counted from ``max(valid_from, approved_at)`` (a slot that started before
-  approval is not rewritten) to ``valid_until`` (exclusive). With one occurrence that day, all
+- Otherwise it is auto-packed. A slot is *eligible* when the bulletin's validity leaves room for
+  one play inside it: each item is checked at its own start, so a bulletin valid from 08:00 goes
+  into a 07:56–08:11 slot at or after 08:00 (``valid_until`` is exclusive). Approved after the slot
+  started, it may still air there, ``LATE_LEAD_S`` after approval at the earliest and after every
+  other item (a running slot's programme is never rewritten, only extended into its free room).
+  A bulletin with no eligible slot is listed in ``unplaced`` with the reason (``no_slot``, ``not_valid_in_slot``,
+  ``approved_after_slot_start``, ``pinned_elsewhere``). With one occurrence that day, all
   ``repeats_per_day`` plays go into it; with several, at most one play per slot,
   ``k = min(repeats, eligible)`` plays spread evenly over the eligible slots: index
   ``round(i·(m−1)/(k−1))`` (half up), so 2 plays over 3 slots take the first and the last, one play
@@ -18,8 +22,10 @@ relays) keep their full length and their room is reserved up front; bulletins go
 their ``origin_level`` (or "commune" when the template lacks it). Within a section: pinned items
 first by (position, approval), then ``priority`` before ``normal``, then repeat copy number (so a
 single-slot day plays every bulletin once before any second read), then earlier approval. Items
-are back to back with ``gap_s`` between them, starting on whole seconds; placement is first fit:
-an item that does not fit is reported as overflow and a later, shorter one may still fit.
+keep ``gap_s`` between them and start on whole seconds; placement is first fit at the earliest
+start inside both the section and the item's validity: an item valid only from mid-slot waits for
+its time and shorter items fill the room before it; one that does not fit is reported as overflow
+(or skipped ``not_valid_in_slot`` when it expires first) and a later, shorter one may still fit.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from playlists.model import (
 )
 
 DEFAULT_GAP_S = 2
+LATE_LEAD_S = 60  # approval → first possible start in a running slot (compile, publish, download)
 _UNPOSITIONED = 1 << 30
 
 
@@ -73,9 +80,36 @@ def targets(bulletin: BulletinPlay, area_chain: Iterable[str]) -> bool:
 
 
 def eligible(bulletin: BulletinPlay, occ: SlotOccurrence) -> bool:
-    if bulletin.airs_from > occ.start_utc:
-        return False
-    return bulletin.valid_until is None or occ.end_utc <= bulletin.valid_until
+    """Valid (and approved) long enough inside the occurrence to air once."""
+    return ineligible_reason(bulletin, occ) is None
+
+
+def approved_late(bulletin: BulletinPlay, occ: SlotOccurrence) -> bool:
+    return bulletin.approved_at > occ.start_utc
+
+
+def ineligible_reason(bulletin: BulletinPlay, occ: SlotOccurrence) -> str | None:
+    lo, hi = validity_bounds(bulletin, occ)
+    whole = int(occ.end_utc.timestamp()) - int(occ.start_utc.timestamp())
+    # Too long for the whole slot is a capacity problem (overflow), not a validity one.
+    if hi <= lo or (lo + _ceil_s(bulletin.duration_ms) > hi and hi - lo < whole):
+        late = approved_late(bulletin, occ) and bulletin.approved_at < occ.end_utc
+        return "approved_after_slot_start" if late else "not_valid_in_slot"
+    return None
+
+
+def validity_bounds(bulletin: BulletinPlay, occ: SlotOccurrence) -> tuple[int, int]:
+    """Whole seconds inside the occurrence where the bulletin may air: its own start, not the slot's.
+
+    Approved after the slot started: no earlier than ``LATE_LEAD_S`` after approval, so the new
+    manifest reaches the devices before the item is due."""
+    lo = max(int(occ.start_utc.timestamp()), _ceil_s(round(bulletin.valid_from.timestamp() * 1000)))
+    if approved_late(bulletin, occ):
+        lo = max(lo, _ceil_s(round(bulletin.approved_at.timestamp() * 1000)) + LATE_LEAD_S)
+    hi = int(occ.end_utc.timestamp())
+    if bulletin.valid_until is not None:
+        hi = min(hi, int(bulletin.valid_until.timestamp()))  # floor: the item ends at or before it
+    return lo, hi
 
 
 def latest_versions(bulletins: Iterable[BulletinPlay]) -> list[BulletinPlay]:
@@ -114,10 +148,20 @@ def assign_day(
         if b.priority == "emergency":
             continue
         if b.pins:
+            if not any(p.date == day for p in b.pins):
+                unplaced.append(_skip(b.bulletin_id, "pinned_elsewhere"))
             _assign_pins(b, day, occs, first_index, entries, skipped, unplaced)
             continue
-        good = [i for i, occ in enumerate(occs) if eligible(b, occ)]
-        if len(occs) == 1 and good:
+        reasons = [ineligible_reason(b, occ) for occ in occs]
+        good = [i for i, reason in enumerate(reasons) if reason is None]
+        if not good:
+            # Say why, once: no slot at all that day, or none where it is valid long enough.
+            found = [r for r in reasons if r is not None]
+            unplaced.append(_skip(b.bulletin_id, "no_slot" if not found else
+                                  "approved_after_slot_start" if "approved_after_slot_start" in found
+                                  and all(r != "not_valid_in_slot" for r in found) else "not_valid_in_slot"))
+            continue
+        if len(occs) == 1:
             entries[0].extend(Entry(b, copy) for copy in range(b.repeats_per_day))
             continue
         for pick in spread(len(good), min(b.repeats_per_day, len(good))):
@@ -207,6 +251,18 @@ def _section_of(b: BulletinPlay, template: Sequence[str]) -> str | None:
     return "commune" if "commune" in template else None
 
 
+def _first_fit(placed: Sequence[tuple[int, int]], earliest: int, need: int, latest_end: int, gap_s: int) -> int | None:
+    """The earliest start ≥ ``earliest`` ending by ``latest_end`` that keeps ``gap_s`` from every
+    placed item; an item valid only from mid-slot leaves room that shorter ones fill before it."""
+    candidates = sorted({earliest, *(end + gap_s for _s, end in placed if end + gap_s > earliest)})
+    for at in candidates:
+        if at + need > latest_end:
+            return None
+        if all(at + need + gap_s <= start or at >= end + gap_s for start, end in placed):
+            return at
+    return None
+
+
 def pack_slot(
     occ: SlotOccurrence,
     entries: Sequence[Entry],
@@ -238,6 +294,7 @@ def pack_slot(
         reserve[i] = reserve[i + 1] + (gap_s + _ceil_s(nxt.duration_ms) if isinstance(nxt, PlannedItem) else 0)
 
     items: list[PlannedItem] = []
+    section_items: list[PlannedItem] = []
     overflow: list[Overflow] = []
     cursor = start_s
     for unit, reserved in zip(units, reserve, strict=True):
@@ -250,7 +307,13 @@ def pack_slot(
             else:
                 skips.append(_skip(None, "fixed_item_does_not_fit"))
             continue
-        for entry in sorted(by_section.get(unit, ()), key=Entry.order):
+        section_start = cursor + (gap_s if items else 0)
+        placed: list[tuple[int, int]] = []  # (start, end) in this section, whole seconds
+        # Approved after the slot started: placed after everything else, in the room left, so
+        # what was already planned (and maybe already aired) keeps its place.
+        late_last = sorted(by_section.get(unit, ()), key=lambda e: (not e.pinned and approved_late(e.bulletin, occ),
+                                                                    e.order()))
+        for entry in late_last:
             b = entry.bulletin
             if b.sha256 is None or b.size is None:
                 skips.append(_skip(b.bulletin_id, "audio_not_ready"))
@@ -259,13 +322,21 @@ def pack_slot(
                 skips.append(_skip(b.bulletin_id, "invalid_duration"))
                 continue
             need = _ceil_s(b.duration_ms)
-            at = cursor + (gap_s if items else 0)
-            if at + need > limit:
-                overflow.append(Overflow(b.bulletin_id, b.title, need, at + need - limit))
+            valid_lo, valid_hi = validity_bounds(b, occ)
+            fit = _first_fit(placed, max(section_start, valid_lo), need, min(limit, valid_hi), gap_s)
+            if fit is None:
+                last = max(end for _s, end in placed) + gap_s if placed else section_start
+                earliest = max(last, valid_lo)
+                if earliest + need <= limit:  # room after the others, but the bulletin expires first
+                    skips.append(_skip(b.bulletin_id, "not_valid_in_slot"))
+                else:
+                    overflow.append(Overflow(b.bulletin_id, b.title, need, earliest + need - limit))
                 continue
-            items.append(
+            placed.append((fit, fit + need))
+            placed.sort()
+            section_items.append(
                 PlannedItem(
-                    _at(at),
+                    _at(fit),
                     b.duration_ms,
                     "audio",
                     unit,
@@ -279,7 +350,11 @@ def pack_slot(
                     pinned=entry.pinned,
                 )
             )
-            cursor = at + need
+        section_items.sort(key=lambda i: i.start_utc)
+        items.extend(section_items)
+        section_items.clear()
+        if placed:
+            cursor = max(end for _s, end in placed)
     return PackedSlot(occ, tuple(items), tuple(overflow), tuple(dict.fromkeys(skips)))
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,7 +19,6 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     mqtt_url: str | None = None
-    timezone: str = "Asia/Ho_Chi_Minh"
     host: str = "127.0.0.1"
     port: int = 8000
     # Public base URL devices use for HTTP pulls (manifest, media).
@@ -42,15 +41,19 @@ class Settings(BaseSettings):
     # Trust the enrolment token file (demo); production enrols with an admin token only.
     allow_enrolment_token: bool = True
 
-    @field_validator("timezone")
+    # After an airing ends, how long its as-run log may take before the report calls it missed.
+    asrun_grace_minutes: int = 15
+
+    @field_validator("asrun_grace_minutes")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone name
+    def _grace_bounds(cls, value: int) -> int:
+        if not 0 <= value <= 60:
+            raise ValueError("LOA_ASRUN_GRACE_MINUTES must be within 0..60")
         return value
 
     @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    def asrun_grace(self) -> timedelta:
+        return timedelta(minutes=self.asrun_grace_minutes)
 
     @property
     def db_url(self) -> str:

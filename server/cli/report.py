@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from playlists.model import LOCAL_TZ
 from server.cli._common import add_command
 
 
@@ -67,11 +68,11 @@ def _airtime(args: argparse.Namespace) -> int:
     engine = prepare(settings)
     tree = load_tree(engine)
     root = tree.get(validate_code(args.area)).code
-    report = airtime_report(engine, tree, settings.tz, root, start, end, datetime.now(UTC),
-                            days=args.format == "xlsx")
+    report = airtime_report(engine, tree, LOCAL_TZ, root, start, end, datetime.now(UTC),
+                            days=args.format == "xlsx", grace=settings.asrun_grace)
     who = _os_user()
     report["generated_by"] = f"{who} (dòng lệnh)"
-    data = render(report, args.format, settings.tz)
+    data = render(report, args.format, LOCAL_TZ)
     with audit.bind(Session(engine), settings.data_dir) as session:
         audit.record(session, None, "report_generated", f"report:airtime:{root}",
                      {**audit_details(report, args.format), "via": "cli", "os_user": who})

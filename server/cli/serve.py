@@ -6,6 +6,7 @@ import argparse
 import logging
 from typing import Any
 
+from playlists.model import LOCAL_TZ
 from server.cli._common import add_command
 
 log = logging.getLogger("loa.serve")
@@ -38,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
 
         from server.services.demo_schedule import add_startup_session
 
-        at = add_startup_session(engine, datetime.now(UTC), settings.tz)
+        at = add_startup_session(engine, datetime.now(UTC), LOCAL_TZ)
         print(f"Chế độ demo: phiên phát thử bắt đầu lúc {at} (giờ Việt Nam). "
               "Tài khoản mẫu: xem `loa demo`; mật khẩu chung demo-loa-2026.")
     runtime = build_runtime(settings, default_components(settings))

@@ -39,6 +39,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--mqtt-url", default=None, help="ghi đè địa chỉ MQTT máy chủ trả về khi đăng ký")
     parser.add_argument("--cache-dir", default=None, help="bộ nhớ đệm của thiết bị (mặc định DATA_DIR/sim)")
     parser.add_argument("--json", action="store_true", help="in thêm tóm tắt JSON ở dòng cuối")
+    parser.add_argument("--fresh", action="store_true",
+                        help="bỏ các thiết bị đã đăng ký với máy chủ này ở lần chạy trước, đăng ký thiết bị mới")
     parser.set_defaults(func=_run)
 
 
@@ -66,7 +68,7 @@ def _run(args: argparse.Namespace) -> int:
         server=args.server.rstrip("/"), devices=args.devices, boards=args.boards, token=token,
         duration=args.duration, clock_speed=args.clock_speed, faults=faults, area=args.area,
         cache_dir=Path(args.cache_dir) if args.cache_dir else settings.data_dir / "sim",
-        seed=args.seed, mqtt_url=args.mqtt_url,
+        seed=args.seed, mqtt_url=args.mqtt_url, fresh=args.fresh,
     )
     try:
         run(config, as_json=args.json)

@@ -17,10 +17,12 @@ from sqlmodel import Field, SQLModel
 from server.models.asrun import BIG_ID
 from server.models.base import UTCDateTime
 
-# Counters of every rollup row: expected airings (plan × speaker) by best outcome, the reasons of
-# those not played, as-run records that matched no plan, and every millisecond aired.
+# Counters of every rollup row: expected airings (plan × speaker) that are due by best outcome,
+# the reasons of those not played, as-run records that matched no plan, every millisecond aired,
+# then airings not due yet (``upcoming``) and due but still within the as-run grace (``pending``).
+# Closed days (rolled up) have neither; only the live reconciliation of open days counts them.
 COUNTERS = ("planned", "played", "interrupted", "missed", "failed", "offline", "media_failed", "preempted",
-            "expired", "unplanned", "aired_ms")
+            "expired", "unplanned", "aired_ms", "upcoming", "pending")
 
 
 class _Counters(SQLModel):
@@ -34,6 +36,8 @@ class _Counters(SQLModel):
     preempted: int = 0
     expired: int = 0
     unplanned: int = 0
+    upcoming: int = 0
+    pending: int = 0
 
 
 class AirtimeRollup(_Counters, table=True):

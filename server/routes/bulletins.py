@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import FileResponse
 
+from playlists.model import LOCAL_TZ
 from server.deps import (
     ApproverUser,
     AreaTreeDep,
@@ -71,7 +72,7 @@ def create_bulletin(
 ) -> BulletinPublic:
     """Create a draft. An approver may send ``"approve": true`` with an emergency: it is
     synthesized inline and approved at once (audit action ``emergency_created_and_approved``)."""
-    tz = runtime.settings.tz
+    tz = LOCAL_TZ
     if data.approve:
         if user.role != "approver":
             raise Forbidden("Chỉ lãnh đạo phê duyệt mới được tạo và duyệt ngay bản tin khẩn cấp.",
@@ -119,7 +120,7 @@ def edit_bulletin(
 ) -> BulletinPublic:
     """Edit (send the ``version`` you read). Editing a submitted, approved or rejected bulletin
     makes a new version and returns it to draft; an approved version keeps airing meanwhile."""
-    service.edit(session, user, tree, bulletin, data, now=runtime.clock(), tz=runtime.settings.tz)
+    service.edit(session, user, tree, bulletin, data, now=runtime.clock(), tz=LOCAL_TZ)
     return service.to_public(session, bulletin, runtime.clock())
 
 

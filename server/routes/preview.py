@@ -1,4 +1,4 @@
-"""What will play in an area (or on a device) on a date, with overflow and skip reasons."""
+"""What will play in an area (or on a device) on a date, and why anything else will not."""
 
 from __future__ import annotations
 
@@ -7,31 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from playlists import model as pm
+from playlists.model import LOCAL_TZ
 from server.deps import AreaTreeDep, CurrentUser, RuntimeDep, SessionDep, ensure_in_scope
 from server.errors import Invalid
 from server.models.devices import Device
-from server.scheduling.compiler import make_compiler
 from server.scheduling.inputs import load_inputs
 from server.services.devices import get_device
+from server.services.preview import day_preview
 
 router = APIRouter(prefix="/api/v1", tags=["preview"])
-
-
-def _local(dt: datetime, tz: Any) -> str:
-    return dt.astimezone(tz).strftime("%H:%M:%S")
-
-
-def _item(i: pm.PlannedItem, tz: Any) -> dict[str, Any]:
-    return {
-        "start": i.start_utc.isoformat().replace("+00:00", "Z"), "start_local": _local(i.start_utc, tz),
-        "duration_ms": i.duration_ms, "kind": i.kind, "section": i.section, "title": i.title,
-        "priority": i.priority, "bulletin_id": i.bulletin_id, "pinned": i.pinned, "stream_url": i.stream_url,
-    }
-
-
-def _skip(s: pm.Skipped) -> dict[str, Any]:
-    return {"bulletin_id": s.bulletin_id, "code": s.reason_code, "message": s.reason_vi}
 
 
 @router.get("/preview")
@@ -39,27 +23,14 @@ def preview(
     runtime: RuntimeDep, session: SessionDep, user: CurrentUser, tree: AreaTreeDep,
     area: str | None = None, device: str | None = None, date: date | None = None,
 ) -> dict[str, Any]:
-    """Officers check a day's programme before it airs: items, overflow (seconds missing), skips."""
+    """Officers check a day's programme before it airs: items, overflow, skip reasons, emergencies
+    (shape: ``server.services.preview``)."""
     if (area is None) == (device is None):
         raise Invalid("Chọn đúng một trong hai: địa bàn (area) hoặc thiết bị (device).", code="preview_target")
     dev: Device | None = get_device(session, device) if device else None
     code = dev.area_code if dev else str(area)
     ensure_in_scope(user, tree, code)
-    tz = runtime.settings.tz
-    day = date or runtime.clock().astimezone(tz).date()
-    start = datetime.combine(day, time.min, tzinfo=tz)
+    day = date or runtime.clock().astimezone(LOCAL_TZ).date()
+    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
     loaded = load_inputs(session, tree, min(start, runtime.clock()), 1)
-    plan = make_compiler(loaded, start, tz, 1).day_plan(code, day)
-    slots: list[dict[str, Any]] = [{
-        "slot_id": p.occurrence.slot_id, "name": p.occurrence.name, "defined_on": p.occurrence.defined_on,
-        "start_local": _local(p.occurrence.start_utc, tz), "end_local": _local(p.occurrence.end_utc, tz),
-        "items": [_item(i, tz) for i in p.items],
-        "overflow": [{"bulletin_id": o.bulletin_id, "title": o.title, "needed_s": o.needed_s,
-                      "missing_s": o.missing_s} for o in p.overflow],
-        "skipped": [_skip(s) for s in p.skipped],
-    } for p in plan.slots]
-    return {
-        "area": code, "device": dev.id if dev else None, "date": day.isoformat(), "slots": slots,
-        "overflow": [s for slot in slots for s in slot["overflow"]],
-        "unplaced": [_skip(s) for s in plan.unplaced],
-    }
+    return day_preview(loaded, code, day, device=dev.id if dev else None)

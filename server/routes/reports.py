@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
+from playlists.model import LOCAL_TZ
 from server.deps import AreaTreeDep, AuditUser, RuntimeDep, SessionDep
 from server.errors import Invalid
 from server.models.users import User
@@ -45,10 +46,10 @@ def airtime(
     root = _root(user, tree, area)
     start, end = parse_period(from_, to)
     fmt = check_format(format_)
-    settings = runtime.settings
-    report = airtime_report(runtime.engine, tree, settings.tz, root, start, end, runtime.clock(), days=fmt == "xlsx")
+    report = airtime_report(runtime.engine, tree, LOCAL_TZ, root, start, end, runtime.clock(), days=fmt == "xlsx",
+                            grace=runtime.settings.asrun_grace)
     report["generated_by"] = user.username
-    body = render(report, fmt, settings.tz)
+    body = render(report, fmt, LOCAL_TZ)
     audit.record(session, user, "report_generated", f"report:airtime:{root}", audit_details(report, fmt))
     session.commit()
     headers = {}
@@ -68,7 +69,7 @@ def airtime_per_day(
     start, end = parse_period(from_, to)
     if by not in ("day", "month"):
         raise Invalid("Tham số by chỉ nhận 'day' hoặc 'month'.", code="bad_series_step")
-    data = airtime_series(runtime.engine, tree, runtime.settings.tz, root, start, end, runtime.clock(), by)
+    data = airtime_series(runtime.engine, tree, LOCAL_TZ, root, start, end, runtime.clock(), by)
     return JSONResponse(data)
 
 
@@ -80,5 +81,5 @@ def airtime_per_commune(
     """Totals per commune of the subtree: the "airtime per commune" chart."""
     root = _root(user, tree, area)
     start, end = parse_period(from_, to)
-    return JSONResponse(airtime_by_commune(runtime.engine, tree, runtime.settings.tz, root, start, end,
+    return JSONResponse(airtime_by_commune(runtime.engine, tree, LOCAL_TZ, root, start, end,
                                            runtime.clock()))

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import delete
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from devices.board import BoardError, render_board
@@ -181,6 +183,14 @@ def plan_rows(compiler: Compiler, area: str, categories: dict[int, str]) -> list
             "version_hash": item.get("version_hash"), "priority": item["priority"],
             "category": categories.get(item.get("bulletin_id") or -1), "slot_id": item.get("slot_id"),
         })
+    # Emergencies are planned too: every targeted speaker × every repeat (played like any other).
+    for alert, play in compiler.alert_plays(area):
+        at = play.replace(microsecond=0)  # as devices see it: wire times have whole seconds
+        rows.append({
+            "area_code": area, "local_date": pm.local_date(at), "start": at, "duration_ms": alert.duration_ms,
+            "kind": "audio", "bulletin_id": alert.bulletin_id, "version_hash": alert.version_hash,
+            "priority": "emergency", "category": categories.get(alert.bulletin_id), "slot_id": None,
+        })
     return rows
 
 
@@ -192,7 +202,15 @@ def _replace_plans(engine: Any, areas: list[str], rows: list[dict[str, Any]], no
     the audit compares what aired with that plan, and a withdrawal or expiry at 11:00 (which
     drops the bulletin and re-packs the day) must not rewrite this morning's programme."""
     table = PlannedAiring.__table__  # type: ignore[attr-defined]
+    # An alert's first play is at its start, usually just before this compile: planned all the same
+    # (added once, never moved); its later repeats are replaced like any future item.
+    started_alerts = [r for r in rows if r["priority"] == "emergency" and r["start"] < now]
+    rows = [r for r in rows if not (r["priority"] == "emergency" and r["start"] < now)]
     with Session(engine) as session:
+        if started_alerts:
+            insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+            session.execute(insert(table).values(started_alerts).on_conflict_do_nothing(
+                index_elements=["area_code", "start", "bulletin_id", "kind"]))
         kept = _moved_before_now(session, rows, now)
         kept_keys = {(r.area_code, r.start, r.bulletin_id, r.kind) for r in kept}
         rows = [r for r in rows if r["start"] >= now

@@ -14,6 +14,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
+from playlists.model import LOCAL_TZ
 from server.delivery.keys import signer_for
 from server.scheduling import alerts
 from server.scheduling.compiler import CompileResult, compile_and_store
@@ -52,7 +53,7 @@ class SchedulerComponent:
             kwargs = dict(trigger)
             kind = kwargs.pop("trigger")
             if kind == "cron":
-                kwargs["timezone"] = runtime.settings.tz
+                kwargs["timezone"] = LOCAL_TZ
             scheduler.add_job(func, kind, id=job_id, replace_existing=True, coalesce=True,
                               misfire_grace_time=grace, **kwargs)
         self.request_recompile(delay=timedelta(0))
@@ -78,7 +79,7 @@ class SchedulerComponent:
         rt = self.runtime
         with self._lock:
             result = compile_and_store(
-                rt.engine, signer_for(rt.settings.signing_key_path), rt.settings.tz, now or rt.clock(),
+                rt.engine, signer_for(rt.settings.signing_key_path), LOCAL_TZ, now or rt.clock(),
                 days=rt.settings.manifest_days, device_ids=device_ids,
             )
             if device_ids is None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from playlists.model import LOCAL_TZ
 from server.errors import LoaError
 from server.models.areas import Area
 from server.models.bulletins import CATEGORY_LABELS_VI, Bulletin, BulletinCreate, BulletinVersion, Category
@@ -72,7 +73,7 @@ def seed_bulletins(session: Session, report: DemoReport, data_dir: Path) -> None
             repeats_per_day=2 if sample.get("priority") == "normal" else 3,
             reads_per_play=2 if sample.get("priority") == "emergency" else 1,
         )
-        bulletin = bulletins.create_draft(session, officer, tree, data, now=now, tz=settings.tz)
+        bulletin = bulletins.create_draft(session, officer, tree, data, now=now, tz=LOCAL_TZ)
         created.append((bulletin, approver))
     if not created:
         return

@@ -6,12 +6,16 @@ were down. How airings are reconciled is in ``reports_sql``; how closed days are
 late logs absorbed is in ``reports_rollup``. JSON shape (DESIGN.md §5)::
 
     {"area", "area_name", "from", "to", "as_of", "timezone",
-     "totals": {planned, played, interrupted, missed, failed, airtime_seconds, compliance, reasons},
+     "totals": {planned, played, interrupted, missed, failed, upcoming, pending, airtime_seconds,
+                compliance, reasons},
      "rows": [{"group": "area" | "device" | "bulletin" | "category" | "priority", <identity>,
                <the same keys as totals>}, ...],
      "outages": [{device_id, area_code, started_at, ended_at, seconds}, ...]}
 
-``compliance`` is played / planned in percent (2 decimals; null when nothing was planned);
+``planned`` counts due airings (started by ``as_of``); ``upcoming`` those not started yet;
+``pending`` due ones whose log has not arrived while their end + LOA_ASRUN_GRACE_MINUTES is ahead
+(never missed). ``compliance`` is played / (planned − pending) in percent (2 decimals; null when
+nothing is settled);
 ``airtime_seconds`` is every second of bulletin audio aired (planned or not, e.g. emergencies).
 Retired areas (communes merged on 1 July 2025) keep their own rows and names and also count in
 their successor's rows, so totals never count a fact twice.
@@ -49,19 +53,25 @@ from server.services.reports_query import (
 )
 
 REASONS = ("offline", "media_failed", "preempted", "expired")
+DEFAULT_GRACE = timedelta(minutes=15)  # LOA_ASRUN_GRACE_MINUTES
 AIRTIME_TABLE: Table = AirtimeRollup.__table__  # type: ignore[attr-defined]
 DEVICE_TABLE: Table = DeviceRollup.__table__  # type: ignore[attr-defined]
 _ZERO = [0] * len(COUNTERS)
 
 
 def metrics(values: Sequence[int]) -> dict[str, Any]:
-    """The contract's figures (DESIGN.md §5) from a counters list (COUNTERS order)."""
-    planned, played, interrupted, missed, failed, offline, media_failed, preempted, expired, _unplanned, aired = values
+    """The contract's figures (DESIGN.md §5) from a counters list (COUNTERS order).
+
+    ``planned`` counts due airings (``upcoming`` ones are not due yet); ``compliance`` is played
+    over the due airings whose outcome is known, i.e. ``planned − pending``."""
+    c = dict(zip(COUNTERS, values, strict=True))
+    settled = c["planned"] - c["pending"]
     return {
-        "planned": planned, "played": played, "interrupted": interrupted, "missed": missed, "failed": failed,
-        "airtime_seconds": round(aired / 1000, 3),
-        "compliance": round(100 * played / planned, 2) if planned else None,
-        "reasons": {"offline": offline, "media_failed": media_failed, "preempted": preempted, "expired": expired},
+        "planned": c["planned"], "played": c["played"], "interrupted": c["interrupted"], "missed": c["missed"],
+        "failed": c["failed"], "upcoming": c["upcoming"], "pending": c["pending"],
+        "airtime_seconds": round(c["aired_ms"] / 1000, 3),
+        "compliance": round(100 * c["played"] / settled, 2) if settled > 0 else None,
+        "reasons": {r: c[r] for r in REASONS},
     }
 
 
@@ -78,14 +88,15 @@ class Inputs:
 
 
 def _inputs(engine: Engine, tz: ZoneInfo, scope: Scope, start: date, end: date, now: datetime,
-            *, detail: bool, days: bool) -> Inputs:
+            *, detail: bool, days: bool, grace: timedelta = DEFAULT_GRACE) -> Inputs:
     refreshed = reports_rollup.refresh(engine, tz, now)
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**options) as conn, conn.begin():
         if engine.dialect.name == "postgresql":  # one snapshot for every query; sorts in memory, no JIT
             conn.exec_driver_sql("SET LOCAL jit = off")
             conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
-        rolled_until, live = live_days(conn, tz, scope.codes, start, end, refreshed.closed_through, now)
+        rolled_until, live = live_days(conn, tz, scope.codes, start, end, refreshed.closed_through, now,
+                                         grace)
         covered, codes = spans(start, rolled_until), scope.codes
         inputs = Inputs(dimension(conn, AIRTIME_TABLE, ("area_code",), codes, covered, live), {}, {}, {})
         if detail:
@@ -184,10 +195,11 @@ def _device_rows(session: Session, tz: ZoneInfo, scope: Scope, facts: Tally, tre
 
 
 def airtime_report(engine: Engine, tree: AreaTree, tz: ZoneInfo, root: str, start: date, end: date,
-                   now: datetime, *, detail: bool = True, days: bool = False) -> dict[str, Any]:
+                   now: datetime, *, detail: bool = True, days: bool = False,
+                   grace: timedelta = DEFAULT_GRACE) -> dict[str, Any]:
     """The report as a JSON-ready dict; ``detail=False`` keeps only the area rows (charts)."""
     scope = scope_of(tree, root)
-    inputs = _inputs(engine, tz, scope, start, end, now, detail=detail, days=days)
+    inputs = _inputs(engine, tz, scope, start, end, now, detail=detail, days=days, grace=grace)
     rows, total = _area_rows(tree, scope, inputs.areas)
     report: dict[str, Any] = {
         "area": root, "area_name": tree.by_code[root].name, "from": start.isoformat(), "to": end.isoformat(),
@@ -239,6 +251,7 @@ def airtime_by_commune(engine: Engine, tree: AreaTree, tz: ZoneInfo, root: str, 
 
 def audit_details(report: dict[str, Any], fmt: str) -> dict[str, Any]:
     """What the ``report_generated`` audit event records: over what, as of when, and the totals."""
-    keys = ("planned", "played", "interrupted", "missed", "failed", "airtime_seconds", "compliance")
+    keys = ("planned", "played", "interrupted", "missed", "failed", "upcoming", "pending", "airtime_seconds",
+            "compliance")
     return {"report": "airtime", "area": report["area"], "from": report["from"], "to": report["to"],
             "format": fmt, "as_of": report["as_of"], "totals": {k: report["totals"][k] for k in keys}}

@@ -1,7 +1,8 @@
 """The airtime report as CSV and as the XLSX an official hands in (built whole, in memory).
 
-CSV: UTF-8 with a BOM (Excel reads Vietnamese correctly), one header row of stable English keys,
-then a ``total`` row and one row per report row; every row repeats the period and ``as_of``.
+CSV: UTF-8 with a BOM (Excel reads Vietnamese correctly), one header row in Vietnamese (the same
+labels as the XLSX; column order is stable), then a ``total`` row and one row per report row;
+every row repeats the period and ``as_of``.
 XLSX: sheets "Tổng hợp" (totals per commune), "Chi tiết" (every row), "Theo ngày" and
 "Mất kết nối"; Vietnamese headers, dates as real dates shown dd/mm/yyyy, numbers as numbers.
 """
@@ -26,7 +27,7 @@ from server.models.bulletins import CATEGORY_LABELS_VI
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
-METRICS = ("planned", "played", "interrupted", "missed", "failed")
+METRICS = ("planned", "played", "interrupted", "missed", "failed", "upcoming", "pending")
 REASONS = ("offline", "media_failed", "preempted", "expired")
 CSV_COLUMNS = (
     "group", "code", "name", "area_level", "area_code", "retired", "successor_code", "category", "priority",
@@ -39,9 +40,18 @@ GROUP_VI = {"area": "Địa bàn", "device": "Thiết bị", "bulletin": "Bản 
 LEVEL_VI = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã", "hamlet": "Thôn"}
 PRIORITY_VI = {"normal": "Thường", "priority": "Ưu tiên", "emergency": "Khẩn cấp"}
 KIND_VI = {"speaker": "Cụm loa", "board": "Bảng điện tử"}
-METRIC_HEADERS = ("Số lượt theo kế hoạch", "Phát đạt", "Bị ngắt", "Bỏ lỡ", "Lỗi")
+METRIC_HEADERS = ("Số lượt đến giờ phát", "Phát đạt", "Bị ngắt", "Bỏ lỡ", "Lỗi", "Chưa đến giờ phát",
+                  "Chờ nhật ký")
 REASON_HEADERS = ("Do mất kết nối", "Do lỗi tệp âm thanh", "Do nhường tin khẩn cấp", "Do hết hiệu lực")
 AIRTIME_HEADER, COMPLIANCE_HEADER = "Thời lượng phát (giây)", "Tỷ lệ phát đạt (%)"
+UPTIME_HEADERS = ("Thời gian hoạt động (giây)", "Thời gian mất kết nối (giây)", "Số lần mất kết nối",
+                  "Tỷ lệ hoạt động (%)")
+# CSV headers in Vietnamese like the XLSX (one per CSV_COLUMNS entry); JSON keeps the machine keys.
+CSV_HEADERS = (
+    "Nhóm", "Mã", "Tên", "Cấp / loại", "Thuộc địa bàn", "Đã sáp nhập", "Sáp nhập vào", "Lĩnh vực", "Mức ưu tiên",
+    *METRIC_HEADERS, *REASON_HEADERS, AIRTIME_HEADER, COMPLIANCE_HEADER, *UPTIME_HEADERS,
+    "Địa bàn báo cáo", "Từ ngày", "Đến ngày", "Số liệu tính đến",
+)
 DATE_FMT, DATETIME_FMT, INT_FMT, SECONDS_FMT, PERCENT_FMT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm", "#,##0", "#,##0.0", "0.00"
 _BOLD, _HEAD_FILL = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
@@ -75,7 +85,7 @@ def _csv_value(value: Any) -> Any:
 def to_csv(report: dict[str, Any]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
+    writer.writerow(dict(zip(CSV_COLUMNS, CSV_HEADERS, strict=True)))
     common = {"report_area": report["area"], "from": report["from"], "to": report["to"], "as_of": report["as_of"]}
     total = {"group": "total", "code": report["area"], "name": report["area_name"], **report["totals"]}
     for row in [total, *report["rows"]]:
@@ -158,7 +168,7 @@ def _summary(ws: Worksheet, report: dict[str, Any], tz: ZoneInfo) -> None:
             number += 1
         _put(ws, row, [number if not r["retired"] else None, r["code"], r["name"], note, *_metrics(r)], formats)
         if r["retired"]:
-            for col in range(1, 12):
+            for col in range(1, 7 + len(METRICS)):
                 ws.cell(row=row, column=col).font = Font(italic=True)
         row += 1
     _put(ws, row, [None, None, "Tổng cộng", None, *_metrics(report["totals"])], formats, bold=True)
@@ -167,11 +177,11 @@ def _summary(ws: Worksheet, report: dict[str, Any], tz: ZoneInfo) -> None:
 
 def _detail(ws: Worksheet, report: dict[str, Any]) -> None:
     headers = ["Nhóm", "Mã", "Tên", "Cấp / loại", "Thuộc địa bàn", "Lĩnh vực", "Mức ưu tiên", *METRIC_HEADERS,
-               *REASON_HEADERS, AIRTIME_HEADER, COMPLIANCE_HEADER, "Thời gian hoạt động (giây)",
-               "Thời gian mất kết nối (giây)", "Số lần mất kết nối", "Tỷ lệ hoạt động (%)"]
+               *REASON_HEADERS, AIRTIME_HEADER, COMPLIANCE_HEADER, *UPTIME_HEADERS]
     _header(ws, 1, headers)
-    formats = {**_number_formats(8, len(METRICS) + len(REASONS)), 19: SECONDS_FMT, 20: SECONDS_FMT, 21: INT_FMT,
-               22: PERCENT_FMT}
+    up = 8 + len(METRICS) + len(REASONS) + 2  # first uptime column
+    formats = {**_number_formats(8, len(METRICS) + len(REASONS)), up: SECONDS_FMT, up + 1: SECONDS_FMT,
+               up + 2: INT_FMT, up + 3: PERCENT_FMT}
     for i, row in enumerate(report["rows"], start=2):
         ident = _identity(row)
         kind = row.get("area_level") if row["group"] == "area" else row.get("device_kind")

@@ -35,6 +35,7 @@ from server.services.reports_rollup import month_of, next_month
 from server.services.reports_sql import day_bounds, live_facts
 
 MAX_DAYS = 400
+PLANNED_AHEAD = timedelta(days=7)  # longer than any manifest window: no plans exist beyond it
 IN_CHUNK = 1000
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -183,8 +184,10 @@ def dimension(conn: Connection, table: Table, keys: Sequence[str], codes: Sequen
 
 
 def live_days(conn: Connection, tz: ZoneInfo, codes: Sequence[str], start: date, end: date,
-              closed_through: date | None, now: datetime) -> tuple[date, list[dict[str, Any]]]:
-    """Reconcile the open days of ``[start, end]`` (after ``closed_through``, up to today) live.
+              closed_through: date | None, now: datetime,
+              grace: timedelta = timedelta(0)) -> tuple[date, list[dict[str, Any]]]:
+    """Reconcile the open days of ``[start, end]`` (after ``closed_through``, up to the last day
+    with plans) live.
 
     Returns the last day served from the rollups and the live facts.
     """
@@ -192,9 +195,9 @@ def live_days(conn: Connection, tz: ZoneInfo, codes: Sequence[str], start: date,
     rolled_until = min(end, closed_through) if closed_through is not None else start - timedelta(days=1)
     facts: list[dict[str, Any]] = []
     day = max(start, rolled_until + timedelta(days=1))
-    while day <= min(end, today):
+    while day <= min(end, today + PLANNED_AHEAD):  # later days have plans too: upcoming
         for chunk in _chunks(codes):
-            facts.extend(live_facts(conn, day, tz, chunk, now))
+            facts.extend(live_facts(conn, day, tz, chunk, now, grace))
         day += timedelta(days=1)
     return rolled_until, facts
 

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, DateTime, Engine, Table, bindparam, delete, f
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from playlists.model import LOCAL_TZ
 from server.models.reports import COUNTERS, AirtimeRollup, DeviceRollup, RollupState
 from server.services.areas import load_tree
 from server.services.reports_sql import AREA_GRAIN, DEVICE_GRAIN, day_bounds, insert_rollups, prepare
@@ -41,6 +42,9 @@ from server.services.reports_sql import AREA_GRAIN, DEVICE_GRAIN, day_bounds, in
 log = logging.getLogger(__name__)
 
 OVERLAP = timedelta(minutes=15)
+# A day closes this long after its last midnight: longer than the as-run grace (≤ 60 min) plus an
+# item running past midnight, so a closed day never has an airing still pending.
+CLOSE_AFTER = timedelta(hours=2)
 CHUNK_DAYS = 7
 AREA_CHUNK = 500
 _PG_LOCK_KEY = 0x4C6F615270  # "LoaRp": serializes rollup refreshes across API replicas and the CLI
@@ -165,7 +169,7 @@ def refresh(engine: Engine, tz: ZoneInfo, now: datetime) -> RefreshResult:
     """Bring the rollups up to ``now``: every day before today, with every log received so far."""
     started = time.perf_counter()
     result = RefreshResult()
-    last_closed = now.astimezone(tz).date() - timedelta(days=1)
+    last_closed = (now - CLOSE_AFTER).astimezone(tz).date() - timedelta(days=1)
     all_areas = sorted(load_tree(engine).by_code)
     while True:
         with engine.begin() as conn:
@@ -221,7 +225,7 @@ def refresh_job() -> None:
 
     runtime = current_runtime()
     if runtime is not None:
-        refresh(runtime.engine, runtime.settings.tz, runtime.clock())
+        refresh(runtime.engine, LOCAL_TZ, runtime.clock())
 
 
 def reset(engine: Engine) -> None:

@@ -7,9 +7,13 @@ device that logged a record for the item — gets exactly one outcome:
 * records match a plan on (area, planned start, bulletin); a device's several records for the
   same plan count once, with the **best** outcome (played > interrupted > failed > missed, then
   the most airtime, then the earliest stored) — its airtime is that record's ``aired_ms``;
-* no record at all: **missed / offline** (the device never reported it).
+* no record at all: **upcoming** when the plan starts at or after the report's as-of time,
+  **pending** when it started but its end + ``LOA_ASRUN_GRACE_MINUTES`` is still ahead (the log
+  may be on its way), else **missed / offline** (the device never reported it). Upcoming airings
+  are not counted in ``planned``; pending ones are, but stay out of the compliance denominator.
 
-Each record's outcome is recomputed from its fields (DESIGN.md §3), never taken on trust:
+Each record's outcome is recomputed from its fields (DESIGN.md §3, ``devices.played``: the rule the
+devices apply too), never taken on trust:
 
 * **played** when it started (``actual_start``) within ±2 s of ``planned_start`` and aired at least
   95 % of ``duration_ms``. A later start still counts when it is a *resume*: the same device aired
@@ -37,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, Connection, Date, DateTime, TextClause, bindparam, text
 
+from devices.played import PLAYED_PERCENT, START_TOLERANCE_S
 from server.models.reports import COUNTERS
 
 # How far back to look for the emergency that displaced an item (alerts last minutes).
@@ -50,17 +55,19 @@ FACTS_TABLE = "report_facts_tmp"
 _FACTS = """
 WITH plan AS (
     SELECT p.id AS plan_id, p.area_code, p.start, p.bulletin_id,
-           COALESCE(p.category, 'other') AS category, COALESCE(p.priority, 'normal') AS priority
+           COALESCE(p.category, 'other') AS category, COALESCE(p.priority, 'normal') AS priority,
+           CASE WHEN p.start >= :cutoff THEN 'upcoming'
+                WHEN {ends_after_grace} THEN 'pending' END AS due
     FROM planned_item p
     WHERE p.kind = 'audio' AND p.area_code IN :areas
-      AND p.start >= :lo AND p.start < :hi AND p.start < :cutoff
+      AND p.start >= :lo AND p.start < :hi
 ),
 recs AS (
     SELECT a.id, a.device_id, a.area_code, a.bulletin_id, a.planned_start, a.aired_ms,
            COALESCE(a.category, 'other') AS category, COALESCE(a.priority, 'normal') AS priority,
            CASE
-             WHEN a.actual_start IS NOT NULL AND a.aired_ms * 100 >= a.duration_ms * 95
-              AND (ABS({start_delay_ms}) <= 2000 OR a.priority = 'emergency' OR EXISTS (
+             WHEN a.actual_start IS NOT NULL AND a.aired_ms * 100 >= a.duration_ms * {played_percent}
+              AND (ABS({start_delay_ms}) <= {tolerance_ms} OR a.priority = 'emergency' OR EXISTS (
                     SELECT 1 FROM asrun e
                     WHERE e.device_id = a.device_id AND e.planned_start >= :lookback
                       AND e.planned_start <= a.actual_start AND e.priority = 'emergency'
@@ -94,8 +101,9 @@ expected AS (
 ),
 facts AS (
     SELECT e.device_id, p.area_code, p.bulletin_id, p.category, p.priority, TRUE AS planned,
-           COALESCE(m.cls, 'missed') AS outcome,
-           CASE WHEN m.id IS NULL THEN 'offline' WHEN m.cls = 'played' THEN NULL ELSE m.reason END AS reason,
+           COALESCE(m.cls, p.due, 'missed') AS outcome,
+           CASE WHEN m.id IS NULL AND p.due IS NULL THEN 'offline' WHEN m.id IS NULL OR m.cls = 'played' THEN NULL
+                ELSE m.reason END AS reason,
            COALESCE(m.aired_ms, 0) AS aired_ms
     FROM expected e
     JOIN plan p ON p.plan_id = e.plan_id
@@ -107,6 +115,13 @@ facts AS (
     WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.id = r.id)
 )
 """
+
+
+def _ends_after_grace(dialect: str) -> str:
+    """The plan's end is after ``:grace_from`` (= as-of − grace): its log may still be on its way."""
+    if dialect == "postgresql":
+        return "p.start + p.duration_ms * INTERVAL '1 millisecond' > :grace_from"
+    return "(julianday(p.start) - julianday(:grace_from)) * 86400000.0 + p.duration_ms > 0"
 
 
 def _start_delay_ms(dialect: str) -> str:
@@ -127,29 +142,34 @@ def _utc_naive(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None)
 
 
-def _params(day: date, tz: ZoneInfo, areas: Sequence[str], cutoff: datetime | None) -> dict[str, Any]:
+def _params(day: date, tz: ZoneInfo, areas: Sequence[str], cutoff: datetime | None,
+            grace: timedelta = timedelta(0)) -> dict[str, Any]:
+    """``cutoff`` None: a closed day, everything due and final (nothing upcoming or pending)."""
     lo, hi = day_bounds(day, tz)
+    grace_from = cutoff - grace if cutoff is not None else hi + timedelta(days=2)
     return {
         "areas": list(areas), "lo": _utc_naive(lo), "hi": _utc_naive(hi),
         "cutoff": _utc_naive(cutoff or hi), "lookback": _utc_naive(lo - RESUME_LOOKBACK),
+        "grace_from": _utc_naive(grace_from),
     }
 
 
 def _statement(sql: str) -> TextClause:
     # Typed parameters: SQLite stores datetimes and dates as text in SQLAlchemy's own format.
     typed: list[BindParameter[Any]] = [bindparam("areas", expanding=True)]
-    typed.extend(bindparam(name, type_=DateTime()) for name in ("lo", "hi", "cutoff", "lookback"))
+    typed.extend(bindparam(name, type_=DateTime()) for name in ("lo", "hi", "cutoff", "lookback", "grace_from"))
     return text(sql).bindparams(*typed)
 
 
 def _pivot() -> str:
     """The facts summed into the rollups' counters (models.reports.COUNTERS)."""
-    cols = ["SUM(CASE WHEN planned THEN 1 ELSE 0 END) AS planned"]
+    cols = ["SUM(CASE WHEN planned AND outcome <> 'upcoming' THEN 1 ELSE 0 END) AS planned"]
     cols += [f"SUM(CASE WHEN planned AND outcome = '{o}' THEN 1 ELSE 0 END) AS {o}"
              for o in ("played", "interrupted", "missed", "failed")]
     cols += [f"SUM(CASE WHEN planned AND outcome <> 'played' AND reason = '{r}' THEN 1 ELSE 0 END) AS {r}"
              for r in ("offline", "media_failed", "preempted", "expired")]
     cols += ["SUM(CASE WHEN planned THEN 0 ELSE 1 END) AS unplanned", "SUM(aired_ms) AS aired_ms"]
+    cols += [f"SUM(CASE WHEN planned AND outcome = '{o}' THEN 1 ELSE 0 END) AS {o}" for o in ("upcoming", "pending")]
     return ", ".join(cols)
 
 
@@ -177,7 +197,10 @@ _TMP_TO_DEVICE = (
 
 
 def _facts_sql(dialect: str, tail: str) -> str:
-    return _FACTS.format(start_delay_ms=_start_delay_ms(dialect)) + tail
+    return _FACTS.format(
+        start_delay_ms=_start_delay_ms(dialect), ends_after_grace=_ends_after_grace(dialect),
+        played_percent=PLAYED_PERCENT, tolerance_ms=START_TOLERANCE_S * 1000,  # devices.played: one rule
+    ) + tail
 
 
 def prepare(conn: Connection) -> None:
@@ -201,15 +224,16 @@ def insert_rollups(conn: Connection, day: date, tz: ZoneInfo, areas: Sequence[st
 
 
 def live_facts(conn: Connection, day: date, tz: ZoneInfo, areas: Sequence[str],
-               cutoff: datetime) -> list[dict[str, Any]]:
+               cutoff: datetime, grace: timedelta = timedelta(0)) -> list[dict[str, Any]]:
     """The same reconciliation for a day that is still open, without storing it: one row per
     device, area, bulletin, category and priority, with the counters.
 
-    Plans (and records of items) starting at or after ``cutoff`` — the report's as-of time — are
-    not due yet and left out.
+    Plans starting at or after ``cutoff`` — the report's as-of time — count as ``upcoming``;
+    plans without a record whose end + ``grace`` is still ahead count as ``pending``: neither
+    is missed nor in ``planned`` (upcoming) or the compliance denominator (both).
     """
     if not areas:
         return []
-    params = _params(day, tz, areas, cutoff)
+    params = _params(day, tz, areas, cutoff, grace)
     rows = conn.execute(_statement(_facts_sql(conn.dialect.name, _SELECT_FULL)), params).mappings().all()
     return [{**row, "local_date": day} for row in rows]

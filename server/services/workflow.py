@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from playlists.model import LOCAL_TZ
 from server.errors import Conflict, Forbidden
 from server.jobs import JobRunner
 from server.models.bulletins import (
@@ -245,7 +246,7 @@ def create_emergency(session: Session, user: User, tree: AreaTree, data: Bulleti
     if data.priority != Priority.emergency:
         raise Forbidden("Chỉ bản tin khẩn cấp mới được tạo và phê duyệt trong một bước.",
                         code="one_step_not_allowed")
-    content = check_content(data.model_dump(exclude={"targets", "approve"}), now=now, tz=settings.tz)
+    content = check_content(data.model_dump(exclude={"targets", "approve"}), now=now, tz=LOCAL_TZ)
     targets = check_targets(data.targets, tree, user)
     asset = synthesis.synthesize_text(settings, content["body"],
                                       reads_per_play=content["reads_per_play"],

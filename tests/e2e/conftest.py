@@ -17,6 +17,7 @@ import uvicorn
 
 from firmware_sim.clock import ManualClock
 from firmware_sim.env import DeviceOptions
+from playlists.model import LOCAL_TZ
 from server.app import create_app
 from server.components import default_components
 from server.runtime import Runtime, build_runtime
@@ -65,7 +66,7 @@ class LiveServer:
         return r.json()
 
     def session_slot(self, area: str, start: datetime, minutes: int, who: str = "quantri") -> Any:
-        local = start.astimezone(self.runtime.settings.tz)
+        local = start.astimezone(LOCAL_TZ)
         return self.post(who, f"/api/v1/areas/{area}/slots", {
             "name": f"Phiên {local:%H%M%S}", "start_local": local.strftime("%H:%M:%S"),
             "duration_s": minutes * 60, "rrule": None, "dtstart": local.date().isoformat(), "template": ["commune"]})

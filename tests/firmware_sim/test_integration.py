@@ -167,7 +167,12 @@ async def test_loa_sim_cli_runs_against_the_fakes_and_prints_a_summary(
         assert "Kết quả mô phỏng" in out.getvalue()
         assert summary["enrolled"] == 1 and summary["connected"] == 1 and summary["refusals"] == 0
         assert summary["connect_seconds"] is not None and summary["rss_kib_per_device"] >= 0
-        assert (tmp_path / "sim" / "devices" / "cli-1" / "identity.json").exists()
+        # The run in the airtime report's terms: the same keys as the report's totals.
+        assert set(summary["totals"]) == {"planned", "played", "interrupted", "missed", "failed", "upcoming",
+                                          "pending", "airtime_seconds", "compliance", "reasons"}
+        from firmware_sim.runner import server_dir
+
+        assert (server_dir(tmp_path / "sim", http.url) / "devices" / "cli-1" / "identity.json").exists()
         # A second run with the same data dir reuses the enrolled device instead of enrolling again.
         out = io.StringIO()
         with redirect_stdout(out):

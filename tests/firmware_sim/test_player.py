@@ -150,7 +150,7 @@ def test_alert_learned_late_plays_now_then_follows_the_grid() -> None:
     rig.player.alert_start(alert("al-1", "W001", at(0), seconds=30, repeat_s=3600, hours=3), at(1000))
     rig.run_to(4 * 3600)
     assert [r.actual_start for r in rig.records] == [at(1000), at(3600), at(7200)]
-    assert rig.records[0].entry.planned == at(1000)
+    assert rig.records[0].entry.planned == at(0)  # reported against its grid time: the server plans it there
     # The same alert again (a retained redelivery, a manifest listing it): no extra airing.
     rig.player.alert_start(alert("al-1", "W001", at(0), seconds=30, repeat_s=3600, hours=3), at(7300))
     rig.run_to(5 * 3600)

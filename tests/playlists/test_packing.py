@@ -101,11 +101,56 @@ def test_approval_after_a_slot_started_waits_for_the_next_slot():
     assert [_ids(p) for p in _plan(b, slots=(MORNING, EVENING)).slots] == [[], [1]]
 
 
-def test_validity_window_must_cover_the_slot():
+def test_approved_mid_slot_airs_in_the_room_left_without_moving_the_rest():
+    before = (bulletin(1, duration_ms=60_000), bulletin(2, duration_ms=60_000))
+    late = bulletin(3, priority="priority", approved_at=at(MONDAY, 6, 0, 30), duration_ms=30_000)
+    old = _plan(*before).slots[0].items
+    packed = _plan(*before, late).slots[0]
+    assert packed.items[:2] == old  # what was planned (and partly aired) keeps its place
+    assert packed.items[2].bulletin_id == 3 and packed.items[2].start_utc >= at(MONDAY, 6, 1, 30)
+    too_late = bulletin(4, approved_at=at(MONDAY, 6, 29, 30))
+    plan = _plan(*before, too_late)
+    assert [(u.bulletin_id, u.reason_code) for u in plan.unplaced] == [(4, "approved_after_slot_start")]
+
+
+def test_validity_is_checked_at_each_items_own_start():
     ends_mid_slot = bulletin(1, valid_until=at(MONDAY, 6, 15))
     starts_mid_slot = bulletin(2, valid_from=at(MONDAY, 6, 10))
     ends_at_slot_end = bulletin(3, valid_until=at(MONDAY, 6, 30))
-    assert _ids(_plan(ends_mid_slot, starts_mid_slot, ends_at_slot_end).slots[0]) == [3]
+    packed = _plan(ends_mid_slot, starts_mid_slot, ends_at_slot_end).slots[0]
+    assert _ids(packed) == [1, 3, 2]
+    by_id = {i.bulletin_id: i for i in packed.items}
+    assert by_id[1].end_utc <= at(MONDAY, 6, 15)
+    assert by_id[2].start_utc == at(MONDAY, 6, 10)  # waits for its validity, not the next day
+
+
+def test_issue_example_valid_from_mid_slot_is_placed_in_that_slot():
+    # Approved 07:00, valid from 08:00; slot 07:56–08:11 used to leave it for the next day.
+    s = slot(1, start=time(7, 56), duration_s=15 * 60)
+    b = bulletin(1, approved_at=at(MONDAY, 7), valid_from=at(MONDAY, 8), duration_ms=60_000)
+    plan = _plan(b, bulletin(2, duration_ms=30_000), slots=(s,))
+    items = {i.bulletin_id: i for i in plan.slots[0].items}
+    assert items[1].start_utc == at(MONDAY, 8)
+    assert items[2].start_utc == at(MONDAY, 7, 56)  # the room before 08:00 is used
+    assert plan.unplaced == () and plan.slots[0].skipped == ()
+
+
+def test_validity_too_short_inside_any_slot_is_reported_unplaced():
+    s = slot(1, start=time(6), duration_s=600)
+    late = bulletin(1, valid_from=at(MONDAY, 6, 9, 30), duration_ms=60_000)  # 30 s left, needs 60
+    plan = _plan(late, slots=(s,))
+    assert _ids(plan.slots[0]) == []
+    assert [(u.bulletin_id, u.reason_code) for u in plan.unplaced] == [(1, "not_valid_in_slot")]
+
+
+def test_expiring_before_the_room_after_others_is_a_skip_not_overflow():
+    s = slot(1, start=time(6), duration_s=600)
+    first = bulletin(1, duration_ms=200_000, priority="priority")
+    expiring = bulletin(2, valid_until=at(MONDAY, 6, 3), duration_ms=60_000)
+    packed = _plan(first, expiring, slots=(s,)).slots[0]
+    assert _ids(packed) == [1]
+    assert [(k.bulletin_id, k.reason_code) for k in packed.skipped] == [(2, "not_valid_in_slot")]
+    assert packed.overflow == ()
 
 
 def test_targeting_area_or_ancestor_only():

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
+from playlists.model import LOCAL_TZ
 from server.models.audit import AuditEvent
 from server.models.bulletins import Bulletin, BulletinVersion
 from server.services.airing import airable_versions, may_air
@@ -302,7 +303,7 @@ def test_list_within_scope_with_filters(world: World) -> None:
 
 
 def test_pin_is_part_of_the_version(world: World) -> None:
-    today = datetime.now(world.runtime.settings.tz).date().isoformat()  # pins name a local date
+    today = datetime.now(LOCAL_TZ).date().isoformat()  # pins name a local date
 
     def new_slot(who: str, area: str, start: str) -> int:
         r = world.client.post(f"/api/v1/areas/{area}/slots", headers=world.headers[who], json={
@@ -395,10 +396,10 @@ def test_concurrent_approvals_and_edits_lose_with_409(world: World) -> None:
         assert officer_a is not None and officer_b is not None
         version = approved["version"]
         service.edit(a, officer_a, tree, first, BulletinUpdate(version=version, title="Sửa A"),
-                     now=datetime.now(UTC), tz=settings.tz)
+                     now=datetime.now(UTC), tz=LOCAL_TZ)
         try:
             service.edit(b, officer_b, tree, second, BulletinUpdate(version=version, body="Sửa B"),
-                         now=datetime.now(UTC), tz=settings.tz)
+                         now=datetime.now(UTC), tz=LOCAL_TZ)
             raise AssertionError("the second edit must lose")
         except Conflict as exc:
             assert exc.code == "stale_version"

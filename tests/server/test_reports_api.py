@@ -71,7 +71,7 @@ def any_api(any_settings: Settings) -> Iterator[Api]:
 
 
 def _xlsx_metrics(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(row[4:11])
+    return tuple(row[4:9]) + tuple(row[11:13])  # counts, then airtime and compliance (after upcoming, pending)
 
 
 def test_json_csv_and_xlsx_carry_the_same_hand_computed_figures(any_api: Api) -> None:
@@ -84,13 +84,15 @@ def test_json_csv_and_xlsx_carry_the_same_hand_computed_figures(any_api: Api) ->
     r = any_api.get("tinh.kiemtra", area="P01", format="csv", **PERIOD)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert r.headers["content-disposition"] == 'attachment; filename="airtime_P01_2025-06-01_2025-06-30.csv"'
-    lines = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    table = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert tuple(table[0]) == reports_export.CSV_HEADERS and table[0][:3] == ["Nhóm", "Mã", "Tên"]
+    lines = [dict(zip(reports_export.CSV_COLUMNS, row, strict=True)) for row in table[1:]]
     assert len(lines) == 1 + len(report["rows"])
     total = lines[0]
     assert (total["group"], total["code"], total["as_of"]) == ("total", "P01", "2025-07-03T03:00:00Z")
     assert [total[k] for k in ("planned", "played", "interrupted", "missed", "failed", "airtime_seconds",
-                               "compliance", "offline", "preempted")] == [
-        "250", "240", "3", "6", "1", "14866.0", "96.0", "5", "1"]
+                               "compliance", "offline", "preempted", "upcoming", "pending")] == [
+        "250", "240", "3", "6", "1", "14866.0", "96.0", "5", "1", "0", "0"]
     by_code = {(line["group"], line["code"]): line for line in lines}
     assert by_code[("area", "W003")]["retired"] == "true" and by_code[("area", "W003")]["name"] == "Xã Ba"
     assert by_code[("area", "W001")]["compliance"] == "96.15"
@@ -105,7 +107,7 @@ def test_json_csv_and_xlsx_carry_the_same_hand_computed_figures(any_api: Api) ->
     assert summary["B4"].value == datetime(2025, 6, 30) and summary["B5"].value == datetime(2025, 7, 3, 10, 0)
     assert summary["B6"].value == "tinh.kiemtra"
     assert summary.column_dimensions["C"].width == 32
-    assert [c.value for c in summary[8]][:5] == ["STT", "Mã xã", "Tên xã", "Ghi chú", "Số lượt theo kế hoạch"]
+    assert [c.value for c in summary[8]][:5] == ["STT", "Mã xã", "Tên xã", "Ghi chú", "Số lượt đến giờ phát"]
     rows = [tuple(c.value for c in row) for row in summary.iter_rows(min_row=9)]
     assert [r[1] for r in rows[:3]] == ["W001", "W002", "W003"]
     assert _xlsx_metrics(rows[0]) == (130, 125, 2, 3, 0, 7727.0, 96.15)
@@ -211,7 +213,7 @@ def test_cli_writes_json_csv_and_xlsx_and_audits(api: Api, tmp_path: Path,
     rows = [tuple(c.value for c in row) for row in summary.iter_rows(min_row=9)]
     assert rows[-1][2] == "Tổng cộng" and _xlsx_metrics(rows[-1]) == (130, 125, 2, 3, 0, 7727.0, 96.15)
     assert main([*base, "--format", "csv", "-o", str(out / "bc.csv")]) == 0
-    assert (out / "bc.csv").read_bytes().startswith(b"\xef\xbb\xbfgroup,code,name")
+    assert (out / "bc.csv").read_bytes().startswith("\ufeffNhóm,Mã,Tên".encode())
     assert sorted(p.name for p in out.iterdir()) == ["bc.csv", "bc.xlsx"]  # no temp files left
     events = api.events()
     assert [(e.actor, e.details["via"], e.details["format"]) for e in events] == [

@@ -3,6 +3,7 @@ injected clock, change detection, emergency alerts, and jobs that survive a rest
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -13,6 +14,7 @@ import pytest
 from sqlmodel import Session, select
 
 from devices import protocol
+from playlists.model import LOCAL_TZ
 from server.delivery.keys import signer_for
 from server.jobs import JobRunner
 from server.models.asrun import PlannedAiring
@@ -177,7 +179,7 @@ def test_recurring_jobs_survive_restart_once_each(world: World) -> None:
             assert len([j for j in jobs if j in RECURRING]) == len(RECURRING)
             nightly = jobs["nightly-compile"]
             assert nightly.coalesce is True and nightly.misfire_grace_time == 6 * 3600
-            assert nightly.next_run_time.astimezone(settings.tz).strftime("%H:%M") == "00:05"
+            assert nightly.next_run_time.astimezone(LOCAL_TZ).strftime("%H:%M") == "00:05"
         finally:
             world.runtime.jobs = saved
             runner.shutdown()
@@ -253,3 +255,31 @@ def test_an_item_a_mid_slot_withdrawal_moves_behind_now_stays_planned(world: Wor
     assert [p.start for p in plans(first)] == [a.start]  # it started: history
     assert plans(second)[0].start == b.start  # the re-pack moved it to 05:00, behind now: kept
     assert len(plans(second)) > 1 and plans(second)[1].start > NOON  # later days re-planned
+
+
+def test_emergency_airings_are_planned_for_every_targeted_speaker_and_repeat(
+    world: World, sched: SchedulerComponent
+) -> None:
+    device(world, "W002-T01")
+    now = datetime.now(UTC).replace(microsecond=0)
+    created = world.client.post("/api/v1/bulletins", headers=world.headers["hai.duyet"], json={
+        "title": "Lũ quét", "body": "Lũ quét đang về, bà con tránh xa suối.", "board_text": "Lũ quét",
+        "category": "disaster", "priority": "emergency", "targets": ["W002"], "approve": True,
+        "valid_from": (now - timedelta(minutes=1)).isoformat(), "valid_until": (now + timedelta(hours=5)).isoformat(),
+    })
+    assert created.status_code == 201, created.text
+    world.run_jobs()
+    bid = created.json()["id"]
+    sched.compile_now(now=datetime.now(UTC) + timedelta(seconds=5))  # the first play is already behind
+    with Session(world.engine) as session:
+        rows = session.exec(select(PlannedAiring).where(PlannedAiring.bulletin_id == bid)
+                            .order_by(PlannedAiring.start)).all()
+    starts = [r.start for r in rows]
+    # Starts at approval, then every 2 h until it expires: 3 plays, for the one speaker area.
+    assert len(starts) == 3 and all(b - a == timedelta(hours=2) for a, b in itertools.pairwise(starts))
+    assert {(r.area_code, r.priority, r.kind) for r in rows} == {("W002-T01", "emergency", "audio")}
+    assert starts[0] <= datetime.now(UTC) and all(s.microsecond == 0 for s in starts)  # wire times: whole seconds
+    sched.compile_now(now=datetime.now(UTC) + timedelta(seconds=10))  # idempotent: nothing doubles
+    with Session(world.engine) as session:
+        again = session.exec(select(PlannedAiring).where(PlannedAiring.bulletin_id == bid)).all()
+    assert len(again) == 3
