@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_public_flag"
-down_revision = "0010_console_api"
+# Also joins the two heads of the merged branches (the lead re-chains at merge).
+down_revision = ("0008", "0010_console_api")
 branch_labels = None
 depends_on = None
 
