@@ -55,13 +55,17 @@ def _offline_query(user: User, tree: AreaTree) -> Any:
                                 Device.status == "offline", col(Device.revoked_at).is_(None))
 
 
+def _count(session: Session, query: Any) -> int:
+    return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
 def counts(session: Session, user: User, tree: AreaTree) -> Notices:
     """The badge's numbers (no programme check: that needs packing)."""
     out = Notices()
     if user.role in APPROVING_ROLES:
-        out.pending = session.execute(select(func.count()).select_from(_pending_query(user, tree).subquery())).scalar_one()
+        out.pending = _count(session, _pending_query(user, tree))
     if user.role in DEVICE_ROLES:
-        out.offline = session.execute(select(func.count()).select_from(_offline_query(user, tree).subquery())).scalar_one()
+        out.offline = _count(session, _offline_query(user, tree))
     return out
 
 

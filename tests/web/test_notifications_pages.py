@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from server.models.devices import Device
 from tests.server.conftest import World
-from tests.server.conftest import world as world  # noqa: F401  (module-scoped fixture reused here)
+from tests.server.conftest import world as world
 from tests.web.http import console_sign_in
 
 
