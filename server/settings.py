@@ -40,6 +40,18 @@ class Settings(BaseSettings):
     manifest_days: int = 4
     # Trust the enrolment token file (demo); production enrols with an admin token only.
     allow_enrolment_token: bool = True
+    # Notifications by e-mail and webhook (off unless a host/URL is set); see server/notify.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "loa@localhost"
+    smtp_to: str = ""  # comma-separated recipients
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    notify_poll_seconds: float = 5.0
+    notify_retries: int = 5
 
     # After an airing ends, how long its as-run log may take before the report calls it missed.
     asrun_grace_minutes: int = 15
