@@ -61,3 +61,23 @@ def test_enrol_refuses_without_csrf_outside_scope_and_for_other_roles(world: Wor
     assert "Chọn loa hoặc bảng điện tử." in missing.text and "Chọn địa bàn lắp đặt." in missing.text
     officer, _ = signed_in(world, "mot.canbo")
     assert officer.get("/quan-tri/thiet-bi").status_code == 403
+
+
+def test_admin_adds_renames_and_retires_a_hamlet_in_the_console(world: World) -> None:
+    admin, csrf = signed_in(world, "mot.admin")
+    page = admin.get("/quan-tri/dia-ban")
+    assert page.status_code == 200 and "Thôn Một A" in page.text and "Xã Hai" not in page.text
+    added = admin.post("/quan-tri/dia-ban", data={"csrf_token": csrf, "parent_code": "W001", "name": "Xóm Bến",
+                                                  "code": "W001-XB"})
+    assert "Đã tạo Xóm Bến (W001-XB)." in added.text
+    bad = admin.post("/quan-tri/dia-ban", data={"csrf_token": csrf, "parent_code": "W001", "name": "Xóm Bến",
+                                                "code": "W001-XB"})
+    assert 'id="code-loi"' in bad.text and "đã có" in bad.text and 'value="Xóm Bến"' in bad.text
+    renamed = admin.post("/quan-tri/dia-ban/sua", data={"csrf_token": csrf, "target": "W001-XB",
+                                                        "new_name": "Xóm Bến Đò", "action": "rename"})
+    assert "Đã đổi tên: Xóm Bến Đò" in renamed.text
+    retired = admin.post("/quan-tri/dia-ban/sua", data={"csrf_token": csrf, "target": "W001-XB",
+                                                        "successor_code": "W001-T01", "action": "retire"})
+    assert "Đã cho thôi hoạt động" in retired.text
+    assert "Sáp nhập từ: Xóm Bến Đò (W001-XB)" in admin.get("/quan-tri/dia-ban").text
+    assert admin.post("/quan-tri/dia-ban", data={"parent_code": "W001", "name": "x", "code": "y"}).status_code == 403
