@@ -56,7 +56,8 @@ def _page(request: Request, user: User, tree: AreaTree, **extra: Any) -> HTMLRes
                     if r.info.level in area_admin.PARENT_LEVELS],
         "hamlets": [(r.info.code, r.info.name + " (" + r.info.code + ")") for r in rows
                     if r.info.level in area_admin.EDITABLE_LEVELS],
-        "labels": {"code": "Mã", "name": "Tên", "parent_code": "Thuộc", "successor_code": "Địa bàn tiếp nhận", "new_name": "Tên mới"},
+        "labels": {"code": "Mã", "name": "Tên", "parent_code": "Thuộc", "successor_code": "Địa bàn tiếp nhận",
+                   "new_name": "Tên mới"},
     }
     context.update(extra)
     return render(request, "admin/areas.html", context)
