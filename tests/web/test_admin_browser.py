@@ -18,6 +18,9 @@ def test_admin_enrols_a_device(browser_page: Page, live_server: LiveServer, sign
                                check_page: CheckPage) -> None:
     page = browser_page
     sign_in(page, "admin")
+    page.get_by_role("navigation").get_by_role("link", name="Người dùng").click()
+    page.wait_for_url("**/quan-tri/nguoi-dung")
+    check_page(page, "quan-tri-nguoi-dung")
     page.get_by_role("navigation").get_by_role("link", name="Địa bàn").click()
     page.wait_for_url("**/quan-tri/dia-ban")
     check_page(page, "quan-tri-dia-ban")

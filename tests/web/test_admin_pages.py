@@ -8,7 +8,9 @@ import json
 import re
 
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
+from server.models.users import User
 from tests.server.conftest import World
 from tests.server.conftest import world as world
 from tests.web.http import console_sign_in
@@ -81,3 +83,32 @@ def test_admin_adds_renames_and_retires_a_hamlet_in_the_console(world: World) ->
     assert "Đã cho thôi hoạt động" in retired.text
     assert "Sáp nhập từ: Xóm Bến Đò (W001-XB)" in admin.get("/quan-tri/dia-ban").text
     assert admin.post("/quan-tri/dia-ban", data={"parent_code": "W001", "name": "x", "code": "y"}).status_code == 403
+
+
+def test_admin_manages_users_in_scope(world: World) -> None:
+    admin, csrf = signed_in(world, "mot.admin")
+    page = admin.get("/quan-tri/nguoi-dung")
+    assert "mot.canbo" in page.text and "hai.canbo" not in page.text
+    created = admin.post("/quan-tri/nguoi-dung", data={
+        "csrf_token": csrf, "username": "mot.moi", "full_name": "Lê Văn Mới", "role": "officer",
+        "area_code": "W001-T01", "password": "mat-khau-du-dai-1"})
+    assert "Đã tạo tài khoản mot.moi." in created.text
+    weak = admin.post("/quan-tri/nguoi-dung", data={"csrf_token": csrf, "username": "mot.yeu", "role": "officer",
+                                                     "area_code": "W001", "password": "1"})
+    assert 'id="password-loi"' in weak.text and 'value="mot.yeu"' in weak.text
+    new_id = world.client.post("/api/v1/auth/token", data={"username": "mot.moi", "password": "mat-khau-du-dai-1"})
+    assert new_id.status_code == 200
+    with world.session() as session:
+        user_id = session.exec(select(User.id).where(User.username == "mot.moi")).one()
+    reset = admin.post(f"/quan-tri/nguoi-dung/{user_id}", data={"csrf_token": csrf, "action": "reset"})
+    password = re.search(r'<code id="mat-khau-moi">([^<]+)</code>', reset.text)
+    assert password and reset.headers["cache-control"] == "no-store"
+    assert world.client.post("/api/v1/auth/token", data={"username": "mot.moi", "password": "mat-khau-du-dai-1"}
+                             ).status_code == 401
+    assert world.client.post("/api/v1/auth/token", data={"username": "mot.moi", "password": password.group(1)}
+                             ).status_code == 200
+    locked = admin.post(f"/quan-tri/nguoi-dung/{user_id}", data={"csrf_token": csrf, "action": "deactivate"})
+    assert "Đã cập nhật tài khoản mot.moi." in locked.text and "đã khóa" in locked.text
+    moved = admin.post(f"/quan-tri/nguoi-dung/{user_id}", data={"csrf_token": csrf, "action": "save",
+                                                                 "role": "approver", "area_code": "W002"})
+    assert "phạm vi" in moved.text
