@@ -42,23 +42,11 @@ class FFmpegError(RuntimeError):
         super().__init__(f"{message}: {stderr.strip()[-500:]}" if stderr else message)
 
 
-FFMPEG_ENV = "LOA_FFMPEG"  # the setting of that name (server.settings), read here: tts never imports server
-
-
+@lru_cache(maxsize=1)
 def ffmpeg_exe() -> str:
-    """``LOA_FFMPEG`` (a path, or a name on PATH), else the binary bundled with imageio-ffmpeg.
-
-    Not "whatever is on PATH": the same install must behave the same on every machine, and
-    builds differ (Debian's ffmpeg and imageio's have other encoders and other messages)."""
-    return _resolve(os.environ.get(FFMPEG_ENV) or None)
-
-
-@lru_cache(maxsize=8)
-def _resolve(configured: str | None) -> str:
-    if configured:
-        found = shutil.which(configured)
-        if found is None:
-            raise FFmpegError(f"{FFMPEG_ENV}={configured!r} is not an executable ffmpeg")
+    """A system ffmpeg on PATH, else the binary bundled with imageio-ffmpeg."""
+    found = shutil.which("ffmpeg")
+    if found:
         return found
     import imageio_ffmpeg
 
@@ -192,18 +180,6 @@ def decode_to_wav(
     with wave.open(str(dst), "rb") as out:
         samples = out.getnframes()
     return DecodeStats(samples, rate, parse_ebur128(stderr))
-
-
-def opens_as_audio(src: Path, allowed_formats: str) -> bool:
-    """Whether ffmpeg (only ``allowed_formats``, local file only) opens ``src`` and decodes one
-    frame of a first audio stream: by exit code, never by its messages."""
-    args = ["-protocol_whitelist", "file", "-format_whitelist", allowed_formats, "-i", str(src),
-            "-map", "0:a:0", "-frames:a", "1", "-f", "null", "-"]
-    try:
-        run_ffmpeg(args, timeout=60)
-    except FFmpegError:
-        return False
-    return True
 
 
 _STREAM_RATE = re.compile(r"Stream #\d+:\d+.*?: Audio: .*?, (\d+) Hz")

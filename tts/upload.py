@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from tts.audio import AudioError, FFmpegError, Loudness, decode_to_wav, opens_as_audio
+from tts.audio import AudioError, FFmpegError, Loudness, decode_to_wav
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def validate_upload(path: Path, work_dir: Path, limits: UploadLimits | None = No
         stats = decode_to_wav(path, wav, max_seconds=lim.max_seconds, allowed_formats=ALLOWED_FORMATS)
     except FFmpegError as exc:
         wav.unlink(missing_ok=True)
-        raise _decode_error(path, exc) from exc
+        raise _decode_error(exc) from exc
     seconds = stats.samples / stats.sample_rate
     if seconds > lim.max_seconds:
         raise UploadError("upload_too_long", f"Bản ghi quá dài: tối đa {lim.max_seconds / 60:g} phút.")
@@ -69,33 +69,17 @@ def validate_upload(path: Path, work_dir: Path, limits: UploadLimits | None = No
     return ValidRecording(wav, stats.duration_ms, stats.loudness)
 
 
-def container_of(head: bytes) -> str | None:
-    """The audio container the first bytes announce (magic numbers), or None: what the file *is*,
-    whatever its name says."""
-    if head[4:8] == b"ftyp":
-        return "mp4"  # m4a, mp4, 3gp: ISO base media
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "wav"
-    if head[:4] == b"OggS":
-        return "ogg"
-    if head[:4] == b"\x1a\x45\xdf\xa3":
-        return "matroska"  # webm, mka
-    if head[:4] == b"fLaC":
-        return "flac"
-    if head[:3] == b"ID3":
-        return "id3"  # an ID3 tag, then MP3 (or ADTS AAC) frames
-    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
-        return "mpeg"  # an MPEG audio frame sync: MP3 or ADTS AAC
-    return None
+_NOT_AUDIO_SIGNS = (
+    "Error opening input",
+    "matches no streams",
+    "does not contain any stream",
+    "Format not on whitelist",
+)
 
 
-def _decode_error(path: Path, exc: FFmpegError) -> UploadError:
-    """Not audio of an accepted kind, or audio that fails while decoding (damaged): judged by the
-    file's magic bytes and by whether ffmpeg can open its first audio frame (exit codes), never by
-    ffmpeg's words, which differ between builds."""
+def _decode_error(exc: FFmpegError) -> UploadError:
+    """ffmpeg could not open it (not audio of an accepted kind) or failed while decoding (damaged)."""
     detail = exc.stderr.strip()[-300:]
-    with path.open("rb") as fh:
-        kind = container_of(fh.read(16))
-    if kind is None or not opens_as_audio(path, ALLOWED_FORMATS):
+    if any(sign in exc.stderr for sign in _NOT_AUDIO_SIGNS):
         return UploadError("upload_not_audio", f"Tệp tải lên không phải tệp âm thanh hợp lệ ({ACCEPTED}).", detail)
     return UploadError("upload_corrupt", "Tệp âm thanh bị hỏng, không giải mã được.", detail)

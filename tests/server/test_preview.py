@@ -87,3 +87,19 @@ def test_emergency_approved_now_appears_in_todays_preview_with_what_it_preempts(
     assert emergency["repeats"] and emergency["repeats"][0] <= emergency["expires_at"]
     assert isinstance(emergency["preempts"], list)
     assert emergency["starts_at"] <= now.strftime("%Y-%m-%dT%H:%M:%S") + "Z"
+
+
+def test_holiday_and_pinned_elsewhere_are_explained() -> None:
+    from playlists import model as pm
+    from server.scheduling.inputs import LoadedInputs
+    from server.services.preview import day_preview
+    from tests.playlists.factories import AREAS, MONDAY, bulletin, slot
+
+    pinned = bulletin(2, pins=(pm.Pin(MONDAY + timedelta(days=1), 1),))
+    inputs = pm.ScheduleInputs(slots=(slot(1),), holidays=(pm.Holiday("P01", MONDAY),),
+                               bulletins=(bulletin(1), pinned))
+    loaded = LoadedInputs(inputs, {a.code: a.parent_code for a in AREAS}, ())
+    got = day_preview(loaded, "W001-T01", MONDAY)
+    assert got["slots"] == []
+    assert {(u["bulletin_id"], u["reason"]) for u in got["unplaced"]} == {(1, "holiday"), (2, "pinned_elsewhere")}
+    assert all(u["message"] for u in got["unplaced"])

@@ -4,6 +4,7 @@ is missed nor in the compliance denominator. Revoked speakers stop counting from
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col
 
+from playlists.model import LOCAL_TZ
 from server.db import get_engine
 from server.models.asrun import AsRun
 from server.models.devices import Device
@@ -64,6 +66,14 @@ def test_upcoming_and_pending_appear_in_rows_csv_and_xlsx(today: tuple[Engine, S
     csv_text = render(rep, "csv", None).decode("utf-8-sig")
     header = csv_text.splitlines()[0]
     assert "Chưa đến giờ phát" in header and "Chờ nhật ký" in header
+    total = dict(zip(header.split(","), csv_text.splitlines()[1].split(","), strict=True))
+    assert (total["Chưa đến giờ phát"], total["Chờ nhật ký"]) == ("4", "3")
+    from openpyxl import load_workbook
+
+    summary = load_workbook(io.BytesIO(render(rep, "xlsx", LOCAL_TZ)))["Tổng hợp"]
+    heads = [c.value for c in summary[8]]
+    last = [c.value for c in summary[summary.max_row]]
+    assert last[heads.index("Chưa đến giờ phát")] == 4 and last[heads.index("Chờ nhật ký")] == 3
 
 
 def test_revoked_speaker_stops_counting_from_revocation(today: tuple[Engine, Seeded]) -> None:
