@@ -40,3 +40,6 @@ def test_approver_badge_shows_a_submission_from_another_session(
     page.wait_for_url("**/thong-bao")
     expect(page.get_by_role("link", name=f"Bản tin số {created.json()['id']}")).to_be_visible()
     check_page(page, "thong-bao")
+    page.get_by_role("navigation").get_by_role("link", name="Thiết bị").click()
+    page.wait_for_url("**/thiet-bi")
+    check_page(page, "thiet-bi")
