@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from server.models.devices import Device, DeviceManifest, DeviceOutage
 from tests.server.conftest import World
-from tests.server.conftest import world as world  # noqa: F401  (module-scoped fixture reused here)
+from tests.server.conftest import world as world
 from tests.web.http import console_sign_in
 
 
