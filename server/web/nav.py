@@ -30,6 +30,7 @@ NAV: list[NavItem] = [
     NavItem("/quan-tri/dia-ban", "Địa bàn", frozenset({"admin"})),
     NavItem("/thiet-bi", "Thiết bị", frozenset({"officer", "approver"})),
     NavItem("/bao-cao", "Báo cáo", ALL_ROLES),
+    NavItem("/nhat-ky", "Nhật ký", frozenset({"auditor", "admin"})),
     NavItem("/thong-bao", "Thông báo", frozenset({"officer", "approver", "admin"})),
     NavItem("/docs", "Tài liệu API", ALL_ROLES),
 ]

@@ -25,3 +25,7 @@ def test_auditor_opens_the_dashboard(browser_page: Page, live_server: LiveServer
     expect(page.locator("#tong-ke-hoach")).to_have_text("0")
     expect(page.locator("svg.chart").first).to_be_visible()
     check_page(page, "bao-cao")
+    page.get_by_role("navigation").get_by_role("link", name="Nhật ký").click()
+    page.wait_for_url("**/nhat-ky")
+    expect(page.get_by_role("status")).to_contain_text("Chuỗi nhật ký nguyên vẹn")
+    check_page(page, "nhat-ky")
