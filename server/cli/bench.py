@@ -12,7 +12,7 @@ from typing import Any
 
 from server.cli._common import add_command
 
-BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "console-api")
+BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "console-api", "console3")
 
 
 def register(sub: Any) -> None:

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from server.models.audit import AuditEvent
 from tests.server.conftest import World
-from tests.server.conftest import world as world  # noqa: F401  (module-scoped fixture reused here)
+from tests.server.conftest import world as world
 from tests.web.http import console_sign_in
 
 
