@@ -60,8 +60,14 @@ def test_page_totals_equal_json_and_xlsx(dashboard: tuple[TestClient, Runtime]) 
     sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).worksheets[0]
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert totals["planned"] in cells and totals["played"] in cells and totals["airtime_seconds"] in cells
-    # Drill down: each commune row links to the same period for that commune.
+    # Drill down: each commune row links to the same period for that commune, each bulletin to
+    # its individual airings (what each device aired, with outcome and reason).
     assert "/bao-cao?dia_ban=W001&amp;ky=tuy-chon" in page.text
+    airings = re.search(r'href="(/api/v1/airings\?[^"]*)"', page.text)
+    assert airings
+    rows = client.get(airings.group(1).replace("&amp;", "&"))
+    assert rows.status_code == 200 and rows.headers["content-type"].startswith("text/csv")
+    assert len(rows.text.strip().splitlines()) > 1
 
 
 def test_scope_presets_and_bad_dates(dashboard: tuple[TestClient, Runtime]) -> None:
