@@ -5,6 +5,7 @@ from __future__ import annotations
 from server.delivery.broker_component import BrokerComponent
 from server.delivery.ingest import Ingest
 from server.delivery.publisher import Publisher
+from server.notify.component import Notifier
 from server.runtime import Component
 from server.scheduling.component import SchedulerComponent
 from server.settings import Settings
@@ -12,4 +13,4 @@ from server.settings import Settings
 
 def default_components(settings: Settings) -> list[Component]:
     # Broker first (the clients need it), scheduler last (its first compile publishes).
-    return [BrokerComponent(), Publisher(), Ingest(), SchedulerComponent()]
+    return [BrokerComponent(), Publisher(), Ingest(), SchedulerComponent(), Notifier()]

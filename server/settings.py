@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     port: int = 8000
     # Public base URL devices use for HTTP pulls (manifest, media).
     public_url: str | None = None
+    # The citizens' pages and feeds (/public) are recomputed at most this often per area.
+    public_cache_seconds: float = 60.0
     token_minutes: int = 60
     # Console sign-in; after it expires the officer signs in again and returns to the page.
     session_minutes: int = 480
@@ -60,6 +62,18 @@ class Settings(BaseSettings):
     # ffmpeg to run (a path or a name on PATH); unset: imageio-ffmpeg's bundled binary. tts reads
     # LOA_FFMPEG itself (it never imports server); declared here to be validated and documented.
     ffmpeg: str | None = None
+    # Notifications by e-mail and webhook (off unless a host/URL is set); see server/notify.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "loa@localhost"
+    smtp_to: str = ""  # comma-separated recipients
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    notify_poll_seconds: float = 5.0
+    notify_retries: int = 5
 
     # After an airing ends, how long its as-run log may take before the report calls it missed.
     asrun_grace_minutes: int = 15

@@ -129,6 +129,8 @@ class BulletinContent(SQLModel):
     pin_date: date | None = Field(default=None)
     # The slot table belongs to the scheduling feature: an id without a foreign key.
     pin_slot_id: int | None = Field(default=None)
+    # Shown on the citizens' page and podcast feed (/public); off for notices naming households.
+    public: bool = Field(default=True)
 
 
 class BulletinVersion(BulletinContent, table=True):
@@ -226,6 +228,7 @@ class BulletinUpdate(SQLModel):
     gap_seconds: Gap | None = None
     pin_date: Day | None = None
     pin_slot_id: DbId | None = None
+    public: bool | None = None
 
 
 class TransitionRequest(SQLModel):
@@ -294,6 +297,7 @@ class BulletinPublic(SQLModel):
     gap_seconds: float
     pin_date: date | None
     pin_slot_id: int | None
+    public: bool
     recording_name: str | None
     audio: AudioPublic | None
     submitted_at: datetime | None

@@ -13,6 +13,8 @@ Version hash = sha256 over the canonical JSON (sorted keys, no spaces, UTF-8, as
      "targets": [sorted area codes], "valid_from", "valid_until" (ISO 8601 UTC, "Z", whole seconds),
      "repeats_per_day", "reads_per_play", "gap_ms" (int), "pin_date" ("YYYY-MM-DD" | null),
      "pin_slot_id" (int | null), "recording_sha256" (the officer's original recording | null)}
+    + "public": false, only when the version is kept off the citizens' page (hashes of public
+    versions are unchanged from before the flag existed).
 
 It covers everything that decides what airs, where and when; the audio itself is bound
 separately by its sha256 at approval.
@@ -57,7 +59,7 @@ TEXT_FIELDS = {
 # Every field an edit may change, in hash order; targets travel separately.
 CONTENT_FIELDS = (
     "title", "body", "board_text", "priority", "category", "valid_from", "valid_until",
-    "repeats_per_day", "reads_per_play", "gap_seconds", "pin_date", "pin_slot_id",
+    "repeats_per_day", "reads_per_play", "gap_seconds", "pin_date", "pin_slot_id", "public",
 )
 _ALLOWED_CONTROLS = {"\n", "\t"}
 # Bidi embeddings/overrides/isolates reorder what a board or a list shows ("‮txt.exe").
@@ -134,6 +136,10 @@ def check_content(values: dict[str, Any], *, now: datetime, tz: ZoneInfo) -> dic
         raise Invalid("Khoảng nghỉ giữa các lần đọc phải từ 0 đến 30 giây.", code="out_of_range")
     out["gap_seconds"] = round(float(gap), 3)
     out["pin_date"], out["pin_slot_id"] = _check_pin(values, out, tz)
+    public = values.get("public", True)
+    if not isinstance(public, bool):
+        raise Invalid("Giá trị công khai phải là đúng hoặc sai.", code="invalid_value")
+    out["public"] = public
     return out
 
 
@@ -215,6 +221,10 @@ def version_hash(bulletin_id: int, content: dict[str, Any], targets: Iterable[st
         "pin_date": pin.isoformat() if pin is not None else None, "pin_slot_id": content.get("pin_slot_id"),
         "recording_sha256": recording_sha256,
     }
+    if content.get("public", True) is False:
+        # Only a non-public version carries the key, so every hash made before the flag existed
+        # (all public) stays the same and approved versions keep airing.
+        body["public"] = False
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

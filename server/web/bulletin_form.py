@@ -21,7 +21,7 @@ from server.services.bulletin_fields import GAP_RANGE, LIMITS, content_of
 TEXT_INPUTS = ("title", "body", "board_text")
 FIELDS = (
     "title", "body", "board_text", "priority", "category", "valid_from", "valid_until",
-    "repeats_per_day", "reads_per_play", "gap_seconds", "pin_date", "pin_slot_id",
+    "repeats_per_day", "reads_per_play", "gap_seconds", "pin_date", "pin_slot_id", "public",
 )
 MAX_FIELD_CHARS = 20_000  # what a browser may post per field; the services set the real limits
 DEFAULT_VALIDITY = timedelta(days=7)
@@ -39,6 +39,7 @@ LABELS = {
     "gap_seconds": "Khoảng nghỉ giữa các lần đọc (giây)",
     "pin_date": "Ghim vào ngày",
     "pin_slot_id": "Ghim vào phiên phát",
+    "public": "Đăng lên trang thông tin cho người dân",
     "targets": "Địa bàn phát",
     "form": "",
 }
@@ -81,7 +82,7 @@ def defaults(now: datetime, own_area: str) -> BulletinForm:
     values.update(
         priority=Priority.normal.value, category=Category.notice.value,
         valid_from=_local_input(start), valid_until=_local_input(start + DEFAULT_VALIDITY),
-        repeats_per_day="1", reads_per_play="1", gap_seconds="2",
+        repeats_per_day="1", reads_per_play="1", gap_seconds="2", public="1",
     )
     return BulletinForm(values, [own_area])
 
@@ -95,7 +96,7 @@ def from_version(version: BulletinVersion, targets: list[str]) -> BulletinForm:
                   repeats_per_day=str(content["repeats_per_day"]), reads_per_play=str(content["reads_per_play"]),
                   gap_seconds=f"{content['gap_seconds']:g}",
                   pin_date=content["pin_date"].strftime(DATE_FORMAT) if content["pin_date"] else "",
-                  pin_slot_id=str(content["pin_slot_id"] or ""))
+                  pin_slot_id=str(content["pin_slot_id"] or ""), public="1" if content["public"] else "0")
     return BulletinForm(values, list(targets))
 
 
@@ -157,6 +158,7 @@ def typed_content(form: BulletinForm) -> dict[str, Any] | None:
         out["pin_slot_id"] = int(v["pin_slot_id"]) if v["pin_slot_id"].strip() else None
     except ValueError:
         errors["pin_slot_id"] = "Chọn một phiên phát trong danh sách."
+    out["public"] = v["public"] != "0"  # a draft saved before the choice existed stays public
     return None if errors else out
 
 

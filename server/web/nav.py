@@ -25,6 +25,13 @@ NAV: list[NavItem] = [
     NavItem("/duyet", "Duyệt bản tin", frozenset({"approver"})),
     NavItem("/khan-cap", "Khẩn cấp", frozenset({"approver"})),
     NavItem("/lich-phat", "Lịch phát", frozenset({"officer", "approver"})),
+    NavItem("/quan-tri/nguoi-dung", "Người dùng", frozenset({"admin"})),
+    NavItem("/quan-tri/thiet-bi", "Thiết bị", frozenset({"admin"})),
+    NavItem("/quan-tri/dia-ban", "Địa bàn", frozenset({"admin"})),
+    NavItem("/thiet-bi", "Thiết bị", frozenset({"officer", "approver"})),
+    NavItem("/bao-cao", "Báo cáo", ALL_ROLES),
+    NavItem("/nhat-ky", "Nhật ký", frozenset({"auditor", "admin"})),
+    NavItem("/thong-bao", "Thông báo", frozenset({"officer", "approver", "admin"})),
     NavItem("/docs", "Tài liệu API", ALL_ROLES),
 ]
 

@@ -1,0 +1,1 @@
+"""Notifications by e-mail and webhook, delivered by a background thread (never in a request)."""

@@ -1,0 +1,84 @@
+"""The airtime dashboard shows the same figures as the JSON report and the XLSX its button
+downloads (a month of hand-computed airings from tests.server.test_reports); presets and scope."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from server.app import create_app
+from server.runtime import Runtime, build_runtime
+from server.services import areas as area_service
+from server.settings import Settings
+from server.web.report_period import preset_period
+from tests.factories import add_users
+from tests.server.test_reports import NOW, seed_month
+from tests.web.http import console_sign_in
+
+
+@pytest.fixture
+def dashboard(settings: Settings) -> Iterator[tuple[TestClient, Runtime]]:
+    runtime = build_runtime(settings)
+    seed_month(runtime.engine)
+    add_users(runtime.engine, [("tinh.kiemtra", "auditor", "P01"), ("hai.kiemtra", "auditor", "W002")])
+    runtime.clock = lambda: NOW
+    with TestClient(create_app(runtime, start_runtime=False)) as client:
+        yield client, runtime
+    area_service.invalidate(runtime.engine)
+    runtime.engine.dispose()
+
+
+def _figure(html: str, element_id: str) -> str:
+    found = re.search(rf'id="{element_id}">([^<]+)<', html)
+    assert found, element_id
+    return found.group(1).strip()
+
+
+def test_page_totals_equal_json_and_xlsx(dashboard: tuple[TestClient, Runtime]) -> None:
+    client, _ = dashboard
+    console_sign_in(client, "tinh.kiemtra")
+    page = client.get("/bao-cao", params={"dia_ban": "P01", "ky": "tuy-chon", "tu": "01/06/2025",
+                                          "den": "30/06/2025"})
+    assert page.status_code == 200 and "<svg" in page.text
+    report = client.get("/api/v1/reports/airtime", params={"area": "P01", "from": "2025-06-01",
+                                                           "to": "2025-06-30"}).json()
+    totals = report["totals"]
+    assert _figure(page.text, "tong-ke-hoach") == str(totals["planned"]) == "250"
+    assert _figure(page.text, "tong-da-phat") == str(totals["played"])
+    assert _figure(page.text, "tong-so-phut") == f"{totals['airtime_seconds'] / 60:.1f}"
+    assert _figure(page.text, "tong-ty-le") == f"{totals['compliance']:.2f} %"
+    xlsx_url = re.search(r'href="(/api/v1/reports/airtime\?[^"]*format=xlsx)"', page.text)
+    assert xlsx_url
+    xlsx = client.get(xlsx_url.group(1).replace("&amp;", "&"))
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).worksheets[0]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert totals["planned"] in cells and totals["played"] in cells and totals["airtime_seconds"] in cells
+    # Drill down: each commune row links to the same period for that commune, each bulletin to
+    # its individual airings (what each device aired, with outcome and reason).
+    assert "/bao-cao?dia_ban=W001&amp;ky=tuy-chon" in page.text
+    airings = re.search(r'href="(/api/v1/airings\?[^"]*)"', page.text)
+    assert airings
+    rows = client.get(airings.group(1).replace("&amp;", "&"))
+    assert rows.status_code == 200 and rows.headers["content-type"].startswith("text/csv")
+    assert len(rows.text.strip().splitlines()) > 1
+
+
+def test_scope_presets_and_bad_dates(dashboard: tuple[TestClient, Runtime]) -> None:
+    client, _ = dashboard
+    console_sign_in(client, "hai.kiemtra")
+    outside = client.get("/bao-cao", params={"dia_ban": "W001"})
+    assert outside.status_code == 200 and "tong-ke-hoach" not in outside.text and "error-summary" in outside.text
+    bad = client.get("/bao-cao", params={"ky": "tuy-chon", "tu": "31/02/2025", "den": "01/03/2025"})
+    assert "ngày/tháng/năm" in bad.text
+    assert preset_period("nam-bao-cao", date(2025, 7, 3)) == (date(2024, 12, 1), date(2025, 7, 3))
+    assert preset_period("nam-bao-cao", date(2025, 12, 5)) == (date(2025, 12, 1), date(2025, 12, 5))
+    assert preset_period("quy", date(2025, 11, 20)) == (date(2025, 10, 1), date(2025, 11, 20))
+    assert preset_period("quy", date(2025, 3, 31)) == (date(2025, 1, 1), date(2025, 3, 31))
+    assert preset_period("tu-dau-nam", date(2025, 7, 3)) == (date(2025, 1, 1), date(2025, 7, 3))
