@@ -24,7 +24,9 @@ from server.services.public_bulletins import PublicPage
 from server.web.labels import category_label
 from server.web.routes.public import area_page, cache_headers, not_modified
 
-router = APIRouter(tags=["public"])
+# Out of the OpenAPI schema like every console page: podcast apps and browsers, not API clients, read
+# these (a missing area answers with the citizens' HTML page, not the API's JSON error).
+router = APIRouter(tags=["public"], include_in_schema=False)
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 ET.register_namespace("itunes", ITUNES)
 
