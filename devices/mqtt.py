@@ -225,9 +225,7 @@ class MqttClient:
         self._closing = True
         self._client.disconnect()
         self._client.loop_stop()
-        # paho's loop_start() opens a fresh wake-up socket pair without closing the last one: a
-        # client that connects again (a retry after a refused or timed-out attempt) leaked two
-        # sockets per attempt. The loop has stopped, so nothing uses them now.
+        # loop_start() opens a new wake-up socket pair without closing the old: close it here.
         self._client._reset_sockets(sockpair_only=True)
         self._connected.clear()
 

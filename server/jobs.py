@@ -95,8 +95,10 @@ class _Current:
 
 
 def now_of(runtime: Any) -> datetime:
-    """The runtime's clock (tests inject one); the wall clock for a job run with no runtime."""
-    return runtime.clock() if runtime is not None else datetime.now(UTC)
+    """The runtime's clock (tests inject one); the wall clock for a job run without one (the
+    CLI runs jobs with a stand-in that carries only the settings)."""
+    clock = getattr(runtime, "clock", None)
+    return clock() if clock is not None else datetime.now(UTC)
 
 
 def current_runtime() -> Any:
