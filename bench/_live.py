@@ -94,7 +94,7 @@ class LiveServer:
 
     @property
     def broker_kind(self) -> str:
-        broker = self.runtime.component("broker")
+        broker = self.runtime.broker
         managed = getattr(broker, "broker", None)
         return str(managed.kind) if managed is not None else "external"
 
@@ -163,10 +163,13 @@ def live_server(data_dir: Path, devices: int) -> Iterator[tuple[LiveServer, list
 def start_fleet(live: LiveServer, identities: list[Identity], cache_dir: Path) -> FleetProcess:
     """Sync the broker accounts, compile every manifest, then connect every speaker (in a child
     process) and wait until each holds its manifest (untimed setup)."""
-    broker = live.runtime.component("broker")
+    broker = live.runtime.broker
     if broker is not None and not broker.wait_synced(120):
         raise RuntimeError("the broker accounts were not synced")
-    live.runtime.component("scheduler").compile_now()
+    scheduler = live.runtime.scheduler
+    if scheduler is None:
+        raise RuntimeError("the live server runs without a scheduler")
+    scheduler.compile_now()
     fleet = FleetProcess(live.url, identities, cache_dir)
     try:
         connected = fleet.call(connect_all, 60.0 + len(identities) / 50, timeout=90.0 + len(identities) / 40)

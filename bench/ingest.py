@@ -255,8 +255,8 @@ def _measure(settings: Settings, components: list[Any], plan: Plan) -> dict[str,
                           name="loa-bench-fleet", daemon=True)
     try:
         runtime.start(scheduler=False)
-        ingest = runtime.component("ingest")
-        if ingest.client is None or not ingest.client.is_connected:
+        ingest = runtime.ingest
+        if ingest is None or ingest.client is None or not ingest.client.is_connected:
             raise RuntimeError("the ingest component could not connect to the broker")
         process.start()
         _expect(parent, process, "its connections", SETUP_TIMEOUT)

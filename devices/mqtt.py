@@ -225,6 +225,8 @@ class MqttClient:
         self._closing = True
         self._client.disconnect()
         self._client.loop_stop()
+        # loop_start() opens a new wake-up socket pair without closing the old: close it here.
+        self._client._reset_sockets(sockpair_only=True)
         self._connected.clear()
 
     # -- publish ----------------------------------------------------------------------------

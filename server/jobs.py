@@ -82,7 +82,7 @@ class JobContext:
             job = session.get(Job, self.job_id)
             if job is not None:
                 job.percent = max(0, min(100, int(percent)))
-                job.updated_at = datetime.now(UTC)
+                job.updated_at = now_of(self.runtime)
                 session.add(job)
                 session.commit()
 
@@ -92,6 +92,13 @@ class _Current:
 
     runtime: Any = None
     engine: Engine | None = None
+
+
+def now_of(runtime: Any) -> datetime:
+    """The runtime's clock (tests inject one); the wall clock for a job run without one (the
+    CLI runs jobs with a stand-in that carries only the settings)."""
+    clock = getattr(runtime, "clock", None)
+    return clock() if clock is not None else datetime.now(UTC)
 
 
 def current_runtime() -> Any:
@@ -115,7 +122,7 @@ def execute_job(engine: Engine, job_id: int, runtime: Any = None) -> Job:
             raise NotFound(f"Không tìm thấy công việc số {job_id}.", code="job_not_found")
         claimed = session.connection().execute(
             update(Job).where(col(Job.id) == job_id, col(Job.state) == "queued")
-            .values(state="running", percent=0, attempts=Job.attempts + 1, updated_at=datetime.now(UTC))
+            .values(state="running", percent=0, attempts=Job.attempts + 1, updated_at=now_of(runtime))
         ).rowcount
         session.commit()
         session.refresh(job)
@@ -139,7 +146,7 @@ def execute_job(engine: Engine, job_id: int, runtime: Any = None) -> Job:
         job.percent = job.percent if error else 100
         job.error = error[:2000] if error else None
         job.result = result
-        job.updated_at = datetime.now(UTC)
+        job.updated_at = now_of(runtime)
         session.add(job)
         session.commit()
         session.refresh(job)
@@ -204,7 +211,8 @@ class JobRunner:
     def submit(self, session: Session, kind: str, params: dict[str, Any], user_id: int | None = None) -> Job:
         if kind not in _registry:
             raise Invalid(f"Loại công việc '{kind}' không tồn tại.", code="unknown_job_kind")
-        job = Job(kind=kind, params=params, created_by=user_id)
+        now = now_of(self.runtime)
+        job = Job(kind=kind, params=params, created_by=user_id, created_at=now, updated_at=now)
         session.add(job)
         session.commit()
         session.refresh(job)
@@ -222,7 +230,7 @@ class JobRunner:
 
     def _recover_interrupted(self) -> None:
         """Only the leader runs jobs, so a ``running`` row at election was cut by a dead leader."""
-        now = datetime.now(UTC)
+        now = now_of(self.runtime)
         with Session(self.engine) as session:
             running = col(Job.state) == "running"
             session.execute(update(Job).where(running, col(Job.attempts) >= MAX_ATTEMPTS).values(

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import Engine
 
@@ -16,7 +16,15 @@ from server.jobs import JobRunner
 from server.scheduling.leader import Leadership
 from server.settings import Settings
 
+if TYPE_CHECKING:  # the components import much of the server; the runtime must not import them
+    from server.delivery.broker_component import BrokerComponent
+    from server.delivery.ingest import Ingest
+    from server.delivery.publisher import Publisher
+    from server.scheduling.component import SchedulerComponent
+
 log = logging.getLogger(__name__)
+
+_C = TypeVar("_C")
 
 
 class Component(Protocol):
@@ -52,9 +60,35 @@ class Runtime:
     def is_leader(self) -> bool:
         return self.leadership is None or self.leadership.is_leader
 
-    def component(self, name: str) -> Any:
+    # The components by type: None when this process runs without one (an API-only test app, a
+    # bench without a broker). Imported on use, so the runtime stays free of import cycles.
+    @property
+    def broker(self) -> BrokerComponent | None:
+        from server.delivery.broker_component import BrokerComponent
+
+        return self._first(BrokerComponent)
+
+    @property
+    def publisher(self) -> Publisher | None:
+        from server.delivery.publisher import Publisher
+
+        return self._first(Publisher)
+
+    @property
+    def ingest(self) -> Ingest | None:
+        from server.delivery.ingest import Ingest
+
+        return self._first(Ingest)
+
+    @property
+    def scheduler(self) -> SchedulerComponent | None:
+        from server.scheduling.component import SchedulerComponent
+
+        return self._first(SchedulerComponent)
+
+    def _first(self, kind: type[_C]) -> _C | None:
         for comp in self.components:
-            if comp.name == name:
+            if isinstance(comp, kind):
                 return comp
         return None
 

@@ -36,15 +36,13 @@ def _serve(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update=updates)
     configure_logging(settings.log_level)
     engine = prepare(settings)
+    runtime = build_runtime(settings, default_components(settings), role=args.role)
     if settings.demo_marker.exists():
-        from datetime import UTC, datetime
-
         from server.services.demo_schedule import add_startup_session
 
-        at = add_startup_session(engine, datetime.now(UTC), LOCAL_TZ)
+        at = add_startup_session(engine, runtime.clock(), LOCAL_TZ)
         print(f"Chế độ demo: phiên phát thử bắt đầu lúc {at} (giờ Việt Nam). "
               "Tài khoản mẫu: xem `loa demo`; mật khẩu chung demo-loa-2026.")
-    runtime = build_runtime(settings, default_components(settings), role=args.role)
     app = create_app(runtime)
     log.info("Loa listening on http://%s:%s (docs at /docs)", settings.host, settings.port)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())

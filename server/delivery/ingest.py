@@ -81,7 +81,7 @@ class Ingest:
         self._writer = threading.Thread(target=self._write, name="loa-ingest-store", daemon=True)
         self._worker.start()
         self._writer.start()
-        broker = runtime.component("broker")
+        broker = runtime.broker
         shared = broker is None or broker.broker is None or broker.broker.supports_shared_subscriptions
         prefix = SHARE_GROUP if shared else ""
         self.client = server_client(
@@ -188,7 +188,7 @@ class Ingest:
 
     def parse(self, messages: list[ReceivedMessage]) -> Pass:
         """Validate; bad messages are counted and dropped here, never stored or acknowledged."""
-        done = Pass(datetime.now(UTC))
+        done = Pass(self.runtime.clock() if self.runtime is not None else datetime.now(UTC))
         runs, statuses = done.runs, done.statuses
         for msg in messages:
             device_id = topic_device(msg.topic)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -134,5 +133,5 @@ class Publisher:
 
     def _mark(self, model: Any, where: Any) -> None:
         with Session(self.runtime.engine) as session:
-            session.execute(update(model).where(where).values(published_at=datetime.now(UTC)))
+            session.execute(update(model).where(where).values(published_at=self.runtime.clock()))
             session.commit()

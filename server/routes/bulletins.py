@@ -48,7 +48,7 @@ router = APIRouter(prefix="/api/v1/bulletins", tags=["bulletins"])
 
 def on_air_changed(runtime: Runtime, bulletin: Bulletin, *, ended: bool) -> None:
     """After a commit that changes what airs, tell the scheduler (emergencies go out at once)."""
-    scheduler = runtime.component("scheduler")
+    scheduler = runtime.scheduler
     if scheduler is None or bulletin.id is None:
         return
     try:

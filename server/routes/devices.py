@@ -86,7 +86,7 @@ async def upload_asrun(device_id: str, request: Request, device: CurrentDevice, 
         raise Invalid("Gói nhật ký phát không hợp lệ.", code="asrun_malformed") from exc
     if parsed.batch.device_id != device.id:
         raise Forbidden("Thiết bị chỉ được gửi nhật ký của chính mình.", code="not_your_device")
-    ingest = runtime.component("ingest")
+    ingest = runtime.ingest
     stats = ingest.stats if ingest is not None else IngestStats()
     if parsed.rejected:
         stats.reject("malformed", len(parsed.rejected))

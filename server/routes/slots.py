@@ -288,7 +288,7 @@ def reorder(
 
 
 def _changed(runtime: Any) -> None:
-    scheduler = runtime.component("scheduler")
+    scheduler = runtime.scheduler
     if scheduler is not None:
         scheduler.request_recompile()
 

@@ -90,6 +90,6 @@ def reject_stream(stream_id: int, body: RejectIn, session: SessionDep, user: App
 
 
 def _recompile(runtime: Any) -> None:
-    scheduler = runtime.component("scheduler")
+    scheduler = runtime.scheduler
     if scheduler is not None:
         scheduler.request_recompile()

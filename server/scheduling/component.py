@@ -117,7 +117,7 @@ class SchedulerComponent:
             )
             if device_ids is None and areas is None:
                 self.last = result
-        publisher = rt.component("mqtt")
+        publisher = rt.publisher
         if publisher is not None and result.changed:
             publisher.publish_manifests(result.changed)
         return result
@@ -136,7 +136,7 @@ class SchedulerComponent:
             else:
                 ids = alerts.start_alerts(rt.engine, signer, bulletin_id, now,
                                           horizon=timedelta(days=rt.settings.manifest_days))
-            publisher = rt.component("mqtt")
+            publisher = rt.publisher
             if publisher is not None and ids:
                 publisher.publish_alerts(ids)
             # A cancel is already final on the topic; the manifests stop listing it soon too.
@@ -161,7 +161,7 @@ RECOMPILE_JOB = "scheduling.recompile"
 @job_kind(RECOMPILE_JOB)
 def _recompile_requested(ctx: JobContext) -> dict[str, Any]:
     """A change made through a process that does not lead: the leader compiles (debounced)."""
-    comp = ctx.runtime.component("scheduler") if ctx.runtime is not None else None
+    comp = ctx.runtime.scheduler if ctx.runtime is not None else None
     if comp is not None:
         areas = ctx.params.get("areas")
         comp.request_recompile(delay=timedelta(seconds=float(ctx.params.get("delay_s", 3))),

@@ -4,23 +4,27 @@ store holds the name, so a function may be renamed or moved freely."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from server.delivery.presence import mark_silent_devices
 from server.jobs import current_runtime, scheduled
 
+if TYPE_CHECKING:
+    from server.scheduling.component import SchedulerComponent
+
 log = logging.getLogger(__name__)
 
 
-def _scheduler() -> object | None:
+def _scheduler() -> SchedulerComponent | None:
     runtime = current_runtime()
-    return runtime.component("scheduler") if runtime is not None else None
+    return runtime.scheduler if runtime is not None else None
 
 
 @scheduled("recompile")
 def recompile() -> None:
     comp = _scheduler()
     if comp is not None:
-        comp.compile_pending()  # type: ignore[attr-defined]
+        comp.compile_pending()
 
 
 @scheduled("nightly-compile")
@@ -28,7 +32,7 @@ def nightly_compile() -> None:
     """The rolling window moves at midnight: every device gets tomorrow + 3 days."""
     comp = _scheduler()
     if comp is not None:
-        comp.compile_now()  # type: ignore[attr-defined]
+        comp.compile_now()
 
 
 @scheduled("expire-bulletins")
@@ -47,7 +51,7 @@ def expire_bulletins() -> None:
     comp = _scheduler()
     for bulletin_id, emergency in ended:
         if comp is not None:
-            comp.bulletin_changed(bulletin_id, emergency=emergency, ended=True)  # type: ignore[attr-defined]
+            comp.bulletin_changed(bulletin_id, emergency=emergency, ended=True)
 
 
 @scheduled("presence-sweep")

@@ -205,7 +205,7 @@ def refresh(engine: Engine, tz: ZoneInfo, now: datetime) -> RefreshResult:
                     _resum_month(conn, month, sorted(month_areas) if month_areas is not None else None)
             result.days += len(new_days)
             conn.execute(update(_STATE).where(_STATE.c.id == 1).values(
-                closed_through=closed_through, watermark=now, timezone=tz.key, refreshed_at=datetime.now(UTC)))
+                closed_through=closed_through, watermark=now, timezone=tz.key, refreshed_at=now))
         result.closed_through = closed_through
         if closed_through >= last_closed:
             break

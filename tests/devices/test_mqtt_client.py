@@ -68,6 +68,19 @@ def test_unreachable_broker_raises_connect_error() -> None:
     assert not client.is_connected
 
 
+def test_retried_connects_leave_no_sockets_open() -> None:
+    """A device retries connect() on one client until the broker takes it: every failed attempt
+    must close the wake-up socket pair paho opened for it."""
+    client = MqttClient(f"mqtt://127.0.0.1:{free_port()}", username="x", password="y")
+    with pytest.raises(MqttConnectError):
+        client.connect(timeout=5)
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(5):
+        with pytest.raises(MqttConnectError):
+            client.connect(timeout=5)
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
 def test_silent_listener_times_out() -> None:
     with socket.socket() as sock:  # accepts TCP, never answers CONNACK
         sock.bind(("127.0.0.1", 0))

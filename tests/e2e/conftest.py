@@ -72,7 +72,7 @@ class LiveServer:
             "duration_s": minutes * 60, "rrule": None, "dtstart": local.date().isoformat(), "template": ["commune"]})
 
     def compile(self) -> Any:
-        return self.runtime.component("scheduler").compile_now()
+        return self.runtime.scheduler.compile_now()
 
 
 @pytest.fixture

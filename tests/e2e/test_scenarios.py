@@ -39,7 +39,7 @@ async def fleet_in(live: LiveServer, tmp_path: Path, areas: dict[str, int]) -> F
     for area, count in areas.items():
         for identity in await fleet.enrol(count, token=TOKEN, area=area):
             fleet.add(identity)
-    assert live.runtime.component("broker").wait_synced(30)
+    assert live.runtime.broker.wait_synced(30)
     live.compile()
     await fleet.start()
     await fleet.wait_for(lambda: fleet.connected_count() == len(fleet.devices), 30, "connected")
@@ -164,7 +164,7 @@ async def test_4_tampered_media_and_forgeries_are_refused(live: LiveServer, tmp_
     tampered = Fleet(live.url, tmp_path / "sim-tampered", clock=live.clock, options=quick_options())
     other = tampered.add((await tampered.enrol(1, token=TOKEN, area="W001-T01"))[0])
     other.corrupt_downloads(100)
-    assert live.runtime.component("broker").wait_synced(30)
+    assert live.runtime.broker.wait_synced(30)
     live.compile()
     await tampered.start()
     try:
@@ -207,13 +207,13 @@ async def test_5_broker_killed_mid_day_devices_converge(live: LiveServer, tmp_pa
     fleet = await fleet_in(live, tmp_path, {"W001-T01": 5, "W001-T02": 5})
     try:
         seen = {d.id: d.counters.manifests + d.counters.duplicates for d in fleet.devices}
-        broker = live.runtime.component("broker").broker
+        broker = live.runtime.broker.broker
         started = time.perf_counter()
         broker.kill()
         await fleet.wait_for(lambda: fleet.connected_count() == 0, 30, "all disconnected")
         broker.start()
         await fleet.wait_for(lambda: fleet.connected_count() == len(fleet.devices), 60, "all reconnected")
-        publisher = live.runtime.component("mqtt")
+        publisher = live.runtime.publisher
         assert wait_until(lambda: publisher.republish_count >= 2, 30)
         # Each device got its current (retained or republished) manifest again after the restart.
         await fleet.wait_for(

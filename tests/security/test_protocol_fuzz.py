@@ -39,7 +39,7 @@ def _batch(device_id: str, batch_id: str, *records: dict[str, Any]) -> bytes:
 def test_hostile_payloads_are_dropped_counted_and_never_sink_good_records(live: LiveServer) -> None:
     mine, other = _enrol(live), _enrol(live)
     me = mine["device_id"]
-    assert live.runtime.component("broker").wait_synced(30)
+    assert live.runtime.broker.wait_synced(30)
     acks: queue.Queue[ReceivedMessage] = queue.Queue()
     client = MqttClient(mine["mqtt_url"], username=mine["username"], password=mine["password"], client_id=me)
     client.connect(timeout=15)
@@ -66,7 +66,7 @@ def test_hostile_payloads_are_dropped_counted_and_never_sink_good_records(live: 
         while "k-good" not in stored:
             stored |= set(json.loads(acks.get(timeout=30).payload)["stored"])
 
-        ingest = live.runtime.component("ingest")
+        ingest = live.runtime.ingest
         assert wait_until(lambda: ingest.stats.rejected >= 10, timeout=30)
         with live.http() as c:
             health = c.get("/healthz").json()

@@ -21,6 +21,7 @@ from server.delivery.ingest import Ingest
 from server.models.asrun import AsRun
 from server.models.bulletins import Bulletin, BulletinVersion, Category, Priority
 from server.models.devices import Device
+from server.runtime import system_clock
 from server.services import asrun as asrun_service
 from server.services.asrun import INT4_MAX, UNSTORABLE, BulletinFacts, IngestStats, store_batches
 from server.settings import Settings
@@ -56,7 +57,7 @@ class Acks:
 
 def ingest_for(engine: Engine) -> tuple[Ingest, Acks]:
     ingest, acks = Ingest(), Acks()
-    ingest.runtime = SimpleNamespace(engine=engine)
+    ingest.runtime = SimpleNamespace(engine=engine, clock=system_clock)
     ingest.facts = BulletinFacts(engine)
     ingest.client = acks  # type: ignore[assignment]
     return ingest, acks

@@ -97,7 +97,7 @@ def enrol(client: TestClient, headers: dict[str, str], device_id: str) -> dict[s
     response = client.post("/api/v1/devices", json={"kind": "speaker", "area_code": "W001-T01",
                                                     "device_id": device_id}, headers=headers)
     assert response.status_code == 201, response.text
-    assert client.app.state.runtime.component("broker").wait_synced(10)  # type: ignore[attr-defined]
+    assert client.app.state.runtime.broker.wait_synced(10)  # type: ignore[attr-defined]
     return dict(response.json())
 
 
@@ -162,8 +162,8 @@ def test_enrolled_device_connects_and_no_one_takes_its_or_the_servers_client_id(
         device_a.subscribe("loa/v1/dev/spk-a/asrun/ack", callback=acks)
         device_a.publish("loa/v1/dev/spk-a/asrun", _batch("spk-a", "b1", ["k1"]))
         acks.wait_topic("loa/v1/dev/spk-a/asrun/ack", timeout=10)
-        assert device_a.is_connected and runtime.component("ingest").client.is_connected
-        assert runtime.component("mqtt").client.is_connected
+        assert device_a.is_connected and runtime.ingest.client.is_connected
+        assert runtime.publisher.client.is_connected
     finally:
         device_a.disconnect()
 
@@ -200,7 +200,7 @@ def test_reconcile_restores_lost_accounts_and_removes_unknown_ones(replica: tupl
     runtime, client = replica
     admin = login(client, "quantri")
     creds = enrol(client, admin, "spk-l")
-    broker = runtime.component("broker")
+    broker = runtime.broker
     dynsec = broker.external_admin
     # The broker loses an account (restored from an old backup, say) and has a stale one.
     dynsec.apply_devices([], ["spk-l"])
@@ -278,7 +278,7 @@ def test_devices_and_the_server_login_cannot_manage_accounts(
             with pytest.raises(MqttSubscribeError):
                 sender.subscribe("$CONTROL/dynamic-security/v1/response")
             sender.publish("$CONTROL/dynamic-security/v1", json.dumps(evil))  # dropped by the ACL
-        present = runtime.component("broker").external_admin.list_clients()  # answered after both
+        present = runtime.broker.external_admin.list_clients()  # answered after both
         assert "spk-backdoor" not in present and "spk-evil" in present
     finally:
         device.disconnect()

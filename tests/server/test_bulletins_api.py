@@ -11,6 +11,7 @@ from sqlmodel import col, func, select
 from playlists.model import LOCAL_TZ
 from server.models.audit import AuditEvent
 from server.models.bulletins import Bulletin, BulletinVersion
+from server.scheduling.component import SchedulerComponent
 from server.services.airing import airable_versions, may_air
 from tests.server.conftest import World, bulletin_body
 
@@ -339,10 +340,9 @@ def _emergency() -> dict[str, Any]:
     }
 
 
-class _SchedulerSpy:
-    name = "scheduler"
-
+class _SchedulerSpy(SchedulerComponent):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[int, bool, bool]] = []
 
     def bulletin_changed(self, bulletin_id: int, *, emergency: bool, ended: bool = False) -> None:
@@ -351,7 +351,7 @@ class _SchedulerSpy:
 
 def test_the_scheduler_hears_when_what_airs_changes(world: World) -> None:
     spy = _SchedulerSpy()
-    world.runtime.components.append(spy)  # type: ignore[arg-type]
+    world.runtime.components.append(spy)
     try:
         normal = world.approved()
         world.act("mot.canbo", normal["id"], "withdraw")
@@ -361,7 +361,7 @@ def test_the_scheduler_hears_when_what_airs_changes(world: World) -> None:
         never_approved = world.create()
         world.act("mot.canbo", never_approved["id"], "withdraw")
     finally:
-        world.runtime.components.remove(spy)  # type: ignore[arg-type]
+        world.runtime.components.remove(spy)
     assert spy.calls == [(normal["id"], False, False), (normal["id"], False, True),
                          (storm["id"], True, False), (storm["id"], True, True)]
 

@@ -60,7 +60,7 @@ def enrol(client: TestClient, headers: dict[str, str], area: str, kind: str = "s
     response = client.post("/api/v1/devices", json=body, headers=headers)
     assert response.status_code == 201, response.text
     runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    assert runtime.component("broker").wait_synced(30)  # enrolment reloads the broker in the background
+    assert runtime.broker.wait_synced(30)  # enrolment reloads the broker in the background
     return response.json()
 
 
@@ -76,7 +76,7 @@ def test_manifest_reaches_only_its_device_and_verifies(live: tuple[Runtime, Test
     admin = login(client, "quantri")
     a = enrol(client, admin, "W001-T01")
     b = enrol(client, admin, "W002-T01")
-    runtime.component("scheduler").compile_now()
+    runtime.scheduler.compile_now()
     inbox_a, inbox_b = Inbox(), Inbox()
     ca = device_client(runtime, a, inbox_a)
     cb = device_client(runtime, b, inbox_b)
@@ -107,7 +107,7 @@ def test_http_pull_with_etag_and_device_auth(live: tuple[Runtime, TestClient]) -
     admin = login(client, "quantri")
     a = enrol(client, admin, "W001-T01")
     b = enrol(client, admin, "W002-T01")
-    runtime.component("scheduler").compile_now()
+    runtime.scheduler.compile_now()
     auth = (a["username"], a["password"])
     first = client.get(f"/api/v1/devices/{a['device_id']}/manifest", auth=auth)
     assert first.status_code == 200
@@ -149,7 +149,7 @@ def test_asrun_stored_once_then_acknowledged(live: tuple[Runtime, TestClient]) -
         assert inbox.wait_for(lambda m: json.loads(m.payload)["batch_id"] == "b1")
         acks = [json.loads(m.payload) for m in inbox.messages]
         assert acks[0]["stored"] == ["k1", "k2"]
-        ingest = runtime.component("ingest")
+        ingest = runtime.ingest
         assert wait_until(lambda: ingest.stats.batches >= 2 and ingest.stats.rejected >= 2, 10)
         with Session(runtime.engine) as session:
             keys = sorted(session.exec(select(AsRun.key)).all())

@@ -17,6 +17,7 @@ from server.db import get_engine
 from server.delivery.ingest import Ingest
 from server.delivery.presence import MAX_STATUS_AGE, apply_statuses, mark_silent_devices, status_time
 from server.models.devices import Device, DeviceOutage
+from server.runtime import system_clock
 from server.services import areas as area_service
 from server.settings import Settings
 from tests.factories import seed_two_communes
@@ -40,7 +41,7 @@ def eng(any_settings: Settings) -> Iterator[Engine]:
 
 def ingest(engine: Engine) -> Ingest:
     ing = Ingest()
-    ing.runtime = SimpleNamespace(engine=engine)
+    ing.runtime = SimpleNamespace(engine=engine, clock=system_clock)
     return ing
 
 
