@@ -52,8 +52,21 @@ def read_road_numbers(text: str) -> str:
 _JOINED = re.compile(r"\b([A-ZĐ][A-ZĐ&]+)\.(?=[A-ZĐ][A-ZĐ&]+\b)")
 
 
+# "THT" is tổ hợp tác, except among livestock diseases and vaccines, where it is tụ huyết trùng.
+_THT = re.compile(r"(?<![\w&/-])THT(?![\w&])")
+_LIVESTOCK = re.compile(r"LMLM|lở mồm|[Vv]ắc[- ]?xin|[Tt]iêm|trâu|bò|lợn|heo|gia súc|gia cầm|dịch bệnh|thú y")
+
+
+def _read_tht(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        around = text[max(0, match.start() - 40) : match.end() + 40]
+        return " tụ huyết trùng " if _LIVESTOCK.search(around) else match.group(0)
+
+    return _THT.sub(replace, text)
+
+
 def read_context_abbreviations(text: str) -> str:
-    text = _JOINED.sub(r"\1 ", text)
+    text = _read_tht(_JOINED.sub(r"\1 ", text))
     for pattern, spoken, capital_next in RULES:
         def replace(match: re.Match[str], spoken: str = spoken, capital_next: bool = capital_next) -> str:
             following = match.string[match.end() : match.end() + 1]

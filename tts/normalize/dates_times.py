@@ -75,7 +75,8 @@ def _date_range(match: re.Match[str]) -> str:
     first, second = _date_words(d1, m1, y1), _date_words(d2, m2, y2)
     before = _before(match)
     if _ends_with(before, "ngày"):
-        return f"{first} đến {second}"
+        # "ngày 20-25/11" shares one month; "ngày 08/9 - 12/9" names two dates, each a "ngày".
+        return f"{first} đến {'ngày ' if m1 else ''}{second}"
     prefix = "" if _ends_with(before, "từ") else "từ "
     return f"{prefix}ngày {first} đến ngày {second}"
 
