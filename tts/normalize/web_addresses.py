@@ -41,13 +41,37 @@ _KNOWN_LABELS = {
 _SEPARATORS = {".": "chấm", "@": "a còng", "/": "gạch chéo", "-": "gạch ngang", "_": "gạch dưới"}
 
 
+# An unaccented Vietnamese syllable as addresses write them: "thai", "nguyen", "phong".
+_PLAIN_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?"
+)
+
+
+def _split_syllables(label: str) -> list[str] | None:
+    """"quyhoach" -> ["quy", "hoach"]: the fewest plain syllables that spell the label, if any."""
+    best: list[list[str] | None] = [[]] + [None] * len(label)
+    for end in range(1, len(label) + 1):
+        for start in range(max(0, end - 7), end):
+            before = best[start]
+            if before is not None and _PLAIN_SYLLABLE.fullmatch(label, start, end):
+                candidate = [*before, label[start:end]]
+                if best[end] is None or len(candidate) < len(best[end] or []):
+                    best[end] = candidate
+    return best[-1]
+
+
 def _read_label(label: str) -> str:
     lower = label.lower()
     if lower in _KNOWN_LABELS:
         return _KNOWN_LABELS[lower]
     if lower.isdigit():
         return read_digits(lower)
-    if is_syllable(lower) or len(lower) > 6:
+    if is_syllable(lower):
+        return lower
+    # Run-together syllables ("thainguyen") are read one by one, like a presenter dictating them.
+    if (syllables := _split_syllables(lower)) and len(syllables) <= len(lower) // 3:
+        return " ".join(syllables)
+    if len(lower) > 6:
         return lower
     return spell_letters(lower.upper())
 
