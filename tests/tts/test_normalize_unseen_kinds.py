@@ -1,0 +1,75 @@
+"""Kinds of misreading found on the fresh3 batch of unseen lines, each pinned by its own cases."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # Tax, land and disaster abbreviations the table lacked.
+    ("thuế GTGT và thuế TNCN", "thuế giá trị gia tăng và thuế thu nhập cá nhân"),
+    ("MST của HKD", "mã số thuế của hộ kinh doanh"),
+    ("khu TĐC và GPXD", "khu tái định cư và giấy phép xây dựng"),
+    ("ATNĐ mạnh lên", "áp thấp nhiệt đới mạnh lên"),
+])
+def test_tax_land_and_disaster_abbreviations(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Tiêm vắc-xin LMLM, THT cho trâu bò.", "tiêm vắc xin lở mồm long móng, tụ huyết trùng cho trâu bò."),
+    ("Bệnh THT ở lợn", "bệnh tụ huyết trùng ở lợn"),
+    ("Thành lập THT trồng chè.", "thành lập tổ hợp tác trồng chè."),
+])
+def test_tht_depends_on_livestock_context(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("vắc-xin sởi - rubella", "vắc xin sởi, ru bê la"),
+    ("sản phẩm OCOP, tiêu chuẩn VietGAP", "sản phẩm ô cốp, tiêu chuẩn việt gáp"),
+])
+def test_health_and_farming_loanwords(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("200 m³/s", "hai trăm mét khối mỗi giây"),
+    ("3.000 con/m²", "ba nghìn con mỗi mét vuông"),
+    ("150 mm/24h", "một trăm năm mươi mi li mét trong hai mươi tư giờ"),
+    ("100 mm/3 giờ", "một trăm mi li mét trong ba giờ"),
+    ("2 lần/3 tháng", "hai lần mỗi ba tháng"),  # was "hai lần hoặc ba tháng"
+    ("xã/phường", "xã hoặc phường"),
+])
+def test_per_slash_units_and_spans(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("từ ngày 08/9 - 12/9/2025",
+     "từ ngày mùng tám tháng chín đến ngày mười hai tháng chín năm hai nghìn không trăm hai mươi lăm"),
+    ("ngày 20-25/11", "ngày hai mươi đến hai mươi lăm tháng mười một"),
+])
+def test_a_range_of_two_dates_repeats_ngay(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Dịch tả lợn châu Phi (ASF) lây nhanh.", "dịch tả lợn châu phi lây nhanh."),
+    # Used again later: the reader needs it, so it stays (read as letters).
+    ("Bệnh (ASF). ASF lây nhanh.", "bệnh, a ét ép. a ét ép lây nhanh."),
+    # Not a gloss: not after a word.
+    ("(ASF) lây nhanh.", "a ét ép, lây nhanh."),
+])
+def test_english_acronym_gloss_in_brackets_is_skipped(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("quyhoach.thainguyen.gov.vn", "quy hoach chấm thai nguyen chấm gốp chấm vê en"),
+    ("vanphong@gmail.com", "van phong a còng giê meo chấm com"),
+    ("abc.com.vn", "a bê xê chấm com chấm vê en"),  # no syllables: spelled
+    ("tiktok.com", "tê i ca tê o ca chấm com"),
+])
+def test_run_together_address_syllables_are_read_one_by_one(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
