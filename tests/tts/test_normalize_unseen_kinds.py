@@ -77,3 +77,16 @@ def test_english_acronym_gloss_in_brackets_is_skipped(text: str, spoken: str) ->
 ])
 def test_run_together_address_syllables_are_read_one_by_one(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("ngập trên QL.3 và TL.291", "ngập trên quốc lộ ba và tỉnh lộ hai trăm chín mươi mốt"),
+    ("làm việc T2-T6", "làm việc thứ hai đến thứ sáu"),
+    ("mở cửa T2 - CN", "mở cửa thứ hai đến chủ nhật"),
+    ("lũ trên BĐ2, có thể lên BĐ III", "lũ trên báo động hai, có thể lên báo động ba"),
+    ("Tháng 7-8/2025 mưa nhiều", "tháng bảy đến tháng tám năm hai nghìn không trăm hai mươi lăm mưa nhiều"),
+    ("trong tháng 11 - 12", "trong tháng mười một đến tháng mười hai"),
+    ("T2 của thôn", "tê hai của thôn"),  # alone, not a timetable
+])
+def test_roads_weekday_spans_alert_levels_and_month_spans(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

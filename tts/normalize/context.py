@@ -44,8 +44,30 @@ _ROADS = {"ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đườ
 _ROAD_NUMBER = re.compile(r"(?<![\w&/-])(?P<kind>ĐT|ĐH|ĐX)\.?\s?(?=[0-9]{1,3}(?:[A-Z]|\b)(?!\s?[0-9]))")
 
 
+# "QL.3", "TL.291": the dot joins the road to its number, it ends nothing.
+_ROAD_DOT = re.compile(r"(?<![\w&/-])(?P<kind>QL|TL)\.(?=[0-9])")
+
+
 def read_road_numbers(text: str) -> str:
+    text = _ROAD_DOT.sub(lambda match: match.group("kind") + " ", text)
     return _ROAD_NUMBER.sub(lambda match: f" {_ROADS[match.group('kind')]} ", text)
+
+
+# "T2-T6", "T2 - CN": days of the week in a timetable.
+_WEEKDAYS = {"2": "thứ hai", "3": "thứ ba", "4": "thứ tư", "5": "thứ năm", "6": "thứ sáu", "7": "thứ bảy",
+             "CN": "chủ nhật"}
+_WEEKDAY_RANGE = re.compile(r"(?<![\w&/-])T(?P<first>[2-7])\s*(?:-|đến)\s*(?:T(?P<last>[2-7])|(?P<sunday>CN))(?![\w&])")
+# "BĐ2", "BĐ III": a flood alert level (báo động).
+_ALERT_LEVEL = re.compile(r"(?<![\w&/-])BĐ\s?(?=(?:[1-3]|I{1,3})(?![\w]))")
+
+
+def _weekday_range(match: re.Match[str]) -> str:
+    last = _WEEKDAYS[match.group("last") or "CN"]
+    return f"{_WEEKDAYS[match.group('first')]} đến {last}"
+
+
+def read_weekdays_and_alert_levels(text: str) -> str:
+    return _ALERT_LEVEL.sub("báo động ", _WEEKDAY_RANGE.sub(_weekday_range, text))
 
 
 # "PCT.UBND", "BCH.QS": a dot between two abbreviations joins them, it ends nothing.
