@@ -90,3 +90,16 @@ def test_run_together_address_syllables_are_read_one_by_one(text: str, spoken: s
 ])
 def test_roads_weekday_spans_alert_levels_and_month_spans(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("đã tốt nghiệp CĐ, ĐH được tạm hoãn", "đã tốt nghiệp cao đẳng, đại học được tạm hoãn"),
+    ("Trường CĐ Y tế", "trường cao đẳng y tế"),
+    ("ĐH 12 bị ngập", "đường huyện mười hai bị ngập"),  # a district road, not a university
+    ("Công điện số 05/CĐ-UBND", "công điện số năm của ủy ban nhân dân"),
+    ("02 ảnh 3x4", "hai ảnh ba nhân bốn"),
+    ("15 chi bộ HTXSNV, 2 chi bộ KHTNV",
+     "mười lăm chi bộ hoàn thành xuất sắc nhiệm vụ, hai chi bộ không hoàn thành nhiệm vụ"),
+])
+def test_school_levels_dimensions_and_party_ratings(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -87,8 +87,26 @@ def _read_tht(text: str) -> str:
     return _THT.sub(replace, text)
 
 
+# "CĐ", "ĐH" are cao đẳng, đại học among school words ("tốt nghiệp CĐ, ĐH"); elsewhere CĐ may be
+# công điện and "ĐH 12" a district road, so they keep their other readings.
+_SCHOOL_LEVEL = re.compile(r"(?<![\w&/-])(?P<level>CĐ|ĐH)(?![\w&]|\s?[0-9])")
+_SCHOOL_WORDS = re.compile(
+    r"tốt nghiệp|[Tt]rường|sinh viên|học sinh|tuyển sinh|THPT|TCCN|[Tt]rung cấp|[Cc]ao đẳng|[Đđ]ại học|"
+    r"(?<![\w&/-])(?:CĐ|ĐH)(?![\w&])\s*(?:,|và|hoặc)\s*(?:CĐ|ĐH)(?![\w&])"
+)
+_SCHOOL_READINGS = {"CĐ": " cao đẳng ", "ĐH": " đại học "}
+
+
+def _read_school_levels(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        around = text[max(0, match.start() - 30) : match.end() + 30]
+        return _SCHOOL_READINGS[match.group("level")] if _SCHOOL_WORDS.search(around) else match.group(0)
+
+    return _SCHOOL_LEVEL.sub(replace, text)
+
+
 def read_context_abbreviations(text: str) -> str:
-    text = _read_tht(_JOINED.sub(r"\1 ", text))
+    text = _read_school_levels(_read_tht(_JOINED.sub(r"\1 ", text)))
     for pattern, spoken, capital_next in RULES:
         def replace(match: re.Match[str], spoken: str = spoken, capital_next: bool = capital_next) -> str:
             following = match.string[match.end() : match.end() + 1]

@@ -93,7 +93,12 @@ def _per(text: str) -> str:
     return text
 
 
+# "ảnh 3x4", "phòng 4 x 6 m": dimensions are read "ba nhân bốn".
+_BY = re.compile(r"(?<=[0-9])\s*[x×]\s*(?=[0-9])")
+
+
 def read_measures(text: str) -> str:
+    text = _BY.sub(" nhân ", text)
     text = _NEGATIVE.sub("âm ", text)
     text = _DEGREES_C.sub(" độ xê", text)
     text = _KILOMETRE_MARKER.sub("ki lô mét ", text)
