@@ -19,6 +19,7 @@ def test_bench_speech_reports_its_metrics(tmp_path: Path) -> None:
     assert all(value > 0 for value in metrics.values())
 
 
-def test_speech1_is_another_name_for_it(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "speech1", "--json"]) == 0
-    assert '"bench": "speech1"' in capsys.readouterr().out.splitlines()[-1]
+@pytest.mark.parametrize("name", ["speech1", "speech1b"])
+def test_speech1_is_another_name_for_it(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", name, "--json"]) == 0
+    assert f'"bench": "{name}"' in capsys.readouterr().out.splitlines()[-1]

@@ -41,7 +41,7 @@ def share_right(lines: list[Line]) -> float:
 
 def main(argv: list[str]) -> None:
     lines = load()
-    for split in ("tune", "heldout", "fresh", "fresh2"):
+    for split in ("tune", "heldout", "fresh", "fresh2", "fresh3"):
         part = [line for line in lines if line.split == split]
         real = [line for line in part if line.source.startswith(("seed", "bulletin"))]
         print(f"{split}: {share_right(part):.1%} of {len(part)} lines read exactly right "

@@ -44,16 +44,69 @@ _ROADS = {"ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đườ
 _ROAD_NUMBER = re.compile(r"(?<![\w&/-])(?P<kind>ĐT|ĐH|ĐX)\.?\s?(?=[0-9]{1,3}(?:[A-Z]|\b)(?!\s?[0-9]))")
 
 
+# "QL.3", "TL.291": the dot joins the road to its number, it ends nothing.
+_ROAD_DOT = re.compile(r"(?<![\w&/-])(?P<kind>QL|TL)\.(?=[0-9])")
+
+
 def read_road_numbers(text: str) -> str:
+    text = _ROAD_DOT.sub(lambda match: match.group("kind") + " ", text)
     return _ROAD_NUMBER.sub(lambda match: f" {_ROADS[match.group('kind')]} ", text)
+
+
+# "T2-T6", "T2 - CN": days of the week in a timetable.
+_WEEKDAYS = {"2": "thứ hai", "3": "thứ ba", "4": "thứ tư", "5": "thứ năm", "6": "thứ sáu", "7": "thứ bảy",
+             "CN": "chủ nhật"}
+_WEEKDAY_RANGE = re.compile(r"(?<![\w&/-])T(?P<first>[2-7])\s*(?:-|đến)\s*(?:T(?P<last>[2-7])|(?P<sunday>CN))(?![\w&])")
+# "BĐ2", "BĐ III": a flood alert level (báo động).
+_ALERT_LEVEL = re.compile(r"(?<![\w&/-])BĐ\s?(?=(?:[1-3]|I{1,3})(?![\w]))")
+
+
+def _weekday_range(match: re.Match[str]) -> str:
+    last = _WEEKDAYS[match.group("last") or "CN"]
+    return f"{_WEEKDAYS[match.group('first')]} đến {last}"
+
+
+def read_weekdays_and_alert_levels(text: str) -> str:
+    return _ALERT_LEVEL.sub("báo động ", _WEEKDAY_RANGE.sub(_weekday_range, text))
 
 
 # "PCT.UBND", "BCH.QS": a dot between two abbreviations joins them, it ends nothing.
 _JOINED = re.compile(r"\b([A-ZĐ][A-ZĐ&]+)\.(?=[A-ZĐ][A-ZĐ&]+\b)")
 
 
+# "THT" is tổ hợp tác, except among livestock diseases and vaccines, where it is tụ huyết trùng.
+_THT = re.compile(r"(?<![\w&/-])THT(?![\w&])")
+_LIVESTOCK = re.compile(r"LMLM|lở mồm|[Vv]ắc[- ]?xin|[Tt]iêm|trâu|bò|lợn|heo|gia súc|gia cầm|dịch bệnh|thú y")
+
+
+def _read_tht(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        around = text[max(0, match.start() - 40) : match.end() + 40]
+        return " tụ huyết trùng " if _LIVESTOCK.search(around) else match.group(0)
+
+    return _THT.sub(replace, text)
+
+
+# "CĐ", "ĐH" are cao đẳng, đại học among school words ("tốt nghiệp CĐ, ĐH"); elsewhere CĐ may be
+# công điện and "ĐH 12" a district road, so they keep their other readings.
+_SCHOOL_LEVEL = re.compile(r"(?<![\w&/-])(?P<level>CĐ|ĐH)(?![\w&]|\s?[0-9])")
+_SCHOOL_WORDS = re.compile(
+    r"tốt nghiệp|[Tt]rường|sinh viên|học sinh|tuyển sinh|THPT|TCCN|[Tt]rung cấp|[Cc]ao đẳng|[Đđ]ại học|"
+    r"(?<![\w&/-])(?:CĐ|ĐH)(?![\w&])\s*(?:,|và|hoặc)\s*(?:CĐ|ĐH)(?![\w&])"
+)
+_SCHOOL_READINGS = {"CĐ": " cao đẳng ", "ĐH": " đại học "}
+
+
+def _read_school_levels(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        around = text[max(0, match.start() - 30) : match.end() + 30]
+        return _SCHOOL_READINGS[match.group("level")] if _SCHOOL_WORDS.search(around) else match.group(0)
+
+    return _SCHOOL_LEVEL.sub(replace, text)
+
+
 def read_context_abbreviations(text: str) -> str:
-    text = _JOINED.sub(r"\1 ", text)
+    text = _read_school_levels(_read_tht(_JOINED.sub(r"\1 ", text)))
     for pattern, spoken, capital_next in RULES:
         def replace(match: re.Match[str], spoken: str = spoken, capital_next: bool = capital_next) -> str:
             following = match.string[match.end() : match.end() + 1]

@@ -75,7 +75,8 @@ def _date_range(match: re.Match[str]) -> str:
     first, second = _date_words(d1, m1, y1), _date_words(d2, m2, y2)
     before = _before(match)
     if _ends_with(before, "ngày"):
-        return f"{first} đến {second}"
+        # "ngày 20-25/11" shares one month; "ngày 08/9 - 12/9" names two dates, each a "ngày".
+        return f"{first} đến {'ngày ' if m1 else ''}{second}"
     prefix = "" if _ends_with(before, "từ") else "từ "
     return f"{prefix}ngày {first} đến ngày {second}"
 
@@ -155,7 +156,22 @@ _DAY_OF_MONTH = re.compile(r"\b(?P<lead>(?i:ngày)\s+)(?P<d>[0-9]{1,2})(?=\s+(?i
 _MONTH = re.compile(r"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{1,2})(?![0-9]|[/.,][0-9])")
 
 
+# "tháng 7-8/2025" is a span of months: "tháng bảy đến tháng tám năm ...".
+_MONTH_RANGE = re.compile(
+    rf"\b(?P<lead>(?i:tháng)\s+)(?P<m1>[0-9]{{1,2}})\s*-\s*(?P<m2>[0-9]{{1,2}})(?:/(?P<y>{_YEAR}))?{_END}"
+)
+
+
+def _month_range(match: re.Match[str]) -> str:
+    m1, m2, year = match.group("m1", "m2", "y")
+    if not (_valid(month=m1) and _valid(month=m2)):
+        return match.group(0)
+    words = f"{match.group('lead')}{read_month(int(m1))} đến tháng {read_month(int(m2))}"
+    return f"{words} năm {read_int(int(year))}" if year else words
+
+
 def read_dates_and_times(text: str) -> str:
+    text = _MONTH_RANGE.sub(_month_range, text)
     text = _DAY_LIST.sub(_day_list, text)
     text = _DATE_RANGE.sub(_date_range, text)
     text = _FULL_DATE.sub(_date, text)

@@ -8,8 +8,11 @@ for "&"), so "(lần 2)" or "(CCCD, sổ hộ khẩu...)" are left alone.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+from tts.normalize.abbreviations import load_entries
 
 _PARENTHESIS = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-Za-zĐđ&.\- ]{0,18}[A-Za-zĐđ])\s*\)")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -46,6 +49,25 @@ def _full_form(before: str, letters: str) -> str | None:
     return None
 
 
+_FOREIGN_ACRONYM = re.compile(r"[A-Z]{2,5}")
+
+
+@functools.cache
+def _known_abbreviations() -> frozenset[str]:
+    return frozenset(entry.abbr for entry in load_entries())
+
+
+def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
+    """"Dịch tả lợn châu Phi (ASF)": an English acronym glossing the words before it is for
+    readers; an announcer skips it. Kept when the text uses it again or the table knows it."""
+    return (
+        _FOREIGN_ACRONYM.fullmatch(abbr) is not None
+        and text[: match.start()].rstrip()[-1:].isalpha()
+        and abbr not in _known_abbreviations()
+        and text.count(abbr) == 1
+    )
+
+
 def find_definitions(text: str) -> tuple[dict[str, str], str]:
     """Definitions ({abbreviation: full form, lowercase}) and the text without the "(ABBR)" marks."""
     definitions: dict[str, str] = {}
@@ -56,7 +78,7 @@ def find_definitions(text: str) -> tuple[dict[str, str], str]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         full = _full_form(text[line_start : match.start()], letters) if letters else None
         if full is None:
-            return match.group(0)
+            return " " if _is_foreign_gloss(abbr, text, match) else match.group(0)
         key = " ".join(abbr.split())
         definitions.setdefault(key, " ".join(full.replace(",", " ").split()).lower())
         return " "

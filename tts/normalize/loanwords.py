@@ -62,6 +62,13 @@ LOANWORDS: dict[str, str] = {
     "share": "se",
     "like": "lai",
     "comment": "com men",
+    # Health and farming campaigns.
+    "rubella": "ru bê la",
+    "covid": "cô vít",
+    "vietgap": "việt gáp",
+    "globalgap": "glô bồ gáp",
+    "ocop": "ô cốp",
+    "karaoke": "ca ra ô kê",
 }
 
 _PATTERN = re.compile(

@@ -50,7 +50,9 @@ _NEGATIVE = re.compile(r"(?:(?<=\s)|^)-(?=[0-9][0-9.,]*\s*(?:°|(?i:độ)))")
 _UNIT_AFTER_NUMBER = re.compile(rf"(?<=[0-9])\s*(?P<unit>{_SYMBOLS})(?![^\W_])")
 # A road marker names its kilometre before the number: "Km 15+200".
 _KILOMETRE_MARKER = re.compile(r"(?<![0-9])(?<![0-9]\s)\b[Kk]m\s*(?=[0-9])")
-_PER_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?P<tail>[^\W\d_]+)")
+_PER_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?P<tail>[^\W\d_]+[23²³]?)(?![0-9])")
+# Units that appear only after "per": "m³/s" is "mỗi giây", "km/giờ" stays a word.
+_PER_ONLY = {"s": "giây", "h": "giờ", "ph": "phút"}
 # A slash means "per" when a number stands at most four words before it.
 _QUANTITY_BEFORE = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}[^\W\d_]+\s*$")
 
@@ -60,19 +62,43 @@ _PER_ONE = re.compile(r"(?<=[^\W\d_])\s*/\s*0*1\s+(?=[^\W\d_])")
 _ONCE_PER = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=lần\b)")
 
 
+# The dates pass has already read "/24h" as "/hai mươi tư giờ".
+_COUNT_WORDS = {"một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "mươi"}
+_AMOUNT_UNITS = tuple(UNITS[unit] for unit in ("mm", "cm", "m", "km", "m³", "l", "ml", "kg", "g"))
+
+
+# "2 lần/3 tháng" is "hai lần mỗi ba tháng"; "100 mm/3 giờ" is "... trong ba giờ".
+_PER_SPAN = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[0-9]{1,3}\s*(?:giờ|ngày|tuần|tháng|năm|phút)\b)")
+
+
+def _per_span(match: re.Match[str]) -> str:
+    return " trong " if match.string[: match.start()].endswith(_AMOUNT_UNITS) else " mỗi "
+
+
 def _per(text: str) -> str:
     text = _ONCE_PER.sub(" một ", _PER_ONE.sub(" mỗi ", text))
+    text = _PER_SPAN.sub(_per_span, text)
     position = 0
     while match := _PER_SLASH.search(text, position):
         position = match.start() + 1
         if not _QUANTITY_BEFORE.search(text[max(0, match.start() - 80) : match.start()]):
             continue
         tail = match.group("tail")
-        text = f"{text[: match.start()]} mỗi {UNITS.get(tail, tail)}{text[match.end() :]}"
+        if tail in _COUNT_WORDS and text[: match.start()].endswith(_AMOUNT_UNITS):
+            # "150 mm/24h" is an amount over a span: "trong hai mươi tư giờ".
+            text = f"{text[: match.start()]} trong {text[match.start() :].lstrip(' /')}"
+            continue
+        spoken = UNITS.get(tail) or _PER_ONLY.get(tail) or tail
+        text = f"{text[: match.start()]} mỗi {spoken}{text[match.end() :]}"
     return text
 
 
+# "ảnh 3x4", "phòng 4 x 6 m": dimensions are read "ba nhân bốn".
+_BY = re.compile(r"(?<=[0-9])\s*[x×]\s*(?=[0-9])")
+
+
 def read_measures(text: str) -> str:
+    text = _BY.sub(" nhân ", text)
     text = _NEGATIVE.sub("âm ", text)
     text = _DEGREES_C.sub(" độ xê", text)
     text = _KILOMETRE_MARKER.sub("ki lô mét ", text)

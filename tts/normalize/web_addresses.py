@@ -41,13 +41,59 @@ _KNOWN_LABELS = {
 _SEPARATORS = {".": "chấm", "@": "a còng", "/": "gạch chéo", "-": "gạch ngang", "_": "gạch dưới"}
 
 
+# An unaccented Vietnamese syllable as addresses write them: "thai", "nguyen", "phong".
+# The vowel groups of Vietnamese syllables without their marks, longest first ("ươu" is "uou").
+_NUCLEI = (
+    "(?:ieu|yeu|oai|oay|oeo|uay|uoi|uou|uya|uye|uyu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye|"
+    "[aeiouy])"
+)
+_PLAIN_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    rf"(?P<vowels>{_NUCLEI})(?P<coda>ch|nh|ng|[cmnpt])?"
+)
+# A rhyme that ends in a glide ("ai", "ao", "eu", "oi") takes no final consonant: "thain" is no syllable.
+_GLIDE_END = re.compile(r"[aeiouy]+[iuy]|[ae]o")
+
+
+def _is_plain_syllable(label: str, start: int, end: int) -> bool:
+    match = _PLAIN_SYLLABLE.fullmatch(label, start, end)
+    if match is None:
+        return False
+    vowels = match.group("vowels")
+    return not (match.group("coda") and vowels != "uy" and _GLIDE_END.fullmatch(vowels))
+
+
+def _cost(syllables: list[str]) -> tuple[int, int]:
+    """Fewest syllables, then fewest starting with a vowel ("ha noi", not "han oi")."""
+    return len(syllables), sum(syllable[0] in "aeiouy" for syllable in syllables)
+
+
+def _split_syllables(label: str) -> list[str] | None:
+    """"quyhoach" -> ["quy", "hoach"]: the fewest plain syllables that spell the label, if any."""
+    best: list[list[str] | None] = [[]] + [None] * len(label)
+    for end in range(1, len(label) + 1):
+        for start in range(max(0, end - 7), end):
+            before = best[start]
+            if before is not None and _is_plain_syllable(label, start, end):
+                candidate = [*before, label[start:end]]
+                if best[end] is None or _cost(candidate) < _cost(best[end] or []):
+                    best[end] = candidate
+    return best[-1]
+
+
 def _read_label(label: str) -> str:
     lower = label.lower()
     if lower in _KNOWN_LABELS:
         return _KNOWN_LABELS[lower]
     if lower.isdigit():
         return read_digits(lower)
-    if is_syllable(lower) or len(lower) > 6:
+    # Run-together syllables ("thainguyen") are read one by one, like a presenter dictating them.
+    syllables = _split_syllables(lower)
+    if syllables and len(syllables) > 1 and 2 * len(syllables) <= len(lower):
+        return " ".join(syllables)
+    if is_syllable(lower):
+        return lower
+    if len(lower) > 6:
         return lower
     return spell_letters(lower.upper())
 
