@@ -92,7 +92,7 @@ def update_user(user_id: IdPath, data: UserUpdate, admin: AdminUser, session: Se
 
 
 @router.post("/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
-def reset_password(user_id: int, data: PasswordReset, admin: AdminUser, session: SessionDep,
+def reset_password(user_id: IdPath, data: PasswordReset, admin: AdminUser, session: SessionDep,
                    tree: AreaTreeDep) -> None:
     """An admin sets a new password for an account in their subtree (audited, never logged)."""
     user = session.get(User, user_id) if 0 < user_id < 2**63 else None
