@@ -118,6 +118,7 @@ class AsRunDevice:
         self.pending = {r["key"]: r for r in (_record(self.id, n, now) for n in range(records))}
         self.acked: set[str] = set()
         self.lock = threading.Lock()
+        self.sent: set[str] = set()
         self.client: MqttClient | None = None
         self.batches = 0
 
@@ -134,9 +135,11 @@ class AsRunDevice:
         self.client.connect(timeout=15)
         self.client.subscribe(protocol.asrun_ack_topic(self.id), callback=self._on_ack)
 
-    def send(self, size: int = 10) -> bool:
+    def send(self, size: int = 10, *, resend: bool = False) -> bool:
+        """The next ``size`` records not yet sent (or, resending, not yet acknowledged)."""
         with self.lock:
-            records = list(self.pending.values())[:size]
+            records = [r for key, r in self.pending.items() if resend or key not in self.sent][:size]
+            self.sent.update(r["key"] for r in records)
         if not records or self.client is None:
             return False
         self.batches += 1
@@ -169,7 +172,7 @@ def test_kill_9_during_ingest_loses_no_acknowledged_record_and_stores_none_twice
 
         def pump(device: AsRunDevice) -> None:
             while not stop.is_set() and device.send():
-                stop.wait(0.01)
+                stop.wait(0.01)  # a steady stream: the kill lands mid-way
 
         threads = [threading.Thread(target=pump, args=(d,)) for d in devices]
         for thread in threads:
@@ -185,7 +188,8 @@ def test_kill_9_during_ingest_loses_no_acknowledged_record_and_stores_none_twice
         for device in devices:
             device.close()
     acked_at_kill = {key for d in devices for key in d.acked}
-    assert any(d.pending for d in devices), "the kill came too late to cut the ingest"
+    in_flight = {key for d in devices for key in d.sent} - acked_at_kill
+    assert in_flight, "the kill came too late to cut the ingest"  # sent, stored or not, never acknowledged
 
     second = _serve(data_dir, broker_port)
     try:
@@ -194,7 +198,7 @@ def test_kill_9_during_ingest_loses_no_acknowledged_record_and_stores_none_twice
 
         def drained() -> bool:
             for device in devices:
-                device.send(50)
+                device.send(50, resend=True)
             return not any(d.pending for d in devices)
 
         assert wait_until(drained, timeout=120, interval=0.5), {d.id: len(d.pending) for d in devices}
