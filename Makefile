@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := server devices tts playlists firmware_sim bench
 
-.PHONY: setup run test lint typecheck pytest sim clean
+.PHONY: setup run test lint typecheck pytest fuzz sim clean
 
 # Idempotent install into .venv (re-runs only when pyproject.toml changes); leaves .venv/bin/loa.
 setup: $(STAMP)
@@ -33,6 +33,14 @@ typecheck: setup
 
 pytest: setup
 	$(BIN)/pytest
+
+# The deep API fuzz: schemathesis, 30 derandomized examples per operation per role (admin, officer,
+# approver, auditor, device); figures per role in var/fuzz-report.tsv.
+fuzz: setup
+	mkdir -p var && rm -f var/fuzz-report.tsv
+	LOA_FUZZ_EXAMPLES=$${LOA_FUZZ_EXAMPLES:-30} LOA_FUZZ_REPORT=$(CURDIR)/var/fuzz-report.tsv \
+		$(BIN)/pytest tests/security/test_fuzz_roles.py -q
+	cat var/fuzz-report.tsv
 
 # 50 simulated devices against a running `make run`, for 10 minutes (the same devices every run).
 sim: setup

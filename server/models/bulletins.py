@@ -238,7 +238,7 @@ class TransitionRequest(SQLModel):
     cannot land on anything else.
     """
 
-    version: int | None = None
+    version: DbId | None = None
     version_hash: str | None = None
     audio_sha256: str | None = None
 

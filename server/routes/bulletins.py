@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile,
 from fastapi.responses import FileResponse
 
 from playlists.model import LOCAL_TZ
-from server.bounds import IdPath, LimitQuery, OffsetQuery
+from server.bounds import INT4_MAX, IdPath, LimitQuery, OffsetQuery
 from server.deps import (
     ApproverUser,
     AreaTreeDep,
@@ -175,7 +175,7 @@ def cancel_bulletin(user: AuthorUser, bulletin: ScopedBulletin, session: Session
 def upload_audio(
     user: AuthorUser, bulletin: ScopedBulletin, session: SessionDep, runtime: RuntimeDep,
     file: Annotated[UploadFile, File(description="bản ghi âm (m4a/AAC, MP3, WAV, OGG/Opus)")],
-    version: Annotated[int | None, Form()] = None,
+    version: Annotated[int | None, Form(ge=1, le=INT4_MAX)] = None,
 ) -> BulletinPublic:
     """Use a recording instead of TTS (minority languages, a phone recording)."""
     service.upload_recording(session, runtime.settings, user, bulletin, file.file, file.filename or "",

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from server.bounds import IdPath
 from server.deps import ApproverUser, AreaTreeDep, CurrentUser, RuntimeDep, SessionDep, ensure_in_scope
 from server.models.bulletins import BOARD_MAX, BODY_MAX, TITLE_MAX, Category
 from server.models.console import EmergencyTemplate
@@ -69,7 +70,7 @@ def create_template(body: TemplateIn, user: ApproverUser, session: SessionDep, t
 
 
 @router.get("/{template_id}", response_model=PrefillOut)
-def get_template(template_id: int, user: CurrentUser, session: SessionDep, tree: AreaTreeDep,
+def get_template(template_id: IdPath, user: CurrentUser, session: SessionDep, tree: AreaTreeDep,
                  runtime: RuntimeDep) -> PrefillOut:
     """The template and the emergency bulletin it pre-fills (valid from now; targets: your area)."""
     row = service.get_template(session, tree, user, template_id)
@@ -79,5 +80,5 @@ def get_template(template_id: int, user: CurrentUser, session: SessionDep, tree:
 
 
 @router.delete("/{template_id}", status_code=204)
-def delete_template(template_id: int, user: ApproverUser, session: SessionDep, tree: AreaTreeDep) -> None:
+def delete_template(template_id: IdPath, user: ApproverUser, session: SessionDep, tree: AreaTreeDep) -> None:
     service.delete_template(session, tree, user, template_id)

@@ -30,7 +30,7 @@ class RelayIn(BaseModel):
     """A relay names an approved-or-pending stream source (``stream_id``). ``stream_url`` is kept
     for older clients: it uses (or creates, pending) a source of the slot's area with that URL."""
 
-    stream_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    stream_id: DbId | None = None
     stream_url: str | None = Field(default=None, max_length=500)
     duration_s: int = Field(gt=0, le=86400)
     title: str | None = Field(default=None, min_length=1, max_length=200)
@@ -63,11 +63,11 @@ class SlotPatch(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=64)
     start_local: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
-    duration_s: int | None = None
+    duration_s: int | None = Field(default=None, ge=-INT4_MAX, le=INT4_MAX, description="seconds, 1..86400")
     rrule: str | None = Field(default=None, max_length=500, description="RFC 5545 RRULE; null = one-off")
-    dtstart: date | None = None
-    until: date | None = None
-    exdates: list[date] | None = Field(default=None, max_length=366)
+    dtstart: Day | None = None
+    until: Day | None = None
+    exdates: list[Day] | None = Field(default=None, max_length=366)
     template: list[str] | None = None
     enabled: bool | None = None
 
@@ -182,7 +182,7 @@ def _relays_of(session: Any, user: Any, tree: Any, code: str, slot_id: int,
 
 @router.patch("/slots/{slot_id}")
 def edit_slot(
-    slot_id: int, body: SlotPatch, session: SessionDep, user: StaffUser, tree: AreaTreeDep, runtime: RuntimeDep
+    slot_id: IdPath, body: SlotPatch, session: SessionDep, user: StaffUser, tree: AreaTreeDep, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """Change a slot's name, time, duration, rule, dates, template or enabled flag; validated
     like a new slot (including overlaps in the area and below)."""

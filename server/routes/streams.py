@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from server.bounds import IdPath
 from server.deps import ApproverUser, AreaTreeDep, AuthorUser, ReaderUser, RuntimeDep, SessionDep, ensure_in_scope
 from server.models.streams import TITLE_MAX, URL_MAX, StreamStatus
 from server.services import streams
@@ -63,7 +64,7 @@ def list_streams(code: str, session: SessionDep, user: ReaderUser, tree: AreaTre
 
 
 @router.get("/streams/{stream_id}", response_model=StreamPublic)
-def get_stream(stream_id: int, session: SessionDep, user: ReaderUser, tree: AreaTreeDep) -> dict[str, Any]:
+def get_stream(stream_id: IdPath, session: SessionDep, user: ReaderUser, tree: AreaTreeDep) -> dict[str, Any]:
     source = streams.get_source(session, stream_id)
     streams.ensure_visible(user, tree, source)
     return streams.public(source, inherited=source.area_code != user.area_code
@@ -71,7 +72,7 @@ def get_stream(stream_id: int, session: SessionDep, user: ReaderUser, tree: Area
 
 
 @router.post("/streams/{stream_id}/approve", response_model=StreamPublic)
-def approve_stream(stream_id: int, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
+def approve_stream(stream_id: IdPath, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
                    runtime: RuntimeDep) -> dict[str, Any]:
     source = streams.approve(session, user, tree, streams.get_source(session, stream_id), runtime.clock())
     _recompile(runtime)
@@ -79,7 +80,7 @@ def approve_stream(stream_id: int, session: SessionDep, user: ApproverUser, tree
 
 
 @router.post("/streams/{stream_id}/reject", response_model=StreamPublic)
-def reject_stream(stream_id: int, body: RejectIn, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
+def reject_stream(stream_id: IdPath, body: RejectIn, session: SessionDep, user: ApproverUser, tree: AreaTreeDep,
                   runtime: RuntimeDep) -> dict[str, Any]:
     source = streams.get_source(session, stream_id)
     was_airing = streams.is_approved(source)

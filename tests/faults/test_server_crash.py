@@ -5,71 +5,22 @@ media file served."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
 
-from server.db import dispose_engines, get_engine, migrate
-from tests.brokers import free_port, wait_until
-from tests.factories import PASSWORD, add_users, seed_two_communes
+from server.db import dispose_engines, get_engine
+from tests.brokers import wait_until
+from tests.factories import PASSWORD
+from tests.faults.live_server import LiveServer
 from tests.server.conftest import bulletin_body
 from tests.tts.fakes import translate_server
 
 pytestmark = pytest.mark.slow
-
-
-class LiveServer:
-    def __init__(self, data_dir: Path, **env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-        environ.update(LOA_DATA_DIR=str(data_dir), LOA_BROKER_PORT=str(free_port()), LOA_LOG_LEVEL="WARNING", **env)
-        self.log = data_dir.parent / f"server-{self.port}.log"
-        with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main())",
-                 "serve", "--port", str(self.port)],
-                env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        assert wait_until(self._up, timeout=60, interval=0.1), self.log.read_text()[-3000:]
-
-    def _up(self) -> bool:
-        assert self.proc.poll() is None, self.log.read_text()[-3000:]
-        try:
-            return httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    def kill9(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGKILL)  # the server and its managed broker, no cleanup
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill9()
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "data"
-    path.mkdir()
-    url = f"sqlite:///{path / 'loa.db'}"
-    migrate(url)
-    engine = get_engine(url)
-    seed_two_communes(engine)
-    add_users(engine, [("canbo1", "officer", "W001")])
-    dispose_engines()
-    yield path
 
 
 def test_synthesis_cut_by_kill_9_is_rerun_once_by_the_next_start(data_dir: Path) -> None:
