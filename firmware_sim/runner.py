@@ -50,6 +50,9 @@ class SimConfig:
     mqtt_url: str | None = None
     progress: bool = True
     fresh: bool = False  # forget this server's stored identities and enrol new devices
+    # Credentials sheets an administrator handed out (`POST /api/v1/devices` answers): run exactly
+    # these devices instead of enrolling (``devices``/``boards``/``token`` are then ignored).
+    credentials: list[dict[str, Any]] | None = None
 
     @property
     def server_dir(self) -> Path:
@@ -197,10 +200,27 @@ def _summary(stats: FleetStats, *, enrolled: int, reused: int, connect_s: float 
     )
 
 
+async def _given(fleet: Fleet, sheets: list[dict[str, Any]]) -> list[Identity]:
+    """The devices of an administrator's credentials sheets, each checked against the server."""
+    try:
+        identities = [Identity.from_enrolment(sheet) for sheet in sheets]
+    except (KeyError, TypeError) as exc:
+        raise SimError(f"Tệp thông tin đăng nhập thiếu trường {exc} (cần bản do máy chủ cấp khi đăng ký).") from exc
+    try:
+        valid = await _still_enrolled(fleet, identities)
+    except HttpError as exc:
+        raise SimError(f"Không kiểm tra được thông tin đăng nhập với {fleet.server_url}: {exc}") from exc
+    refused = sorted({i.device_id for i in identities} - {i.device_id for i in valid})
+    if refused:
+        raise SimError(f"Máy chủ từ chối thông tin đăng nhập của thiết bị {', '.join(refused)} "
+                       "(đã thu hồi hoặc đã đổi mật khẩu?).")
+    return identities
+
+
 async def run_sim(config: SimConfig, *, err: TextIO | None = None, stop: asyncio.Event | None = None) -> Summary:
     if config.boards > config.devices:
         raise SimError("--boards không được lớn hơn --devices (tổng số thiết bị).")
-    if not config.token:
+    if not config.token and config.credentials is None:
         raise SimError("Thiếu mã đăng ký: dùng --token hoặc chạy `loa demo` để tạo tệp enrolment-token.")
     err = err or sys.stderr
     stop = stop or asyncio.Event()
@@ -216,7 +236,12 @@ async def run_sim(config: SimConfig, *, err: TextIO | None = None, stop: asyncio
                   mqtt_url=config.mqtt_url, seed=config.seed)
     progress: asyncio.Task[None] | None = None
     try:
-        identities, reused = await _identities(fleet, config)
+        handed = 0  # devices an administrator enrolled and handed over (not enrolled by this run)
+        if config.credentials is not None:
+            identities = await _given(fleet, config.credentials)
+            reused, handed = 0, len(identities)
+        else:
+            identities, reused = await _identities(fleet, config)
         for identity in identities:
             fleet.add(identity)
         started = time.monotonic()
@@ -241,7 +266,7 @@ async def run_sim(config: SimConfig, *, err: TextIO | None = None, stop: asyncio
         with contextlib.suppress(TimeoutError):  # a last chance for the newest records' acks
             await fleet.wait_for(lambda: fleet.unacknowledged() == 0 or fleet.connected_count() == 0, 3.0)
         stats = fleet.stats()
-        summary = _summary(stats, enrolled=len(identities) - reused, reused=reused, connect_s=connect_s,
+        summary = _summary(stats, enrolled=len(identities) - reused - handed, reused=reused, connect_s=connect_s,
                            rss_per_device=max(0, rss1 - rss0) / max(1, len(identities)),
                            seconds=time.monotonic() - started)
         summary.totals = fleet.audit_totals(fleet.clock.now())

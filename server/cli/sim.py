@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ def register(sub: Any) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     parser.add_argument("--server", required=True, help="địa chỉ máy chủ, ví dụ http://127.0.0.1:8000")
-    parser.add_argument("--devices", type=int, required=True, help="tổng số thiết bị (kể cả bảng)")
+    parser.add_argument("--devices", type=int, default=None, help="tổng số thiết bị (kể cả bảng)")
+    parser.add_argument("--credentials", type=Path, default=None, metavar="FILE",
+                        help="chạy đúng các thiết bị trong tệp thông tin đăng nhập quản trị viên cấp "
+                             "(JSON: một thiết bị hoặc danh sách), không đăng ký thêm")
     parser.add_argument("--boards", type=int, default=0, help="trong đó bao nhiêu bảng điện tử (mặc định 0)")
     parser.add_argument("--token", default=None, help="mã đăng ký (mặc định: tệp enrolment-token trong --data-dir)")
     parser.add_argument("--duration", type=float, default=None, help="chạy bao nhiêu giây thật rồi dừng")
@@ -56,6 +60,21 @@ def _run(args: argparse.Namespace) -> int:
             token = settings.enrolment_token_path.read_text(encoding="utf-8").strip()
         except OSError:
             token = ""
+    sheets = None
+    if args.credentials is not None:
+        try:
+            loaded = json.loads(args.credentials.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"Lỗi: không đọc được tệp thông tin đăng nhập {args.credentials}: {exc}", file=sys.stderr)
+            return 2
+        sheets = loaded if isinstance(loaded, list) else [loaded]
+        if not sheets or not all(isinstance(sheet, dict) for sheet in sheets):
+            print("Lỗi: tệp thông tin đăng nhập phải là một đối tượng JSON hoặc một danh sách.", file=sys.stderr)
+            return 2
+        args.devices = len(sheets)
+    elif args.devices is None:
+        print("Lỗi: cần --devices N (hoặc --credentials FILE).", file=sys.stderr)
+        return 2
     if args.devices < 1 or args.boards < 0 or args.clock_speed <= 0:
         print("Lỗi: --devices ≥ 1, --boards ≥ 0, --clock-speed > 0.", file=sys.stderr)
         return 2
@@ -68,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
         server=args.server.rstrip("/"), devices=args.devices, boards=args.boards, token=token,
         duration=args.duration, clock_speed=args.clock_speed, faults=faults, area=args.area,
         cache_dir=Path(args.cache_dir) if args.cache_dir else settings.data_dir / "sim",
-        seed=args.seed, mqtt_url=args.mqtt_url, fresh=args.fresh,
+        seed=args.seed, mqtt_url=args.mqtt_url, fresh=args.fresh, credentials=sheets,
     )
     try:
         run(config, as_json=args.json)
