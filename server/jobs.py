@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, update
@@ -153,6 +154,18 @@ def execute_job(engine: Engine, job_id: int, runtime: Any = None) -> Job:
         return job
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler's loop removes a finished date job after running it; when that job is already
+    gone from the store (replaced or removed meanwhile, seen under load), ``remove_job`` raises
+    inside the loop thread and kills it — and with it every later job. Gone is what was wanted."""
+
+    def remove_job(self, job_id: str, jobstore: str | None = None) -> None:
+        try:
+            super().remove_job(job_id, jobstore)
+        except JobLookupError:
+            log.debug("job %s was already removed from the store", job_id)
+
+
 class JobRunner:
     """Owns the APScheduler instance; started and stopped by the app's lifespan."""
 
@@ -166,7 +179,7 @@ class JobRunner:
         self._pickup: threading.Thread | None = None
 
     def _new_scheduler(self) -> BackgroundScheduler:
-        return BackgroundScheduler(
+        return _Scheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.engine)},
             executors={"default": ThreadPoolExecutor(self.workers)},
             # Coalesce missed runs of a recurring job into one; each job sets its own grace.

@@ -90,3 +90,15 @@ def test_scheduled_functions_are_stored_by_stable_name(runtime: Runtime, caplog:
         runner.shutdown()
     run_named("a-function-that-was-removed")  # logged, never raised into the scheduler
     assert "a-function-that-was-removed" in caplog.text
+
+
+def test_removing_a_job_that_is_already_gone_does_not_raise(runtime: Runtime) -> None:
+    """APScheduler's loop removes each finished date job; if it vanished meanwhile the loop
+    thread must survive (a JobLookupError there would stop every later job)."""
+    runner = JobRunner(runtime.engine, runtime.settings.db_url, runtime)
+    runner.start(paused=True)
+    try:
+        runner.scheduler.remove_job("recompile")  # never added: gone already
+        assert runner.scheduler.running
+    finally:
+        runner.shutdown()
