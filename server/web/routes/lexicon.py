@@ -33,6 +33,7 @@ def _page(request: Request, user: User, session: SessionDep, tree: AreaTree, cod
     area = tree.get(code)
     context: dict[str, Any] = {
         "area": area, "entries": service.effective_entries(session, tree, area.code),
+        "names": {code: tree.get(code).name for code in tree.ancestors(area.code)},
         "areas": [(r.info.code, f"{r.info.name} ({r.info.code})") for r in tree_rows(tree, user.area_code)],
         "can_edit": user.role in ("officer", "approver"), "errors": {}, "values": {}, "labels": LABELS,
         "term_max": TERM_MAX, "reading_max": READING_MAX,
