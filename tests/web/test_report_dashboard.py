@@ -82,3 +82,19 @@ def test_scope_presets_and_bad_dates(dashboard: tuple[TestClient, Runtime]) -> N
     assert preset_period("quy", date(2025, 11, 20)) == (date(2025, 10, 1), date(2025, 11, 20))
     assert preset_period("quy", date(2025, 3, 31)) == (date(2025, 1, 1), date(2025, 3, 31))
     assert preset_period("tu-dau-nam", date(2025, 7, 3)) == (date(2025, 1, 1), date(2025, 7, 3))
+
+
+def test_compliance_over_time_equals_the_json_series_per_day(dashboard: tuple[TestClient, Runtime]) -> None:
+    client, _ = dashboard
+    console_sign_in(client, "tinh.kiemtra")
+    page = client.get("/bao-cao", params={"dia_ban": "P01", "ky": "tuy-chon", "tu": "01/06/2025",
+                                          "den": "30/06/2025"}).text
+    series = client.get("/api/v1/reports/airtime/series", params={"area": "P01", "from": "2025-06-01",
+                                                                  "to": "2025-06-30", "by": "day"}).json()
+    expected = {p["date"]: f"{p['compliance']:.2f} %" for p in series["points"] if p["compliance"] is not None}
+    assert expected and len(set(expected.values())) > 1  # the seeded month has days of differing compliance
+    table = dict(re.findall(r'<tr data-ngay="([\d-]+)">.*?<td class="ty-le">([^<]+)</td>', page))
+    assert table == expected
+    chart = page.split('aria-label="Tỷ lệ phát đúng mỗi ngày (%)"', 1)[1].split("</svg>", 1)[0]
+    dots = re.findall(r"<circle [^>]*><title>(\d\d)/(\d\d): ([\d.]+ %)</title>", chart)
+    assert {f"2025-{m}-{d}": v for d, m, v in dots} == expected
