@@ -23,6 +23,7 @@ from server.web.svg_charts import bar_chart, percent_line_chart
 from server.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+MAX_DEVICE_ROWS = 200  # a province has thousands: drill down through a commune to see them all
 ReportUser = Annotated[User, Depends(console_roles("auditor", "approver", "admin", "officer"))]
 
 
@@ -72,6 +73,9 @@ def dashboard(request: Request, user: ReportUser, runtime: RuntimeDep, tree: Are
         context["communes"] = [r for r in rows if r["group"] == "area" and r["code"] != root]
         context["categories"] = [r for r in rows if r["group"] == "category"]
         context["priorities"] = [r for r in rows if r["group"] == "priority"]
+        devices = [r for r in rows if r["group"] == "device"]
+        context["devices"], context["device_total"] = devices[:MAX_DEVICE_ROWS], len(devices)
+        context["device_query"] = urlencode({"tu": start.isoformat(), "den": end.isoformat()})
         context["bulletins"] = [r for r in rows if r["group"] == "bulletin"][:200]
         context["bulletin_counts"] = {c["category"]: sum(1 for b in rows if b["group"] == "bulletin"
                                                          and b["category"] == c["category"]) for c in rows
