@@ -48,7 +48,8 @@ def _page(request: Request, user: User, session: Any, tree: AreaTree, runtime: A
     page = min(max(1, page), pages)
     devices = session.exec(query.order_by(Device.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     names = {code: tree.get(code).name for code in {d.area_code for d in devices}}
-    context = {"devices": devices, "names": names, "total": total, "page": page, "pages": pages, "search": search, "areas": _areas(tree, user.area_code), "errors": {},
+    context = {"devices": devices, "names": names, "total": total, "page": page, "pages": pages, "search": search,
+               "areas": _areas(tree, user.area_code), "errors": {},
                "values": {"kind": "speaker", "area_code": "", "name": ""}, "labels": LABELS,
                "token_allowed": runtime.settings.allow_enrolment_token,
                "token_exists": runtime.settings.enrolment_token_path.is_file()}
