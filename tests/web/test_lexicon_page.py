@@ -54,3 +54,15 @@ def test_scope_roles_and_csrf_are_enforced(world: World) -> None:
                                         "reading": "khu dân cư"}).status_code == 403
     auditor, _ = signed_in(world, "mot.kiemtra")
     assert auditor.get("/phat-am").status_code == 403
+
+
+def test_a_term_with_a_slash_is_added_and_removed_and_unknown_areas_answer_404(world: World) -> None:
+    officer, csrf = signed_in(world, "mot.canbo")
+    added = officer.post("/phat-am", data={"csrf_token": csrf, "area": "W001-T01", "term": "Đ/c",
+                                           "reading": "đồng chí"})
+    assert "Đã lưu" in added.text and 'value="Đ/c"' in added.text  # the remove form carries it
+    removed = officer.post("/phat-am/xoa", data={"csrf_token": csrf, "area": "W001-T01", "term": "Đ/c"})
+    assert "Đã xóa mục phát âm" in removed.text
+    again = officer.post("/phat-am/xoa", data={"csrf_token": csrf, "area": "W001-T01", "term": "Đ/c"})
+    assert 'id="term-loi"' not in again.text and "không có mục phát âm" in again.text
+    assert officer.get("/phat-am", params={"area": "KHONG-CO"}).status_code == 404

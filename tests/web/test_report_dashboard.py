@@ -132,3 +132,28 @@ def test_device_airings_are_refused_outside_the_scope(dashboard: tuple[TestClien
     assert client.get("/bao-cao/thiet-bi/khong-co").status_code == 404
     bad = client.get("/bao-cao/thiet-bi/loa-b1", params={"tu": "2025-13-01"})
     assert bad.status_code == 200 and "không hợp lệ" in bad.text and 'id="luot-phat"' not in bad.text
+
+
+def test_device_airings_page_through_the_cursor_and_refuse_a_forged_one(
+    dashboard: tuple[TestClient, Runtime], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from server.web.routes import report_devices
+
+    monkeypatch.setattr(report_devices, "PAGE_SIZE", 10)
+    client, _ = dashboard
+    console_sign_in(client, "tinh.kiemtra")
+    period = {"tu": "2025-06-01", "den": "2025-07-02"}
+    seen: list[str] = []
+    pages = 0
+    url: str | None = "/bao-cao/thiet-bi/loa-a1?" + "&".join(f"{k}={v}" for k, v in period.items())
+    while url:
+        page = client.get(url).text
+        pages += 1
+        seen += re.findall(r'<tr data-status="(\w+)">', page)
+        found = re.search(r'href="([^"]+)">Trang sau', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    api = client.get("/api/v1/airings", params={"device": "loa-a1", "from": "2025-06-01", "to": "2025-07-02",
+                                                 "limit": 1000}).json()
+    assert seen == [i["status"] for i in api["items"]] and len(seen) == 64 and pages == 7  # 32 days × 2
+    forged = client.get("/bao-cao/thiet-bi/loa-a1", params={**period, "sau": "!!không-phải-con-trỏ"})
+    assert forged.status_code == 200 and "Con trỏ trang" in forged.text

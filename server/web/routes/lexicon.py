@@ -81,6 +81,6 @@ async def remove_from_form(request: Request, user: EditorUser, session: SessionD
         session.commit()
     except LoaError as exc:
         session.rollback()
-        return _page(request, user, session, tree, code, errors={"term": exc.message})
+        return _page(request, user, session, tree, code, remove_error=exc.message)  # e.g. removed twice
     resynthesize(session, changes, settings=runtime.settings, jobs=runtime.jobs, user_id=user.id)
     return _page(request, user, session, tree, code, notice=f"Đã xóa mục phát âm “{term}”.")
