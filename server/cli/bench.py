@@ -13,7 +13,7 @@ from typing import Any
 from server.cli._common import add_command
 
 BENCHES = ("tts", "compile", "fanout", "reconnect", "ingest", "report", "speech", "speech1", "speech1b",
-           "trust-broker", "console", "console-api", "console3", "login", "scale2")
+           "trust-broker", "console", "console-api", "console3", "console4", "login", "scale2")
 # Another name for the same bench (the name for it).
 ALIASES = {"speech1": "speech", "speech1b": "speech"}
 

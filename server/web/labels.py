@@ -31,6 +31,23 @@ JOB_STATE_LABELS = {
     "failed": "lỗi",
 }
 
+# Outcome of one planned airing on one device (services.airings) and why it did not play.
+AIRING_LABELS = {
+    "played": "đã phát",
+    "interrupted": "bị ngắt giữa chừng",
+    "missed": "bỏ lỡ",
+    "failed": "lỗi",
+    "pending": "chờ nhật ký",
+    "upcoming": "chưa đến giờ",
+}
+
+REASON_LABELS = {
+    "offline": "mất kết nối",
+    "media_failed": "lỗi tệp âm thanh",
+    "preempted": "nhường tin khẩn cấp",
+    "expired": "hết hiệu lực",
+}
+
 
 # Who read the audio: shown to the approver before approval (the engine is stored with the audio).
 ENGINE_LABELS = {
@@ -59,6 +76,14 @@ def status_label(value: object) -> str:
 
 def category_label(value: object) -> str:
     return label(CATEGORY_LABELS, value)
+
+
+def airing_label(value: object) -> str:
+    return label(AIRING_LABELS, value)
+
+
+def reason_label(value: object) -> str:
+    return label(REASON_LABELS, value) if value else ""
 
 
 def role_label(value: object) -> str:

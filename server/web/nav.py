@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("/quan-tri/thiet-bi", "Thiết bị", frozenset({"admin"})),
     NavItem("/quan-tri/dia-ban", "Địa bàn", frozenset({"admin"})),
     NavItem("/thiet-bi", "Thiết bị", frozenset({"officer", "approver"})),
+    NavItem("/phat-am", "Phát âm", frozenset({"officer", "approver", "admin"})),
     NavItem("/bao-cao", "Báo cáo", ALL_ROLES),
     NavItem("/nhat-ky", "Nhật ký", frozenset({"auditor", "admin"})),
     NavItem("/thong-bao", "Thông báo", frozenset({"officer", "approver", "admin"})),

@@ -66,6 +66,7 @@ templates.env.filters.update(
     ngay=ngay, gio=gio, ngay_gio=ngay_gio, html_datetime=html_datetime, thoi_luong=thoi_luong,
     muc_uu_tien=labels.priority_label, trang_thai=labels.status_label,
     loai_tin=labels.category_label, vai_tro=labels.role_label, giong_doc=labels.voice_label,
+    ket_qua_phat=labels.airing_label, ly_do=labels.reason_label,
 )
 templates.env.globals.update(
     PRIORITY_LABELS=labels.PRIORITY_LABELS, STATUS_LABELS=labels.STATUS_LABELS,

@@ -112,3 +112,30 @@ def test_admin_manages_users_in_scope(world: World) -> None:
     moved = admin.post(f"/quan-tri/nguoi-dung/{user_id}", data={"csrf_token": csrf, "action": "save",
                                                                  "role": "approver", "area_code": "W002"})
     assert "phạm vi" in moved.text
+
+
+def test_admin_devices_are_paged_and_searchable(world: World) -> None:
+    from sqlmodel import Session
+
+    from server.models.devices import Device
+
+    with Session(world.runtime.engine) as session:
+        for i in range(250):
+            session.add(Device(id=f"loa-p{i:04d}", kind="speaker", area_code="W001-T01", name=f"Cụm số {i}",
+                               password_hash="x"))
+        session.add(Device(id="loa-p-khac-xa", kind="speaker", area_code="W002-T01", password_hash="x"))
+        session.commit()
+    admin, _ = signed_in(world, "mot.admin")
+    first = admin.get("/quan-tri/thiet-bi", params={"tim": "loa-p"}).text
+    assert "Thiết bị đã đăng ký (250)" in first and "Trang 1/3" in first
+    assert "loa-p0099" in first and "loa-p0100" not in first and "loa-p-khac-xa" not in first
+    last = admin.get("/quan-tri/thiet-bi", params={"tim": "loa-p", "trang": 99}).text
+    assert "Trang 3/3" in last and "loa-p0249" in last and "loa-p0199" not in last
+    second = re.search(r'href="(/quan-tri/thiet-bi\?trang=2[^"]*)"', first)
+    assert second and "loa-p0100" in admin.get(second.group(1).replace("&amp;", "&")).text
+    found = admin.get("/quan-tri/thiet-bi", params={"tim": "số 12"}).text
+    assert "loa-p0012" in found and "loa-p0120" in found and "loa-p0013" not in found
+    assert "Thiết bị đã đăng ký (11)" in found  # 12, 120…129
+    nothing = admin.get("/quan-tri/thiet-bi", params={"tim": "%"}).text
+    assert "Không có thiết bị nào khớp" in nothing
+    assert "loa-p-khac-xa" not in admin.get("/quan-tri/thiet-bi", params={"tim": "khac"}).text

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from server.deps import AreaTreeDep, RuntimeDep, SessionDep
@@ -23,6 +24,7 @@ from server.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 AdminPageUser = Annotated[User, Depends(console_roles("admin"))]
+PAGE_SIZE = 100  # a province has thousands of devices: page them and let the admin search
 LABELS = {"kind": "Loại thiết bị", "area_code": "Địa bàn lắp đặt", "name": "Tên gọi (không bắt buộc)"}
 
 
@@ -35,11 +37,19 @@ def _areas(tree: AreaTree, root: str) -> list[tuple[str, str]]:
     return out
 
 
-def _page(request: Request, user: User, session: Any, tree: AreaTree, runtime: Any, **extra: Any) -> HTMLResponse:
-    codes = tree.descendants(user.area_code)
-    devices = session.exec(select(Device).where(col(Device.area_code).in_(codes)).order_by(Device.id)).all()
+def _page(request: Request, user: User, session: Any, tree: AreaTree, runtime: Any, *, page: int = 1,
+          search: str = "", **extra: Any) -> HTMLResponse:
+    query = select(Device).where(col(Device.area_code).in_(tree.descendants(user.area_code)))
+    if search:
+        query = query.where(or_(col(Device.id).icontains(search, autoescape=True),
+                                col(Device.name).icontains(search, autoescape=True)))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    devices = session.exec(query.order_by(Device.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     names = {code: tree.get(code).name for code in {d.area_code for d in devices}}
-    context = {"devices": devices, "names": names, "areas": _areas(tree, user.area_code), "errors": {},
+    context = {"devices": devices, "names": names, "total": total, "page": page, "pages": pages, "search": search,
+               "areas": _areas(tree, user.area_code), "errors": {},
                "values": {"kind": "speaker", "area_code": "", "name": ""}, "labels": LABELS,
                "token_allowed": runtime.settings.allow_enrolment_token,
                "token_exists": runtime.settings.enrolment_token_path.is_file()}
@@ -57,8 +67,8 @@ def _sheet(request: Request, creds: dict[str, Any], action: str) -> HTMLResponse
 
 @router.get("/quan-tri/thiet-bi")
 def devices_page(request: Request, user: AdminPageUser, session: SessionDep, tree: AreaTreeDep,
-                 runtime: RuntimeDep) -> HTMLResponse:
-    return _page(request, user, session, tree, runtime)
+                 runtime: RuntimeDep, trang: int = 1, tim: str = "") -> HTMLResponse:
+    return _page(request, user, session, tree, runtime, page=min(max(trang, 1), 10**6), search=tim.strip()[:64])
 
 
 @router.post("/quan-tri/thiet-bi", dependencies=[CsrfChecked])

@@ -19,10 +19,11 @@ from server.services.reports import airtime_report
 from server.services.reports_query import MAX_DAYS, check_access
 from server.web.deps import console_roles
 from server.web.report_period import PRESETS, parse_local_date, preset_period
-from server.web.svg_charts import bar_chart
+from server.web.svg_charts import bar_chart, percent_line_chart
 from server.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+MAX_DEVICE_ROWS = 200  # a province has thousands: drill down through a commune to see them all
 ReportUser = Annotated[User, Depends(console_roles("auditor", "approver", "admin", "officer"))]
 
 
@@ -35,6 +36,11 @@ def _days_chart(days: list[dict[str, Any]]) -> Any:
     points = [(f"{d['date'][8:10]}/{d['date'][5:7]}", round(d["airtime_seconds"] / 60, 1)) for d in days]
     every = max(1, len(points) // 12)
     return bar_chart(points, "Số phút phát thanh mỗi ngày", "phút", tick_every=every)
+
+
+def _compliance_chart(days: list[dict[str, Any]]) -> Any:
+    points = [(f"{d['date'][8:10]}/{d['date'][5:7]}", d["compliance"]) for d in days]
+    return percent_line_chart(points, "Tỷ lệ phát đúng mỗi ngày (%)", tick_every=max(1, len(points) // 12))
 
 
 @router.get("/bao-cao")
@@ -67,11 +73,16 @@ def dashboard(request: Request, user: ReportUser, runtime: RuntimeDep, tree: Are
         context["communes"] = [r for r in rows if r["group"] == "area" and r["code"] != root]
         context["categories"] = [r for r in rows if r["group"] == "category"]
         context["priorities"] = [r for r in rows if r["group"] == "priority"]
+        devices = [r for r in rows if r["group"] == "device"]
+        context["devices"], context["device_total"] = devices[:MAX_DEVICE_ROWS], len(devices)
+        context["device_query"] = urlencode({"tu": start.isoformat(), "den": end.isoformat()})
         context["bulletins"] = [r for r in rows if r["group"] == "bulletin"][:200]
         context["bulletin_counts"] = {c["category"]: sum(1 for b in rows if b["group"] == "bulletin"
                                                          and b["category"] == c["category"]) for c in rows
                                       if c["group"] == "category"}
         context["day_chart"] = _days_chart(report.get("days", []))
+        context["compliance_chart"] = _compliance_chart(report.get("days", []))
+        context["compliance_days"] = [d for d in report.get("days", []) if d["compliance"] is not None]
         context["category_chart"] = bar_chart(
             [(c["label"], round(c["airtime_seconds"] / 60, 1)) for c in context["categories"]],
             "Số phút phát thanh theo lĩnh vực", "phút")
