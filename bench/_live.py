@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import uvicorn
@@ -28,6 +28,9 @@ from sqlmodel import Session
 
 from bench._fleet_proc import FleetProcess, connect_all
 from bench._setup import backend, free_port, insert_rows, prepare_empty, table
+
+if TYPE_CHECKING:
+    import subprocess
 from devices.broker import hash_password_mosquitto
 from firmware_sim.store import Identity
 from server.app import create_app
@@ -217,3 +220,18 @@ def compare(data_dir: Path, devices: int, runner: Runner) -> dict[str, Any]:
         "backend": db,
         "broker": kind,
     }
+
+
+def wait_served(base: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Until a `loa serve` child process answers ``/healthz``; fails if it exits or stays silent."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"loa serve exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)  # polling a child process's start-up, not a test
+    raise RuntimeError("loa serve did not answer /healthz in time")

@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 from sqlmodel import Session
 
+from bench._live import wait_served
 from bench._setup import backend, free_port, prepare_empty
 from server.models.areas import Area
 from server.services.users import create_user
@@ -158,20 +159,6 @@ def _seed(settings: Settings) -> str:
     return backend(engine)
 
 
-def _wait_ready(base: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"loa serve exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)  # polling a child process's start-up, not a test
-    raise RuntimeError("loa serve did not answer /healthz in time")
-
-
 def run(data_dir: Path, devices: int | None = None, rows: int | None = None, *,
         seconds: float = FLOOD_SECONDS, port: int | None = None) -> dict[str, Any]:
     del rows
@@ -188,7 +175,7 @@ def run(data_dir: Path, devices: int | None = None, rows: int | None = None, *,
     log = (data_dir / "serve.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve"], env=env, stdout=log, stderr=log)
     try:
-        _wait_ready(base, proc)
+        wait_served(base, proc, START_TIMEOUT)
         broker = httpx.get(f"{base}/healthz", timeout=5).json().get("broker", {}).get("kind", "unknown")
         metrics: dict[str, Any] = {"concurrency": concurrency, "flood_seconds": seconds,
                                    "rss_idle_mib": round(_rss_bytes(proc.pid) / 2**20, 1)}

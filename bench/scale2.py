@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from bench._live import wait_served
 from bench._setup import backend, free_port, prepare_empty, seed_bulletins, seed_fleet, seed_slots
 from playlists.model import LOCAL_TZ
 from server.db import dispose_engines
@@ -116,20 +117,6 @@ def _seed(settings: Settings, count: int) -> tuple[list[str], str]:
         dispose_engines()
 
 
-def _wait_ready(base: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"loa serve exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)  # polling a child process's start-up
-    raise RuntimeError("loa serve did not answer /healthz in time")
-
-
 def run(data_dir: Path, devices: int | None = None, rows: int | None = None, *,
         seconds: float = SECONDS, concurrency: int = CONCURRENCY) -> dict[str, Any]:
     del rows
@@ -146,7 +133,7 @@ def run(data_dir: Path, devices: int | None = None, rows: int | None = None, *,
         proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--role", "api"], env=env,
                                 stdout=log, stderr=log)
         try:
-            _wait_ready(base, proc)
+            wait_served(base, proc, START_TIMEOUT)
             ctx = multiprocessing.get_context("spawn")  # never fork a process that runs threads
             results = ctx.Queue()
             loader = ctx.Process(target=_load, args=(base, ids, seconds, concurrency, proc.pid, results),
