@@ -1,7 +1,8 @@
 """The administrative reading corpus (data/admin_corpus.tsv) and its score.
 
-`python -m tests.tts.corpus [tune|heldout]` prints the share read exactly right per split and the
-lines of the given split that differ (tuning looks only at `tune`).
+`python -m tests.tts.corpus [SPLIT]` prints the share read exactly right per split and the lines of
+the given split that differ (tuning looks only at `tune`). Later batches live beside it, one file
+each (data/corpus_*.tsv, same columns), so batches written in parallel never touch one file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from tts.normalize import normalize
 
-CORPUS = Path(__file__).parent / "data" / "admin_corpus.tsv"
+DATA = Path(__file__).parent / "data"
+CORPUS = DATA / "admin_corpus.tsv"
 
 
 @dataclass(frozen=True)
@@ -23,12 +25,22 @@ class Line:
     reading: str
 
 
+def corpus_files() -> list[Path]:
+    return [CORPUS, *sorted(DATA.glob("corpus_*.tsv"))]
+
+
 def load() -> list[Line]:
     rows = []
-    for raw in CORPUS.read_text(encoding="utf-8").splitlines():
-        if raw and not raw.startswith("#"):
-            rows.append(Line(*raw.split("\t")))
+    for path in corpus_files():
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            if raw and not raw.startswith("#"):
+                rows.append(Line(*raw.split("\t")))
     return rows
+
+
+def splits(lines: list[Line]) -> list[str]:
+    """Split names in the order they first appear."""
+    return list(dict.fromkeys(line.split for line in lines))
 
 
 def misread(lines: list[Line]) -> list[tuple[Line, str]]:
@@ -41,9 +53,9 @@ def share_right(lines: list[Line]) -> float:
 
 def main(argv: list[str]) -> None:
     lines = load()
-    for split in ("tune", "heldout", "fresh", "fresh2", "fresh3"):
+    for split in splits(lines):
         part = [line for line in lines if line.split == split]
-        real = [line for line in part if line.source.startswith(("seed", "bulletin"))]
+        real = [line for line in part if line.source.startswith(("seed", "bulletin", "page"))]
         print(f"{split}: {share_right(part):.1%} of {len(part)} lines read exactly right "
               f"(real documents {share_right(real):.1%} of {len(real)})")
     show = argv[0] if argv else "tune"
