@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from tts.normalize.abbreviation_senses import read_abbreviation_senses
+
 _COMMAND = r"(?:[Qq]uân sự|QS\b|[Pp]hòng thủ|PCTT|PCCC|[Pp]hòng,? chống|[Pp]hòng chống|[Pp]hòng cháy|[Cc]ứu hộ)"
 _STANDING = (
     r"(?:Tỉnh ủy|Huyện ủy|Thành ủy|Quận ủy|Thị ủy|Đảng ủy|Đảng bộ|HĐND|Hội đồng nhân dân|UBMTTQ|MTTQ|"
@@ -87,14 +89,14 @@ def _read_tht(text: str) -> str:
     return _THT.sub(replace, text)
 
 
-# "CĐ", "ĐH" are cao đẳng, đại học among school words ("tốt nghiệp CĐ, ĐH"); elsewhere CĐ may be
-# công điện and "ĐH 12" a district road, so they keep their other readings.
-_SCHOOL_LEVEL = re.compile(r"(?<![\w&/-])(?P<level>CĐ|ĐH)(?![\w&]|\s?[0-9])")
+# "ĐH" is đại học among school words ("tốt nghiệp CĐ, ĐH"); "ĐH 12" is a district road. ("CĐ" is
+# read in abbreviation_senses: công đoàn or cao đẳng.)
+_SCHOOL_LEVEL = re.compile(r"(?<![\w&/-])(?P<level>ĐH)(?![\w&]|\s?[0-9])")
 _SCHOOL_WORDS = re.compile(
     r"tốt nghiệp|[Tt]rường|sinh viên|học sinh|tuyển sinh|THPT|TCCN|[Tt]rung cấp|[Cc]ao đẳng|[Đđ]ại học|"
     r"(?<![\w&/-])(?:CĐ|ĐH)(?![\w&])\s*(?:,|và|hoặc)\s*(?:CĐ|ĐH)(?![\w&])"
 )
-_SCHOOL_READINGS = {"CĐ": " cao đẳng ", "ĐH": " đại học "}
+_SCHOOL_READINGS = {"ĐH": " đại học "}
 
 
 def _read_school_levels(text: str) -> str:
@@ -105,12 +107,20 @@ def _read_school_levels(text: str) -> str:
     return _SCHOOL_LEVEL.sub(replace, text)
 
 
+# "UBND TT. Phủ Thông", "các xã, TT": after a local body or beside "xã", TT is a thị trấn.
+_TOWN = re.compile(
+    r"(?P<lead>(?<![\w&/-])(?:UBND|HĐND|Ủy ban nhân dân|Đảng ủy|Đảng bộ|Công an|MTTQ|(?:xã|phường)\s*(?:,|/|và|hoặc))\s*)"
+    r"TT\.?(?![\w&])"
+)
+
+
 def read_context_abbreviations(text: str) -> str:
     text = _read_school_levels(_read_tht(_JOINED.sub(r"\1 ", text)))
+    text = _TOWN.sub(r"\g<lead> thị trấn ", text)
     for pattern, spoken, capital_next in RULES:
         def replace(match: re.Match[str], spoken: str = spoken, capital_next: bool = capital_next) -> str:
             following = match.string[match.end() : match.end() + 1]
             return spoken if not capital_next or following.isupper() else match.group(0)
 
         text = pattern.sub(replace, text)
-    return text
+    return read_abbreviation_senses(text)

@@ -69,6 +69,67 @@ LOANWORDS: dict[str, str] = {
     "globalgap": "glô bồ gáp",
     "ocop": "ô cốp",
     "karaoke": "ca ra ô kê",
+    # Apps, payment and digital-government services.
+    "ihanoi": "ai hà nội",
+    "vneid": "vê en e ai đi",
+    "vssid": "vê ét ét ai đi",
+    "momo": "mô mô",
+    "viettelpay": "viết ten pây",
+    "banking": "banh kinh",
+    "money": "mơ ni",
+    "maps": "máp",
+    "gmail": "giê meo",
+    "iphone": "ai phôn",
+    "android": "an đờ roi",
+    "bluetooth": "blu tút",
+    "ekyc": "i ca i xê",
+    "e-cabinet": "i ca bi nét",
+    "ecabinet": "i ca bi nét",
+    "tablet": "táp lét",
+    "file": "phai",
+    "files": "phai",
+    "code": "cốt",
+    # Vaccines, disinfectants and farm products.
+    "pfizer": "phai dơ",
+    "astrazeneca": "át tra dê nê ca",
+    "moderna": "mô đéc na",
+    "vero cell": "vê rô xen",
+    "rota": "rô ta",
+    "rotavirus": "rô ta vi rút",
+    "combe five": "com bê phai",
+    "hexaxim": "hếch xa xim",
+    "varivax": "va ri vắc",
+    "cloramin": "clo ra min",
+    "chloramin": "clo ra min",
+    "chloramine": "clo ra min",
+    "chlorine": "clo",
+    "biogas": "bi ô ga",
+    "glyphosate": "gli phô sát",
+    # Sports.
+    "sea games": "xi ghêm",
+    "futsal": "phút xan",
+}
+
+# International acronyms as Vietnamese say them (case-sensitive: "EU", not "eu"). English letter names
+# where the Vietnamese alphabet would mislead: O is "ô", D "đê", R "a" in "QR"; a few are said as words.
+ACRONYMS: dict[str, str] = {
+    "ASEAN": "a xê an",
+    "UNICEF": "u ni xép",
+    "FAO": "ép a ô",
+    "WTO": "vê kép tê ô",
+    "EU": "e u",
+    "JICA": "gi ca",
+    "KOICA": "côi ca",
+    "COVAX": "cô vắc",
+    "APEC": "a pếch",
+    "UNDP": "u en đê pê",
+    "ADB": "a đê bê",
+    "QR": "quy a",
+    "OTP": "ô tê pê",
+    "PDF": "pê đê ép",
+    "DVD": "đê vê đê",
+    "OPV": "ô pê vê",
+    "IPV": "i pê vê",
 }
 
 _PATTERN = re.compile(
@@ -78,5 +139,12 @@ _PATTERN = re.compile(
 )
 
 
+# "QR-code" and "VNPAY-QR" keep their parts; "QR2" is a code, not the acronym.
+_ACRONYM_PATTERN = re.compile(
+    r"(?<![\w@./])(?:" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")(?![\w@]|\.[^\W\d_])"
+)
+
+
 def read_loanwords(text: str) -> str:
+    text = _ACRONYM_PATTERN.sub(lambda match: ACRONYMS[match.group(0)], text)
     return _PATTERN.sub(lambda match: LOANWORDS[match.group(0).lower()], text)

@@ -1,0 +1,160 @@
+"""Abbreviations with several senses, read by the words around them.
+
+Commune text writes "TN" for thanh niên, tài nguyên and tai nạn, "HS" for học sinh and hồ sơ,
+"CĐ" for công đoàn and cao đẳng. A sense is chosen in two rounds: first the words right next to
+the abbreviation ("vụ TN giao thông", "tiếp nhận 126 HS"), then words anywhere within a few words
+("... đoàn viên"), each round in the order the senses are listed. With no telling word the sense
+most frequent in commune text is read; `None` leaves the abbreviation to the table.
+
+A document type written before its own number ("TT số 12/2024/TT-BYT", "CT số 05-CT/TU") is the
+type, read before the number pass so the type is said once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tts.normalize.abbreviations import default_table
+
+
+@dataclass(frozen=True)
+class Sense:
+    reading: str
+    before: str = ""  # what the text right before the abbreviation ends with
+    after: str = ""  # what the text right after it starts with
+    near: str = ""  # a word anywhere in the window either side
+
+
+def _after(words: str) -> str:
+    return rf"\s*(?:{words})(?![\w])"
+
+
+def _before(words: str) -> str:
+    return rf"(?<![\w])(?:{words})\s*$"
+
+
+_JOIN = r"\s*(?:,|và|-|&|hoặc)?\s*"
+_POSITIONS = (
+    "CHỦ TỊCH|Chủ tịch|GIÁM ĐỐC|Giám đốc|TRƯỞNG|Trưởng|BÍ THƯ|Bí thư|HIỆU TRƯỞNG|Hiệu trưởng|CHÁNH|Chánh|"
+    "CỤC TRƯỞNG|Cục trưởng|CHỈ HUY TRƯỞNG|Chỉ huy trưởng|THỦ TRƯỞNG|Thủ trưởng|TỔNG|Tổng"
+)
+_UNION_WORDS = r"đoàn viên|[Cc]ông đoàn|CĐCS|LĐLĐ|[Ll]iên đoàn|người lao động|NLĐ|CNVC|[Nn]ghiệp đoàn|công nhân"
+_SCHOOL_WORDS = (
+    r"tốt nghiệp|[Tt]rường|sinh viên|học sinh|tuyển sinh|THPT|TCCN|[Tt]rung cấp|[Cc]ao đẳng|[Đđ]ại học|ĐH|"
+    r"trình độ|văn bằng"
+)
+_FILE_WORDS = (
+    r"một cửa|TTHC|thủ tục|dịch vụ công|DVC|[Tt]iếp nhận|[Gg]iải quyết|trả kết quả|[Nn]ộp|hợp lệ|trực tuyến|"
+    r"trễ hạn|quá hạn|đúng hạn"
+)
+_DOCUMENT_HEADS = "TT|CT|QĐ|NQ|KH|TB|CV|HD|BC|KL|NĐ|CĐ|TTr|CTr|QC|GM"
+
+SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
+    "CĐ": ((
+        Sense("công đoàn", before=_before(r"[Cc]hủ tịch|BCH|[Bb]an [Cc]hấp hành|[Đđ]oàn viên|[Đđ]ại hội|[Cc]án bộ"),
+              after=_after(r"cơ sở|CS|ngành|cấp trên|bộ phận|viên"), near=_UNION_WORDS),
+        Sense("cao đẳng", before=_before(r"[Tt]rường|trình độ|bằng|tốt nghiệp|hệ|[Tt]rung cấp|TC|TCCN") + "|"
+              + _before(r"(?:[Tt]rung cấp|TC|TCCN|ĐH|[Đđ]ại học)" + _JOIN),
+              after=_after(r"trở lên|trở xuống|nghề|sư phạm") + "|" + _after(_JOIN + r"(?:ĐH|[Đđ]ại học)"),
+              near=_SCHOOL_WORDS),
+    ), "công đoàn"),
+    "KT": ((
+        Sense("ký thay", after=_after(_POSITIONS)),
+        Sense("kiểm tra", before=_before(r"[Đđ]oàn|[Tt]ổ|[Cc]ông tác|[Cc]ơ quan"),
+              after=_after(_JOIN + r"(?:GS|giám sát|liên ngành|chéo|đột xuất|định kỳ)")),
+        Sense("kinh tế", before=_before(r"[Pp]hòng|[Pp]hát triển|[Nn]ền|[Tt]ăng trưởng|[Cc]ơ cấu|[Hh]iệu quả|[Vv]ùng|[Kk]hu|"
+                                        r"[Mm]ô hình|[Hh]ội đồng|[Nn]gành"),
+              after=_after(r"xã hội|tập thể|hộ|trang trại|nông nghiệp|biển|số|tư nhân|hạ tầng|nông thôn|vườn")),
+    ), None),  # bare "KT" is left to the table (ký thay in signature blocks)
+    "GS": ((Sense("giám sát", before=_before(r"(?:KT|[Kk]iểm tra)" + _JOIN)),), None),
+    "CT": ((Sense("công ty", after=_after(r"TNHH|CP|[Cc]ổ phần|MTV|[Tt]rách nhiệm hữu hạn")),), None),
+    "TN": ((
+        Sense("tai nạn", after=_after(r"giao thông|lao động|thương tích|đuối nước|điện|cháy nổ|rủi ro")),
+        Sense("tài nguyên", after=_after(_JOIN + r"(?:môi trường|MT|khoáng sản|nước|đất)")),
+        Sense("thanh niên", before=_before(r"[Đđ]oàn|[Tt]háng|[Hh]ội|[Đđ]oàn viên|ĐV|[Cc]hi đoàn|[Đđ]ội|[Bb]í thư"),
+              after=_after(r"tình nguyện|xung kích|xung phong|[Cc]ộng sản|lập nghiệp")),
+    ), "thanh niên"),
+    "ĐT": ((
+        Sense("đào tạo", before=_before(r"[Ll]ớp|[Cc]ông tác|[Gg]iáo dục(?: và| -|-|&)?|GD\s*(?:-|&|và)?|[Cc]ơ sở"),
+              after=_after(r"nghề|,?\s*bồi dưỡng|và bồi dưỡng|lại|nguồn nhân lực|sơ cấp|nâng cao")),
+    ), None),
+    "QĐ": ((
+        Sense("quân đội", before=_before(r"[Cc]hiến sĩ|[Bb]ộ đội|[Nn]gày thành lập"),
+              after=_after(r"nhân dân|ND|Nhân dân")),
+    ), None),
+    "HS": ((
+        Sense("hồ sơ", before=_before(r"[Nn]ộp|[Tt]iếp nhận|[Gg]iải quyết|[Tt]hụ lý|[Tt]rả|[Bb]ộ|[Tt]hành phần")
+              + "|" + _before(r"(?:[Nn]ộp|[Tt]iếp nhận|[Gg]iải quyết|[Tt]hụ lý|đúng hạn|trễ hạn)\s+[0-9.]+"),
+              after=_after(r"đề nghị|đăng ký|hợp lệ|trực tuyến|TTHC|thủ tục|địa chính|đất đai|xin"),
+              near=_FILE_WORDS),
+    ), "học sinh"),
+    "NV": ((
+        Sense("nghĩa vụ", after=_after(r"quân sự|QS|tham gia|công an|CAND|nộp thuế|thuế|lao động công ích")),
+        Sense("nhân viên", after=_after(r"y tế|thú y|bưu điện|kỹ thuật|văn phòng|kế toán|bảo vệ|phục vụ|hợp đồng|"
+                                        r"khuyến nông|thống kê|NV")),
+    ), "nhiệm vụ"),
+    "VP": ((
+        Sense("vi phạm",
+              before=_before(r"[Xx]ử lý|[Xx]ử phạt|[Hh]ành vi|[Tt]rường hợp|[Pp]hát hiện|[Đđ]ối tượng|[Vv]ụ|[Kk]hông|"
+                             r"[Nn]ghiêm cấm|[Cc]ác lỗi|lỗi"),
+              after=_after(r"hành chính|pháp luật|hành lang|quy định|luật|giao thông|TTATGT|ATGT|trật tự|an toàn")),
+    ), "văn phòng"),
+    "HC": ((Sense("huy chương", after=_after(r"[Vv]àng|[Bb]ạc|[Đđ]ồng")),), "hành chính"),
+    "GD": ((), "giáo dục"),
+    "GĐ": ((
+        Sense("giám đốc", after=_after(r"Sở|sở|Trung tâm|TT|Công ty|CT|Ban|Bệnh viện|BV|Chi nhánh|Ngân hàng|Quỹ|"
+                                       r"Kho bạc|KBNN|HTX|Hợp tác xã|Bưu điện|Điện lực|Đài|Nhà máy|Xí nghiệp|Cục|"
+                                       r"Học viện|Viện|Văn phòng")),
+    ), "gia đình"),
+    "BĐ": ((Sense("bưu điện", after=_after(r"văn hóa|VHX|huyện|tỉnh|xã|tỉnh")),), None),
+    "PC": ((
+        Sense("phòng chống", after=_after(
+            r"dịch|thiên tai|lụt|bão|cháy|tội phạm|ma túy|tham nhũng|tác hại|bệnh|HIV|sốt|đuối|COVID|Covid|rét|"
+            r"hạn hán|xâm nhập|thuốc lá|bạo lực|mua bán|buôn lậu|gian lận|khủng bố|SXH|TCM")),
+    ), None),
+}
+
+_TOKEN = re.compile(r"(?<![\w&/.-])(?P<abbr>" + "|".join(SENSES) + r")(?![\w&]|-[A-ZĐ]|\.[A-ZĐ0-9])")
+_COMPILED = {
+    abbr: (tuple((sense.reading, *(re.compile(p) if p else None for p in (sense.before, sense.after, sense.near)))
+                 for sense in senses), default)
+    for abbr, (senses, default) in SENSES.items()
+}
+_WINDOW = 45
+
+
+def _choose(abbr: str, left: str, right: str) -> str | None:
+    senses, default = _COMPILED[abbr]
+    for reading, before, after, _near in senses:
+        if (before and before.search(left)) or (after and after.match(right)):
+            return reading
+    for reading, _before_, _after_, near in senses:
+        if near and (near.search(left) or near.search(right)):
+            return reading
+    return default
+
+
+def read_abbreviation_senses(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        left = text[max(0, match.start() - _WINDOW) : match.start()]
+        right = text[match.end() : match.end() + _WINDOW]
+        reading = _choose(match.group("abbr"), left, right)
+        return f" {reading} " if reading else match.group(0)
+
+    return _TOKEN.sub(replace, text)
+
+
+# "TT số 12/2024/TT-BYT", "CT số 05-CT/TU": the abbreviation is the type of the number after it.
+_TYPE_BEFORE_ITS_NUMBER = re.compile(
+    rf"(?<![\w&/-])(?P<abbr>{_DOCUMENT_HEADS})\.?\s+(?=số\s*:?\s*[0-9]+"
+    r"(?:(?:/(?:19|20)[0-9]{2})?/(?P=abbr)-|-(?P=abbr)/))"
+)
+
+
+def read_document_type_abbreviations(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        spoken = default_table().doc_type(match.group("abbr"))
+        return f"{spoken} " if spoken else match.group(0)
+
+    return _TYPE_BEFORE_ITS_NUMBER.sub(replace, text)
