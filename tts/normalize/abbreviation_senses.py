@@ -63,8 +63,8 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
         Sense("ký thay", after=_after(_POSITIONS)),
         Sense("kiểm tra", before=_before(r"[Đđ]oàn|[Tt]ổ|[Cc]ông tác|[Cc]ơ quan"),
               after=_after(_JOIN + r"(?:GS|giám sát|liên ngành|chéo|đột xuất|định kỳ)")),
-        Sense("kinh tế", before=_before(r"[Pp]hòng|[Pp]hát triển|[Nn]ền|[Tt]ăng trưởng|[Cc]ơ cấu|[Hh]iệu quả|[Vv]ùng|[Kk]hu|"
-                                        r"[Mm]ô hình|[Hh]ội đồng|[Nn]gành"),
+        Sense("kinh tế", before=_before(r"[Pp]hòng|[Pp]hát triển|[Nn]ền|[Tt]ăng trưởng|[Cc]ơ cấu|[Hh]iệu quả|[Vv]ùng|"
+                                        r"[Kk]hu|[Mm]ô hình|[Hh]ội đồng|[Nn]gành"),
               after=_after(r"xã hội|tập thể|hộ|trang trại|nông nghiệp|biển|số|tư nhân|hạ tầng|nông thôn|vườn")),
     ), None),  # bare "KT" is left to the table (ký thay in signature blocks)
     "GS": ((Sense("giám sát", before=_before(r"(?:KT|[Kk]iểm tra)" + _JOIN)),), None),
@@ -100,12 +100,19 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
                              r"[Nn]ghiêm cấm|[Cc]ác lỗi|lỗi"),
               after=_after(r"hành chính|pháp luật|hành lang|quy định|luật|giao thông|TTATGT|ATGT|trật tự|an toàn")),
     ), "văn phòng"),
+    "LĐ": ((
+        Sense("lãnh đạo", before=_before(r"[Cc]án bộ|[Đđ]ồng chí|[Tt]ập thể|[Cc]ác đồng chí"),
+              after=_after(r"UBND|HĐND|Đảng ủy|ĐU|xã|huyện|tỉnh|Sở|sở|cấp|chủ chốt|phòng|đơn vị|địa phương|các")),
+        Sense("lao động", before=_before(r"[0-9.]+|[Nn]gười|[Ss]ử dụng|[Tt]hu hút|[Tt]uyển|[Xx]uất khẩu|[Tt]ai nạn|"
+                                         r"[Aa]n toàn"),
+              after=_after(r"trở lên|nông thôn|phổ thông|việc làm|thất nghiệp|xuất khẩu|[Tt]hương binh")),
+    ), "lao động"),
     "HC": ((Sense("huy chương", after=_after(r"[Vv]àng|[Bb]ạc|[Đđ]ồng")),), "hành chính"),
     "GD": ((), "giáo dục"),
     "GĐ": ((
-        Sense("giám đốc", after=_after(r"Sở|sở|Trung tâm|TT|Công ty|CT|Ban|Bệnh viện|BV|Chi nhánh|Ngân hàng|Quỹ|"
-                                       r"Kho bạc|KBNN|HTX|Hợp tác xã|Bưu điện|Điện lực|Đài|Nhà máy|Xí nghiệp|Cục|"
-                                       r"Học viện|Viện|Văn phòng")),
+        Sense("giám đốc", before=_before(r"[Pp]hó|[Nn]guyên|[Qq]uyền|[Tt]ổng|[Bb]an"),
+              after=_after(r"Sở|sở|Trung tâm|TT|Công ty|CT|Ban|Bệnh viện|BV|Chi nhánh|Ngân hàng|Quỹ|Kho bạc|KBNN|HTX|"
+                           r"Hợp tác xã|Bưu điện|Điện lực|Đài|Nhà máy|Xí nghiệp|Cục|Học viện|Viện|Văn phòng")),
     ), "gia đình"),
     "BĐ": ((Sense("bưu điện", after=_after(r"văn hóa|VHX|huyện|tỉnh|xã|tỉnh")),), None),
     "PC": ((
@@ -116,22 +123,41 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
 }
 
 _TOKEN = re.compile(r"(?<![\w&/.-])(?P<abbr>" + "|".join(SENSES) + r")(?![\w&]|-[A-ZĐ]|\.[A-ZĐ0-9])")
-_COMPILED = {
-    abbr: (tuple((sense.reading, *(re.compile(p) if p else None for p in (sense.before, sense.after, sense.near)))
-                 for sense in senses), default)
-    for abbr, (senses, default) in SENSES.items()
-}
-_WINDOW = 45
+_WINDOW = 45  # characters each side: a few words
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    reading: str
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    near: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, sense: Sense) -> _Compiled:
+        def compiled(pattern: str) -> re.Pattern[str] | None:
+            return re.compile(pattern) if pattern else None
+
+        return cls(sense.reading, compiled(sense.before), compiled(sense.after), compiled(sense.near))
+
+    def next_to(self, left: str, right: str) -> bool:
+        return bool((self.before and self.before.search(left)) or (self.after and self.after.match(right)))
+
+    def within(self, left: str, right: str) -> bool:
+        return bool(self.near and (self.near.search(left) or self.near.search(right)))
+
+
+_COMPILED = {abbr: (tuple(map(_Compiled.of, senses)), default) for abbr, (senses, default) in SENSES.items()}
 
 
 def _choose(abbr: str, left: str, right: str) -> str | None:
     senses, default = _COMPILED[abbr]
-    for reading, before, after, _near in senses:
-        if (before and before.search(left)) or (after and after.match(right)):
-            return reading
-    for reading, _before_, _after_, near in senses:
-        if near and (near.search(left) or near.search(right)):
-            return reading
+    for sense in senses:
+        if sense.next_to(left, right):
+            return sense.reading
+    for sense in senses:
+        if sense.within(left, right):
+            return sense.reading
     return default
 
 

@@ -32,7 +32,6 @@ _POSITION = (
 RULES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(rf"(?<![\w&/-])BCH\s+(?={_COMMAND})"), " ban chỉ huy ", False),
     (re.compile(rf"(?<![\w&/-])TT\.?\s*(?={_STANDING}(?![\w]))"), " thường trực ", False),
-    (re.compile(rf"(?<![\w&/-])TT\.\s*{_UPPER_NEXT}"), " trung tâm ", True),
     (re.compile(r"(?<![\w&/-])TM\.\s*"), " thay mặt ", False),
     (re.compile(rf"(?<![\w&/-])KT\.\s*{_UPPER_NEXT}"), " ký thay ", True),
     (re.compile(rf"(?<![\w&/-])TL\.\s*{_UPPER_NEXT}"), " thừa lệnh ", True),
@@ -109,9 +108,36 @@ def _read_school_levels(text: str) -> str:
 
 # "UBND TT. Phủ Thông", "các xã, TT": after a local body or beside "xã", TT is a thị trấn.
 _TOWN = re.compile(
-    r"(?P<lead>(?<![\w&/-])(?:UBND|HĐND|Ủy ban nhân dân|Đảng ủy|Đảng bộ|Công an|MTTQ|(?:xã|phường)\s*(?:,|/|và|hoặc))\s*)"
-    r"TT\.?(?![\w&])"
+    r"(?P<lead>(?<![\w&/-])(?:UBND|HĐND|Ủy ban nhân dân|Đảng ủy|Đảng bộ|Công an|MTTQ|"
+    r"(?:xã|phường)\s*(?:,|/|và|hoặc))\s*)TT\.?(?![\w&])"
 )
+
+
+# "TT. Y tế" is a trung tâm: its name says what it does. "TT. Ngãi Giao", a name, is a thị trấn.
+_TT_BEFORE_NAME = re.compile(r"(?<![\w&/-])TT(?P<dot>\.?)(?:\s*|-(?=Huế))(?=[^\W\d_])")
+_CENTRE_FUNCTIONS = re.compile(
+    r"(?:Y tế|Văn hóa|Giáo dục|Dịch vụ|Phục vụ|Hành chính|Chính trị|Bồi dưỡng|Khuyến|Kiểm soát|Truyền|Phát triển|"
+    r"Dạy nghề|Quan trắc|Thông tin|Điều hành|Dữ liệu|Công nghệ|Nước|Quỹ|Kỹ thuật|Giống|Thể|Huấn luyện|Cứu hộ|"
+    r"Bảo trợ|Công tác|Xúc tiến|Lưu trữ|Giám định|Trợ giúp|Tư vấn|Khí tượng|Hội nghị|Thương mại|Học tập|"
+    r"Nghiên cứu|Chăm sóc|Điều dưỡng|Phòng|Tiêm chủng|Xét nghiệm|Pháp y|Đăng kiểm|Quản lý|Khai thác|Đào tạo|"
+    r"Ngoại ngữ|Tin học|Sát hạch|Hoạt động|Dân số|Lao động|Việc làm|Hỗ trợ|Giới thiệu|Môi trường|Nông nghiệp|"
+    r"Kiểm định|Đo lường|Ứng dụng|Sản xuất|Bảo tồn|Thanh thiếu niên|Tiếp nhận|Một cửa)(?!\w)"
+)
+
+
+def _read_tt_before_name(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        rest = text[match.end() : match.end() + 30]
+        word = re.match(r"\w+", rest)
+        if not word or not word.group(0)[0].isupper():
+            return match.group(0)
+        if word.group(0) == "Huế":  # TT.Huế, TT-Huế: the province of Thừa Thiên Huế
+            return " thừa thiên "
+        if _CENTRE_FUNCTIONS.match(rest) or word.group(0).isupper():
+            return " trung tâm " if match.group("dot") else match.group(0)
+        return " thị trấn "
+
+    return _TT_BEFORE_NAME.sub(replace, text)
 
 
 def read_context_abbreviations(text: str) -> str:
@@ -123,4 +149,4 @@ def read_context_abbreviations(text: str) -> str:
             return spoken if not capital_next or following.isupper() else match.group(0)
 
         text = pattern.sub(replace, text)
-    return read_abbreviation_senses(text)
+    return read_abbreviation_senses(_read_tt_before_name(text))

@@ -89,6 +89,8 @@ LOANWORDS: dict[str, str] = {
     "file": "phai",
     "files": "phai",
     "code": "cốt",
+    "smartca": "sờ mát xê a",
+    "shop": "sốp",
     # Vaccines, disinfectants and farm products.
     "pfizer": "phai dơ",
     "astrazeneca": "át tra dê nê ca",
@@ -130,6 +132,7 @@ ACRONYMS: dict[str, str] = {
     "DVD": "đê vê đê",
     "OPV": "ô pê vê",
     "IPV": "i pê vê",
+    "bOPV": "bê ô pê vê",
 }
 
 _PATTERN = re.compile(

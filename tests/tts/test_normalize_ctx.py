@@ -1,0 +1,82 @@
+"""Ambiguous abbreviations read by context, foreign acronyms, and app and product names."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # CĐ: công đoàn beside union words, even next to "trường"; cao đẳng among school levels.
+    ("Chủ tịch CĐ trường Mầm non Hoa Mai", "chủ tịch công đoàn trường mầm non hoa mai"),
+    ("CĐ các trường kết nạp 20 đoàn viên", "công đoàn các trường kết nạp hai mươi đoàn viên"),
+    ("trình độ CĐ trở lên; tốt nghiệp trung cấp, CĐ", "trình độ cao đẳng trở lên; tốt nghiệp trung cấp, cao đẳng"),
+    # TN: tai nạn, tài nguyên, thanh niên.
+    ("vụ TN giao thông; TN thương tích", "vụ tai nạn giao thông; tai nạn thương tích"),
+    ("phụ trách TN, môi trường", "phụ trách tài nguyên, môi trường"),
+    ("Đoàn TN xã, Tháng TN", "đoàn thanh niên xã, tháng thanh niên"),
+    # HS: hồ sơ near filing words, else học sinh.
+    ("tiếp nhận 126 HS, trả đúng hạn", "tiếp nhận một trăm hai mươi sáu hồ sơ, trả đúng hạn"),
+    ("Trường có 12 HS giỏi", "trường có mười hai học sinh giỏi"),
+    # NV: nghĩa vụ, nhân viên, else nhiệm vụ.
+    ("thực hiện NV tham gia Công an nhân dân", "thực hiện nghĩa vụ tham gia công an nhân dân"),
+    ("NV y tế thôn; giao NV cho thôn", "nhân viên y tế thôn; giao nhiệm vụ cho thôn"),
+    # VP: vi phạm after handling words, else văn phòng.
+    ("xử lý VP hành chính; VP HĐND xã", "xử lý vi phạm hành chính; văn phòng hội đồng nhân dân xã"),
+    # KT and GS: kiểm tra, giám sát; kinh tế; ký thay before a position.
+    ("Đoàn KT, GS của Đảng ủy", "đoàn kiểm tra, giám sát của đảng ủy"),
+    ("Phòng KT; phát triển KT tập thể", "phòng kinh tế; phát triển kinh tế tập thể"),
+    ("KT CHỦ TỊCH", "ký thay chủ tịch"),
+    # CT, QĐ, GĐ, LĐ, HC, ĐT, PC.
+    ("CT TNHH Minh An", "công ty trách nhiệm hữu hạn minh an"),
+    ("chiến sĩ QĐ nhân dân", "chiến sĩ quân đội nhân dân"),
+    ("GĐ Sở Y tế; Phó GĐ; GĐ văn hóa", "giám đốc sở y tế; phó giám đốc; gia đình văn hóa"),
+    ("DN có 20 LĐ trở lên; LĐ UBND xã",
+     "doanh nghiệp có hai mươi lao động trở lên; lãnh đạo ủy ban nhân dân xã"),
+    ("đoạt HC vàng; cải cách HC", "đoạt huy chương vàng; cải cách hành chính"),
+    ("lớp ĐT nghề may; ĐT: 0912 345 678",
+     "lớp đào tạo nghề may; điện thoại: không chín một hai, ba bốn năm, sáu bảy tám"),
+    ("công tác PC dịch, PC thiên tai", "công tác phòng chống dịch, phòng chống thiên tai"),
+])
+def test_abbreviation_sense_follows_the_words_around(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("UBND TT. Phủ Thông; các xã, TT", "ủy ban nhân dân thị trấn phủ thông; các xã, thị trấn"),
+    ("Lãnh đạo TT. Ngãi Giao", "lãnh đạo thị trấn ngãi giao"),
+    ("TT. Y tế huyện; TT. GDNN-GDTX", "trung tâm y tế huyện; trung tâm giáo dục nghề nghiệp, giáo dục thường xuyên"),
+    ("tỉnh TT.Huế", "tỉnh thừa thiên huế"),
+])
+def test_tt_before_a_name_is_a_town(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Căn cứ TT số 12/2024/TT-BYT", "căn cứ thông tư số mười hai năm hai nghìn không trăm hai mươi tư của bộ y tế"),
+    ("Thực hiện CT số 05-CT/TU", "thực hiện chỉ thị số năm của tỉnh ủy"),
+    ("Theo QĐ số 749/QĐ-TTg", "theo quyết định số bảy trăm bốn mươi chín của thủ tướng"),
+])
+def test_document_type_before_its_own_number_is_said_once(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("ASEAN, UNICEF, FAO, WTO, EU", "a xê an, u ni xép, ép a ô, vê kép tê ô, e u"),
+    ("JICA và KOICA tài trợ", "gi ca và côi ca tài trợ"),
+    ("mã QR, mã OTP, file PDF", "mã quy a, mã ô tê pê, phai pê đê ép"),
+    ("vắc xin IPV, bOPV", "vắc xin i pê vê, bê ô pê vê"),
+])
+def test_international_acronyms_take_the_names_vietnamese_say(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("iHanoi, VssID, VNEID, eKYC, e-Cabinet", "ai hà nội, vê ét ét ai đi, vê en e ai đi, i ca i xê, i ca bi nét"),
+    ("ví MoMo, ViettelPay, Mobile Money, Smart Banking", "ví mô mô, viết ten pây, mô bai mơ ni, sờ mát banh kinh"),
+    ("vắc xin Pfizer, AstraZeneca, Vero Cell, Rota, ComBE Five, Hexaxim, Varivax",
+     "vắc xin phai dơ, át tra dê nê ca, vê rô xen, rô ta, com bê phai, hếch xa xim, va ri vắc"),
+    ("Cloramin B, chlorine, hầm Biogas, Glyphosate", "clo ra min bê, clo, hầm bi ô ga, gli phô sát"),
+    ("SEA Games 33, giải futsal, tablet", "xi ghêm ba mươi ba, giải phút xan, táp lét"),
+])
+def test_apps_and_products_are_spelled_for_one_voice(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
