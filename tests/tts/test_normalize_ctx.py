@@ -77,6 +77,8 @@ def test_international_acronyms_take_the_names_vietnamese_say(text: str, spoken:
      "vắc xin phai dơ, át tra dê nê ca, vê rô xen, rô ta, com bê phai, hếch xa xim, va ri vắc"),
     ("Cloramin B, chlorine, hầm Biogas, Glyphosate", "clo ra min bê, clo, hầm bi ô ga, gli phô sát"),
     ("SEA Games 33, giải futsal, tablet", "xi ghêm ba mươi ba, giải phút xan, táp lét"),
+    ("Viettel, MobiFone, Agribank, BIDV", "viết ten, mô bi phôn, a gri banh, bê i đê vê"),
+    ("camera AI; AI CŨNG PHẢI ĐI", "ca mê ra ây ai; ai cũng phải đi"),
 ])
 def test_apps_and_products_are_spelled_for_one_voice(text: str, spoken: str) -> None:
     assert normalize(text) == spoken

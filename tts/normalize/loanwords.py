@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tts.normalize.tone_marks import is_syllable
+
 LOANWORDS: dict[str, str] = {
     "facebook": "phây búc",
     "fanpage": "phan pết",
@@ -76,6 +78,16 @@ LOANWORDS: dict[str, str] = {
     "momo": "mô mô",
     "viettelpay": "viết ten pây",
     "banking": "banh kinh",
+    "bank": "banh",
+    "agribank": "a gri banh",
+    "vietcombank": "việt com banh",
+    "vietinbank": "viết tin banh",
+    "viettel": "viết ten",
+    "mobifone": "mô bi phôn",
+    "vinaphone": "vi na phôn",
+    "grab": "gráp",
+    "bluezone": "blu dôn",
+    "ipad": "ai pát",
     "money": "mơ ni",
     "maps": "máp",
     "gmail": "giê meo",
@@ -133,6 +145,8 @@ ACRONYMS: dict[str, str] = {
     "OPV": "ô pê vê",
     "IPV": "i pê vê",
     "bOPV": "bê ô pê vê",
+    "BIDV": "bê i đê vê",
+    "AI": "ây ai",
 }
 
 _PATTERN = re.compile(
@@ -148,6 +162,17 @@ _ACRONYM_PATTERN = re.compile(
 )
 
 
+def _read_acronym(match: re.Match[str]) -> str:
+    """An acronym that is also a syllable ("AI") stays as it is in an all-caps heading ("AI CŨNG ...")."""
+    found = match.group(0)
+    if is_syllable(found.lower()):
+        before = re.findall(r"[^\W\d_]+", match.string[max(0, match.start() - 30) : match.start()])[-1:]
+        after = re.findall(r"[^\W\d_]+", match.string[match.end() : match.end() + 30])[:1]
+        if any(len(word) > 1 and word.isupper() and is_syllable(word.lower()) for word in before + after):
+            return found
+    return ACRONYMS[found]
+
+
 def read_loanwords(text: str) -> str:
-    text = _ACRONYM_PATTERN.sub(lambda match: ACRONYMS[match.group(0)], text)
+    text = _ACRONYM_PATTERN.sub(_read_acronym, text)
     return _PATTERN.sub(lambda match: LOANWORDS[match.group(0).lower()], text)
