@@ -24,7 +24,8 @@ from tts.normalize import normalize
     ("xử lý VP hành chính; VP HĐND xã", "xử lý vi phạm hành chính; văn phòng hội đồng nhân dân xã"),
     # KT and GS: kiểm tra, giám sát; kinh tế; ký thay before a position.
     ("Đoàn KT, GS của Đảng ủy", "đoàn kiểm tra, giám sát của đảng ủy"),
-    ("Phòng KT; phát triển KT tập thể", "phòng kinh tế; phát triển kinh tế tập thể"),
+    ("Phòng KT; phát triển KT tập thể; Ban KT HĐND",
+     "phòng kinh tế; phát triển kinh tế tập thể; ban kinh tế hội đồng nhân dân"),
     ("KT CHỦ TỊCH", "ký thay chủ tịch"),
     # CT, QĐ, GĐ, LĐ, HC, ĐT, PC.
     ("CT TNHH Minh An", "công ty trách nhiệm hữu hạn minh an"),
@@ -79,6 +80,7 @@ def test_international_acronyms_take_the_names_vietnamese_say(text: str, spoken:
     ("SEA Games 33, giải futsal, tablet", "xi ghêm ba mươi ba, giải phút xan, táp lét"),
     ("Viettel, MobiFone, Agribank, BIDV", "viết ten, mô bi phôn, a gri banh, bê i đê vê"),
     ("camera AI giám sát", "ca mê ra ây ai giám sát"),
+    ("iOffice, iGate, e-Office, iOS; bị hack; máy POS", "ai óp phít, ai ghết, i óp phít, ai ô ét; bị hách; máy pốt"),
     ("AI CŨNG PHẢI ĐI", "ai cũng phải đi"),
 ])
 def test_apps_and_products_are_spelled_for_one_voice(text: str, spoken: str) -> None:

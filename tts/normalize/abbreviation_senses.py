@@ -65,7 +65,8 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
               after=_after(_JOIN + r"(?:GS|giám sát|liên ngành|chéo|đột xuất|định kỳ)")),
         Sense("kinh tế", before=_before(r"[Pp]hòng|[Pp]hát triển|[Nn]ền|[Tt]ăng trưởng|[Cc]ơ cấu|[Hh]iệu quả|[Vv]ùng|"
                                         r"[Kk]hu|[Mm]ô hình|[Hh]ội đồng|[Nn]gành"),
-              after=_after(r"xã hội|tập thể|hộ|trang trại|nông nghiệp|biển|số|tư nhân|hạ tầng|nông thôn|vườn")),
+              after=_after(r"xã hội|tập thể|hộ|trang trại|nông nghiệp|biển|số|tư nhân|hạ tầng|nông thôn|vườn|"
+                           r"HĐND|-\s*NS|ngân sách")),
     ), None),  # bare "KT" is left to the table (ký thay in signature blocks)
     "GS": ((Sense("giám sát", before=_before(r"(?:KT|[Kk]iểm tra)" + _JOIN)),), None),
     "CT": ((Sense("công ty", after=_after(r"TNHH|CP|[Cc]ổ phần|MTV|[Tt]rách nhiệm hữu hạn")),), None),

@@ -92,6 +92,7 @@ LOANWORDS: dict[str, str] = {
     "maps": "máp",
     "gmail": "giê meo",
     "iphone": "ai phôn",
+    "ios": "ai ô ét",
     "android": "an đờ roi",
     "bluetooth": "blu tút",
     "ekyc": "i ca i xê",
@@ -101,12 +102,21 @@ LOANWORDS: dict[str, str] = {
     "file": "phai",
     "files": "phai",
     "code": "cốt",
+    "office": "óp phít",
+    "gate": "ghết",
+    "tax": "tác",
+    "hack": "hách",
+    "hacker": "hác cơ",
+    "deepfake": "díp phếch",
+    "postmart": "pốt mát",
+    "voso": "vô sô",
     "smartca": "sờ mát xê a",
     "shop": "sốp",
     # Vaccines, disinfectants and farm products.
     "pfizer": "phai dơ",
     "astrazeneca": "át tra dê nê ca",
     "moderna": "mô đéc na",
+    "verorab": "vê rô ráp",
     "vero cell": "vê rô xen",
     "rota": "rô ta",
     "rotavirus": "rô ta vi rút",
@@ -147,6 +157,7 @@ ACRONYMS: dict[str, str] = {
     "bOPV": "bê ô pê vê",
     "BIDV": "bê i đê vê",
     "AI": "ây ai",
+    "POS": "pốt",
 }
 
 _PATTERN = re.compile(
@@ -173,6 +184,18 @@ def _read_acronym(match: re.Match[str]) -> str:
     return ACRONYMS[found]
 
 
+# "iOffice", "eOffice", "iGate": the "i-" and "e-" of digital services are said "ai" and "i".
+_DIGITAL_PREFIX = re.compile(r"(?<![\w@./-])(?P<prefix>[ie])-?(?P<rest>[A-Z][a-z]{2,})(?![\w@-]|\.[^\W\d_])")
+_PREFIX_READINGS = {"i": "ai", "e": "i"}
+
+
+def _read_digital_prefix(match: re.Match[str]) -> str:
+    if match.group(0).lower() in LOANWORDS:
+        return match.group(0)
+    rest = match.group("rest")
+    return f"{_PREFIX_READINGS[match.group('prefix')]} {LOANWORDS.get(rest.lower(), rest)}"
+
+
 def read_loanwords(text: str) -> str:
-    text = _ACRONYM_PATTERN.sub(_read_acronym, text)
+    text = _DIGITAL_PREFIX.sub(_read_digital_prefix, _ACRONYM_PATTERN.sub(_read_acronym, text))
     return _PATTERN.sub(lambda match: LOANWORDS[match.group(0).lower()], text)
