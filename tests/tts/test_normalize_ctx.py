@@ -11,7 +11,8 @@ from tts.normalize import normalize
     ("CĐ các trường kết nạp 20 đoàn viên", "công đoàn các trường kết nạp hai mươi đoàn viên"),
     ("trình độ CĐ trở lên; tốt nghiệp trung cấp, CĐ", "trình độ cao đẳng trở lên; tốt nghiệp trung cấp, cao đẳng"),
     # TN: tai nạn, tài nguyên, thanh niên.
-    ("vụ TN giao thông; TN thương tích", "vụ tai nạn giao thông; tai nạn thương tích"),
+    ("vụ TN giao thông; TN thương tích; phòng chống TN xã hội",
+     "vụ tai nạn giao thông; tai nạn thương tích; phòng chống tệ nạn xã hội"),
     ("phụ trách TN, môi trường", "phụ trách tài nguyên, môi trường"),
     ("Đoàn TN xã, Tháng TN", "đoàn thanh niên xã, tháng thanh niên"),
     # HS: hồ sơ near filing words, else học sinh.
@@ -80,6 +81,7 @@ def test_international_acronyms_take_the_names_vietnamese_say(text: str, spoken:
     ("SEA Games 33, giải futsal, tablet", "xi ghêm ba mươi ba, giải phút xan, táp lét"),
     ("Viettel, MobiFone, Agribank, BIDV", "viết ten, mô bi phôn, a gri banh, bê i đê vê"),
     ("camera AI giám sát", "ca mê ra ây ai giám sát"),
+    ("bán trên Shopee, Lazada; thuốc 300EC; vắc xin Pentaxim", "bán trên sốp pi, la da đa; thuốc ba trăm e xê; vắc xin pen ta xim"),
     ("iOffice, iGate, e-Office, iOS; bị hack; máy POS", "ai óp phít, ai ghết, i óp phít, ai ô ét; bị hách; máy pốt"),
     ("AI CŨNG PHẢI ĐI", "ai cũng phải đi"),
 ])

@@ -72,6 +72,7 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
     "CT": ((Sense("công ty", after=_after(r"TNHH|CP|[Cc]ổ phần|MTV|[Tt]rách nhiệm hữu hạn")),), None),
     "TN": ((
         Sense("tai nạn", after=_after(r"giao thông|lao động|thương tích|đuối nước|điện|cháy nổ|rủi ro")),
+        Sense("tệ nạn", after=_after(r"xã hội|XH|ma túy|mại dâm")),
         Sense("tài nguyên", after=_after(_JOIN + r"(?:môi trường|MT|khoáng sản|nước|đất)")),
         Sense("thanh niên", before=_before(r"[Đđ]oàn|[Tt]háng|[Hh]ội|[Đđ]oàn viên|ĐV|[Cc]hi đoàn|[Đđ]ội|[Bb]í thư"),
               after=_after(r"tình nguyện|xung kích|xung phong|[Cc]ộng sản|lập nghiệp")),

@@ -109,6 +109,12 @@ LOANWORDS: dict[str, str] = {
     "hacker": "hác cơ",
     "deepfake": "díp phếch",
     "postmart": "pốt mát",
+    "shopee": "sốp pi",
+    "lazada": "la da đa",
+    "tiki": "ti ki",
+    "sendo": "xen đô",
+    "drone": "đờ rôn",
+    "flycam": "phờ lai cam",
     "voso": "vô sô",
     "smartca": "sờ mát xê a",
     "shop": "sốp",
@@ -117,6 +123,16 @@ LOANWORDS: dict[str, str] = {
     "astrazeneca": "át tra dê nê ca",
     "moderna": "mô đéc na",
     "verorab": "vê rô ráp",
+    "pentaxim": "pen ta xim",
+    "infanrix": "in phan rích",
+    "rotarix": "rô ta rích",
+    "rotateq": "rô ta téc",
+    "gardasil": "ga đa xin",
+    "vaxigrip": "vắc xi gríp",
+    "prevenar": "pờ rê vê na",
+    "quinvaxem": "quin vắc xem",
+    "jevax": "giê vắc",
+    "imojev": "i mô giép",
     "vero cell": "vê rô xen",
     "rota": "rô ta",
     "rotavirus": "rô ta vi rút",
@@ -158,6 +174,7 @@ ACRONYMS: dict[str, str] = {
     "BIDV": "bê i đê vê",
     "AI": "ây ai",
     "POS": "pốt",
+    "EC": "e xê",  # a pesticide's formulation, "300EC": not a syllable
 }
 
 _PATTERN = re.compile(
