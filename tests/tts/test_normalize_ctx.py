@@ -81,7 +81,8 @@ def test_international_acronyms_take_the_names_vietnamese_say(text: str, spoken:
     ("SEA Games 33, giải futsal, tablet", "xi ghêm ba mươi ba, giải phút xan, táp lét"),
     ("Viettel, MobiFone, Agribank, BIDV", "viết ten, mô bi phôn, a gri banh, bê i đê vê"),
     ("camera AI giám sát", "ca mê ra ây ai giám sát"),
-    ("bán trên Shopee, Lazada; thuốc 300EC; vắc xin Pentaxim", "bán trên sốp pi, la da đa; thuốc ba trăm e xê; vắc xin pen ta xim"),
+    ("bán trên Shopee, Lazada; thuốc 300EC; vắc xin Pentaxim",
+     "bán trên sốp pi, la da đa; thuốc ba trăm e xê; vắc xin pen ta xim"),
     ("iOffice, iGate, e-Office, iOS; bị hack; máy POS", "ai óp phít, ai ghết, i óp phít, ai ô ét; bị hách; máy pốt"),
     ("AI CŨNG PHẢI ĐI", "ai cũng phải đi"),
 ])
