@@ -27,7 +27,7 @@ def _ends_with(before: str, *words: str) -> bool:
 
 def _before(match: re.Match[str]) -> str:
     """The few words before a match: enough for "ngày", "từ", "tháng" ... and cheap on long lines."""
-    return match.string[max(0, match.start() - 40) : match.start()]
+    return match.string[max(0, match.start() - 100) : match.start()]
 
 
 def _valid(day: str | None = None, month: str | None = None) -> bool:
@@ -43,8 +43,18 @@ def _date_words(day: str, month: str | None, year: str | None, after_mung: bool 
     return " ".join(words)
 
 
+# "Ngày Giải phóng miền Nam 30/4", "Quốc khánh 2/9": a named day is followed by its bare date.
+_NAMED_DAY = re.compile(r"(?:\bNgày(?:\s+[^\W\d_]+){1,6}|\b(?i:quốc\s+khánh))\s*$")
+# "trong các ngày từ 20/02 đến 23/02": the second date of a span opened by "ngày từ".
+_SPAN_AFTER_DAYS = re.compile(
+    r"\b(?i:ngày\s+từ)\s+(?:(?!(?i:ngày)\b)[^\s,;]+\s+){1,16}(?i:đến|tới)(?:\s+(?i:hết))?\s*$"
+)
+
+
 def _with_day_prefix(before: str, words: str) -> str:
-    return words if _ends_with(before, "ngày") else f"ngày {words}"
+    if _ends_with(before, "ngày", "ngày từ") or _NAMED_DAY.search(before) or _SPAN_AFTER_DAYS.search(before):
+        return words
+    return f"ngày {words}"
 
 
 _DAY_LIST = re.compile(
@@ -129,6 +139,17 @@ def _time_regex(suffix: str) -> str:
 _TIME = re.compile(rf"(?<![0-9.,:]){_time_regex('1')}(?:\s*-\s*{_time_regex('2')})?{_END}")
 
 
+# "20-22h", "từ 7-11h": the first hour of a span may lack its "h".
+_HOUR_SPAN = re.compile(r"(?<![0-9.,:/])(?P<a>[0-9]{1,2})\s*[-–]\s*(?P<b>[0-9]{1,2})[hH](?![^\W\d_]|[0-9])")
+
+
+def _hour_span(match: re.Match[str]) -> str:
+    first, second = int(match["a"]), int(match["b"])
+    if not first < second <= 24:
+        return match.group(0)
+    return f"{read_int(first)} đến {read_int(second)} giờ"
+
+
 def _time_words(match: re.Match[str], suffix: str) -> str | None:
     hour = match.group(f"h{suffix}a") or match.group(f"h{suffix}b")
     minute = match.group(f"mi{suffix}a") or match.group(f"mi{suffix}b")
@@ -177,6 +198,7 @@ def read_dates_and_times(text: str) -> str:
     text = _FULL_DATE.sub(_date, text)
     text = _MONTH_YEAR.sub(_month_year, text)
     text = _DAY_MONTH.sub(_date, text)
+    text = _HOUR_SPAN.sub(_hour_span, text)
     text = _TIME.sub(_time, text)
     text = _DAY_OF_MONTH.sub(
         lambda m: m.group("lead") + read_day(int(m.group("d"))) if _valid(m.group("d")) else m.group(0), text

@@ -1,0 +1,78 @@
+"""Numbers, units, dates and codes in real bulletins: one test per kind of misreading fixed (helper "nums")."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # Storm positions written with hemisphere letters.
+    ("Tâm bão lúc 13h: 16,8N-112,4E.",
+     "tâm bão lúc mười ba giờ: mười sáu phẩy tám độ vĩ bắc, một trăm mười hai phẩy bốn độ kinh đông."),
+    ("tọa độ 18.0N - 110.5E", "tọa độ mười tám phẩy không độ vĩ bắc, một trăm mười phẩy năm độ kinh đông"),
+    ("12,5S-45,0W", "mười hai phẩy năm độ vĩ nam, bốn mươi lăm phẩy không độ kinh tây"),
+])
+def test_coordinates(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Cúm A/H5N1 và A/H7N9", "cúm a hát năm en một và a hát bảy en chín"),
+    ("dương tính với cúm A(H5N6) tại tỉnh", "dương tính với cúm a hát năm en sáu tại tỉnh"),
+    ("dịch Covid – 19 và COVID - 19", "dịch cô vít mười chín và cô vít mười chín"),
+])
+def test_virus_names(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_alert_level_span() -> None:
+    assert normalize("lên mức BĐ2-BĐ3, có sông trên BĐ3") == (
+        "lên mức báo động hai đến báo động ba, có sông trên báo động ba"
+    )
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Xe biển kiểm soát 29A-123.45 vi phạm", "xe biển kiểm soát hai chín a, một hai ba bốn năm vi phạm"),
+    ("xe máy 36B5-678.90 bị giữ", "xe máy ba sáu bê năm, sáu bảy tám chín không bị giữ"),
+    ("biển số 30K-1234", "biển số ba không ca, một hai ba bốn"),
+    ("Nhiệm kỳ 2020-2025", "nhiệm kỳ hai nghìn không trăm hai mươi đến hai nghìn không trăm hai mươi lăm"),
+])
+def test_licence_plates(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("gieo cấy 84,6 nghìn ha", "gieo cấy tám mươi tư phẩy sáu nghìn héc ta"),
+    ("đạt 2,4 triệu kWh và 1,25 tỷ USD", "đạt hai phẩy bốn triệu ki lô oát giờ và một phẩy hai mươi lăm tỷ đô la mỹ"),
+    ("tỷ suất sinh 15,2‰", "tỷ suất sinh mười lăm phẩy hai phần nghìn"),
+    ("cấp 9 (75-88 km/giờ)", "cấp chín, bảy mươi lăm đến tám mươi tám ki lô mét trên giờ"),
+    ("đạt 150 triệu đồng/ha/năm", "đạt một trăm năm mươi triệu đồng mỗi héc ta mỗi năm"),
+    ("Mỗi xã/phường cử 2 người", "mỗi xã hoặc phường cử hai người"),
+])
+def test_units_and_per(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A named day is followed by its bare date.
+    ("Ngày Giải phóng miền Nam 30/4 và Ngày Quốc tế Lao động 1/5",
+     "ngày giải phóng miền nam ba mươi tháng tư và ngày quốc tế lao động mùng một tháng năm"),
+    ("nghỉ lễ Quốc khánh 2/9", "nghỉ lễ quốc khánh mùng hai tháng chín"),
+    # "các ngày từ ... đến ...": "ngày" is said once for the span.
+    ("trong các ngày từ 20/02 đến 23/02/2026.",
+     "trong các ngày từ hai mươi tháng hai đến hai mươi ba tháng hai năm hai nghìn không trăm hai mươi sáu."),
+    # Unchanged: a plain span still says "ngày" twice, and a date after a weekday keeps "ngày".
+    ("từ 17/10 đến 18/11", "từ ngày mười bảy tháng mười đến ngày mười tám tháng mười một"),
+    ("ngày Chủ nhật, 12/01", "ngày chủ nhật, ngày mười hai tháng một"),
+])
+def test_dates_after_named_days_and_spans(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("cao điểm 20-22h hằng ngày", "cao điểm hai mươi đến hai mươi hai giờ hằng ngày"),
+    ("từ 7-11h", "từ bảy đến mười một giờ"),
+    ("từ 7h-11h", "từ bảy giờ đến mười một giờ"),
+])
+def test_hour_spans(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
