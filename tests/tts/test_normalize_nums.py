@@ -76,3 +76,34 @@ def test_dates_after_named_days_and_spans(text: str, spoken: str) -> None:
 ])
 def test_hour_spans(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A date written with a dash after "ngày" or a part of the day; a span of days keeps its month after it.
+    ("vào lúc 14h30 ngày 12-8.", "vào lúc mười bốn giờ ba mươi phút ngày mười hai tháng tám."),
+    ("Từ 15h chiều 23-5, giá", "từ mười lăm giờ chiều ngày hai mươi ba tháng năm, giá"),
+    ("ngày 12-15/8", "ngày mười hai đến mười lăm tháng tám"),
+    ("ngày 20-25", "ngày hai mươi đến hai mươi lăm"),
+    # Each day of a span takes "mùng" when it is 1-10.
+    ("ngày 5-6 tháng 9", "ngày mùng năm đến mùng sáu tháng chín"),
+    # Rainfall bulletins: an hour of a given day.
+    ("từ 19h/25 đến 07h/26: mưa", "từ mười chín giờ ngày hai mươi lăm đến bảy giờ ngày hai mươi sáu: mưa"),
+    # Round the clock, unless a date word comes first.
+    ("hỗ trợ người dân 24/7.", "hỗ trợ người dân hai mươi tư trên bảy."),
+    ("từ 24/7 đến 30/7", "từ ngày hai mươi tư tháng bảy đến ngày ba mươi tháng bảy"),
+    # The second batch of a year, not February.
+    ("Đợt 2/2025 tiêm cho đàn bò", "đợt hai năm hai nghìn không trăm hai mươi lăm tiêm cho đàn bò"),
+    ("trong tháng 2/2025", "trong tháng hai năm hai nghìn không trăm hai mươi lăm"),
+])
+def test_dates_written_other_ways(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("khoảng 14,2N; 115,8E, cấp 7",
+     "khoảng mười bốn phẩy hai độ vĩ bắc; một trăm mười lăm phẩy tám độ kinh đông, cấp bảy"),
+    ("Giá vé tăng x2; ảnh 3x4", "giá vé tăng nhân hai; ảnh ba nhân bốn"),
+    ("Hỗ trợ $500, $1,2 triệu và 300$.", "hỗ trợ năm trăm đô la, một phẩy hai triệu đô la và ba trăm đô la."),
+])
+def test_separators_multipliers_and_dollars(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

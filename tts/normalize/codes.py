@@ -17,7 +17,7 @@ from tts.normalize.numbers import read_digits
 _DEGREES = r"[0-9]{1,3}(?:[.,][0-9]+)?"
 _HEMISPHERES = {"N": "vĩ bắc", "S": "vĩ nam", "E": "kinh đông", "W": "kinh tây"}
 _COORDINATES = re.compile(
-    rf"(?<![\w.,])(?P<lat>{_DEGREES})\s*°?\s*(?P<ns>[NS])\s*[-–,;/]?\s*"
+    rf"(?<![\w.,])(?P<lat>{_DEGREES})\s*°?\s*(?P<ns>[NS])\s*(?P<sep>[-–,;/]?)\s*"
     rf"(?P<lon>{_DEGREES})\s*°?\s*(?P<ew>[EW])(?![\w])"
 )
 _VIRUS_SUBTYPE = re.compile(r"\b(?P<type>[AB])\s*(?:/|\()\s*(?P<sub>H[0-9]{1,2}N[0-9]{1,2})\s*\)?")
@@ -32,10 +32,9 @@ _PLATE = re.compile(
 
 
 def _coordinates(match: re.Match[str]) -> str:
-    return (
-        f"{match['lat']} độ {_HEMISPHERES[match['ns']]}, "
-        f"{match['lon']} độ {_HEMISPHERES[match['ew']]}"
-    )
+    # A semicolon the writer put between the two stays a pause of its own.
+    pause = ";" if match["sep"] == ";" else ","
+    return f"{match['lat']} độ {_HEMISPHERES[match['ns']]}{pause} {match['lon']} độ {_HEMISPHERES[match['ew']]}"
 
 
 def _plate(match: re.Match[str]) -> str:

@@ -102,10 +102,16 @@ def _per(text: str) -> str:
 
 # "ảnh 3x4", "phòng 4 x 6 m": dimensions are read "ba nhân bốn".
 _BY = re.compile(r"(?<=[0-9])\s*[x×]\s*(?=[0-9])")
+# "tăng x2", "nhân hệ số x3": a multiplier standing alone.
+_TIMES = re.compile(r"(?<![\w.,])[x×](?=[0-9]{1,2}(?![\w.,]))")
+# "$500", "$1,2 triệu": the dollar sign is said after the amount.
+_DOLLARS = re.compile(r"\$\s*(?P<amount>[0-9]+(?:[.,][0-9]+)*(?:\s+(?:nghìn|triệu|tỷ))?)|(?<=[0-9])\s*\$")
 
 
 def read_measures(text: str) -> str:
     text = _BY.sub(" nhân ", text)
+    text = _TIMES.sub("nhân ", text)
+    text = _DOLLARS.sub(lambda match: f"{match['amount'] or ''} đô la", text)
     text = _NEGATIVE.sub("âm ", text)
     text = _DEGREES_C.sub(" độ xê", text)
     text = _KILOMETRE_MARKER.sub("ki lô mét ", text)
