@@ -107,3 +107,15 @@ def test_dates_written_other_ways(text: str, spoken: str) -> None:
 ])
 def test_separators_multipliers_and_dollars(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A document's number and year after its type or "số", not a month.
+    ("Nghị định 200/2025 của Chính phủ", "nghị định hai trăm năm hai nghìn không trăm hai mươi lăm của chính phủ"),
+    ("Công văn số 5/2025", "công văn số năm năm hai nghìn không trăm hai mươi lăm"),
+    ("trong tháng 5/2025", "trong tháng năm năm hai nghìn không trăm hai mươi lăm"),
+    # A height in metres and centimetres.
+    ("chiều cao từ 1m57, cân nặng 45kg", "chiều cao từ một mét năm mươi bảy, cân nặng bốn mươi lăm ki lô gam"),
+])
+def test_document_years_and_heights(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

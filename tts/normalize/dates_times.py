@@ -150,6 +150,12 @@ def _round_the_clock(match: re.Match[str]) -> str:
     return match.group(0) if _ends_with(_before(match), *_DATE_CUES) else "hai mươi tư trên bảy"
 
 
+# "Nghị định 200/2025", "Công văn số 5/2025": a document's number and year, not a month.
+_NUMBERED_IN_YEAR = re.compile(
+    r"(?P<lead>\b(?i:nghị\s+định|quyết\s+định|thông\s+tư|chỉ\s+thị|nghị\s+quyết|luật|công\s+văn|kế\s+hoạch"
+    r"|thông\s+báo|công\s+điện|hướng\s+dẫn|văn\s+bản|số)\s+(?:(?i:số)\s+)?)"
+    rf"(?P<n>[0-9]{{1,4}})/(?P<y>{_YEAR})(?![0-9]|[/.,-]?[^\W_])"
+)
 _COUNTED_IN_YEAR = ("đợt", "kỳ", "lần", "phiên", "tuần", "khóa", "lứa")
 _MONTH_YEAR = re.compile(rf"{_START}(?P<m>[0-9]{{1,2}})/(?P<y>{_YEAR}){_END}")
 
@@ -251,6 +257,7 @@ def read_dates_and_times(text: str) -> str:
     text = _DAY_LIST.sub(_day_list, text)
     text = _DATE_RANGE.sub(_date_range, text)
     text = _FULL_DATE.sub(_date, text)
+    text = _NUMBERED_IN_YEAR.sub(lambda m: f"{m['lead']}{read_int(int(m['n']))} năm {read_int(int(m['y']))}", text)
     text = _MONTH_YEAR.sub(_month_year, text)
     text = _DAY_MONTH.sub(_date, text)
     text = _HOUR_SPAN.sub(_hour_span, text)

@@ -102,6 +102,8 @@ def _per(text: str) -> str:
 
 # "ảnh 3x4", "phòng 4 x 6 m": dimensions are read "ba nhân bốn".
 _BY = re.compile(r"(?<=[0-9])\s*[x×]\s*(?=[0-9])")
+# "cao 1m57": a height in metres and centimetres.
+_METRES_CENTIMETRES = re.compile(r"(?<![\w.,])(?P<m>[0-9])m(?P<cm>[0-9]{2})(?![\w]|[.,][0-9])")
 # "tăng x2", "nhân hệ số x3": a multiplier standing alone.
 _TIMES = re.compile(r"(?<![\w.,])[x×](?=[0-9]{1,2}(?![\w.,]))")
 # "$500", "$1,2 triệu": the dollar sign is said after the amount.
@@ -110,6 +112,7 @@ _DOLLARS = re.compile(r"\$\s*(?P<amount>[0-9]+(?:[.,][0-9]+)*(?:\s+(?:nghìn|tri
 
 def read_measures(text: str) -> str:
     text = _BY.sub(" nhân ", text)
+    text = _METRES_CENTIMETRES.sub(lambda match: f"{match['m']} mét {match['cm']}", text)
     text = _TIMES.sub("nhân ", text)
     text = _DOLLARS.sub(lambda match: f"{match['amount'] or ''} đô la", text)
     text = _NEGATIVE.sub("âm ", text)
