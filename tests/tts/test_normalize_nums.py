@@ -58,6 +58,8 @@ def test_units_and_per(text: str, spoken: str) -> None:
     ("Ngày Giải phóng miền Nam 30/4 và Ngày Quốc tế Lao động 1/5",
      "ngày giải phóng miền nam ba mươi tháng tư và ngày quốc tế lao động mùng một tháng năm"),
     ("nghỉ lễ Quốc khánh 2/9", "nghỉ lễ quốc khánh mùng hai tháng chín"),
+    # A sentence that starts with "Ngày" names no day: the second date still says "ngày".
+    ("Ngày 15/3 và 16/3 họp.", "ngày mười lăm tháng ba và ngày mười sáu tháng ba họp."),
     # "các ngày từ ... đến ...": "ngày" is said once for the span.
     ("trong các ngày từ 20/02 đến 23/02/2026.",
      "trong các ngày từ hai mươi tháng hai đến hai mươi ba tháng hai năm hai nghìn không trăm hai mươi sáu."),
@@ -84,6 +86,9 @@ def test_hour_spans(text: str, spoken: str) -> None:
     ("Từ 15h chiều 23-5, giá", "từ mười lăm giờ chiều ngày hai mươi ba tháng năm, giá"),
     ("ngày 12-15/8", "ngày mười hai đến mười lăm tháng tám"),
     ("ngày 20-25", "ngày hai mươi đến hai mươi lăm"),
+    # A dash between counts is a span, not a date.
+    ("Uống thuốc ngày 2-3 lần.", "uống thuốc ngày hai đến ba lần."),
+    ("Sáng 7-8 giờ có mưa.", "sáng bảy đến tám giờ có mưa."),
     # Each day of a span takes "mùng" when it is 1-10.
     ("ngày 5-6 tháng 9", "ngày mùng năm đến mùng sáu tháng chín"),
     # Rainfall bulletins: an hour of a given day.

@@ -44,7 +44,7 @@ def _date_words(day: str, month: str | None, year: str | None, after_mung: bool 
 
 
 # "Ngày Giải phóng miền Nam 30/4", "Quốc khánh 2/9": a named day is followed by its bare date.
-_NAMED_DAY = re.compile(r"(?:\bNgày(?:\s+[^\W\d_]+){1,6}|\b(?i:quốc\s+khánh))\s*$")
+_NAMED_DAY = re.compile(r"(?:\bNgày\s+[A-ZĐ][^\W\d_]*(?:\s+[^\W\d_]+){0,5}|\b(?i:quốc\s+khánh))\s*$")
 # "trong các ngày từ 20/02 đến 23/02": the second date of a span opened by "ngày từ".
 _SPAN_AFTER_DAYS = re.compile(
     r"\b(?i:ngày\s+từ)\s+(?:(?!(?i:ngày)\b)[^\s,;]+\s+){1,16}(?i:đến|tới)(?:\s+(?i:hết))?\s*$"
@@ -114,10 +114,12 @@ def _date(match: re.Match[str]) -> str:
     return _with_day_prefix(before, _date_words(day, month, year))
 
 
-# "ngày 12-8", "chiều 23-5": a date written with a dash (a span of days names its month after it).
+# "ngày 12-8", "chiều 23-5": a date written with a dash. Only before a pause, a name or a linking
+# word: "ngày 2-3 lần", "sáng 7-8 giờ" are counts, and a span of days names its month after it.
 _DASH_DATE = re.compile(
     r"\b(?P<lead>(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})"
-    r"(?![0-9]|[/.,-][0-9]|\s*(?i:tháng)\b)"
+    r"(?![0-9]|[/.,-][0-9])(?=\s*(?:$|[,.;:!?)\]]|[A-ZĐ]|(?:tại|và|đến|tới|của|vừa|qua|về|ở|lúc|hoặc|cho|với"
+    r"|để|sẽ|đã|có|trước|sau|các|này|theo|trên|dưới)\b))"
 )
 
 
