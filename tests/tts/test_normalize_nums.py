@@ -94,6 +94,7 @@ def test_hour_spans(text: str, spoken: str) -> None:
     # Rainfall bulletins: an hour of a given day.
     ("từ 19h/25 đến 07h/26: mưa", "từ mười chín giờ ngày hai mươi lăm đến bảy giờ ngày hai mươi sáu: mưa"),
     # Round the clock, unless a date word comes first.
+    ("trực 24h/24, trực 24h/7", "trực hai mươi tư giờ trên hai mươi tư, trực hai mươi tư giờ trên bảy"),
     ("hỗ trợ người dân 24/7.", "hỗ trợ người dân hai mươi tư trên bảy."),
     ("từ 24/7 đến 30/7", "từ ngày hai mươi tư tháng bảy đến ngày ba mươi tháng bảy"),
     # The second batch of a year, not February.

@@ -136,7 +136,10 @@ _HOUR_OF_DAY = re.compile(r"(?<![0-9.,:/])(?P<h>[0-9]{1,2})[hH](?P<mi>[0-9]{2})?
 
 def _hour_of_day(match: re.Match[str]) -> str:
     hour, minute, day = int(match["h"]), int(match["mi"] or 0), match["d"]
-    if hour > 24 or minute > 59 or not _valid(day):
+    if hour == 24 and not minute:
+        # "trực 24h/24", "24h/7": round the clock.
+        return f"hai mươi tư giờ trên {read_int(int(day))}"
+    if hour > 23 or minute > 59 or not _valid(day):
         return match.group(0)
     minutes = f" {read_int(minute)} phút" if minute else ""
     return f"{read_int(hour)} giờ{minutes} ngày {read_day(int(day))}"
