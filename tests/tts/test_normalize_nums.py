@@ -125,3 +125,14 @@ def test_separators_multipliers_and_dollars(text: str, spoken: str) -> None:
 ])
 def test_document_years_and_heights(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # An emergency service names its own number; a count after it stays a count.
+    ("gọi 114; cấp cứu 115; công an 113.", "gọi một một bốn; cấp cứu một một năm; công an một một ba."),
+    ("Đội cứu hộ 115 người", "đội cứu hộ một trăm mười lăm người"),
+    # Ten-digit toll-free numbers in three groups.
+    ("gọi 1800 599 920 (miễn phí).", "gọi một tám không không, năm chín chín, chín hai không, miễn phí."),
+])
+def test_emergency_and_toll_free_numbers(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
