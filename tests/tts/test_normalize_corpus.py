@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.tts.corpus import load, misread, share_right, splits
+from tests.tts.corpus import Line, load, misread, share_right, splits
 from tts.normalize import normalize, split_sentences
 
 LINES = load()
@@ -19,6 +19,13 @@ def test_corpus_is_read_right(split: str) -> None:
     assert len(lines) >= 30
     wrong = [(line.text, got) for line, got in misread(lines)]
     assert share_right(lines) >= least, wrong
+
+
+def test_a_line_with_two_usual_readings_accepts_either() -> None:
+    line = Line("x", "written", "Gió 10km/giờ.", "gió mười ki lô mét một giờ. | gió mười ki lô mét mỗi giờ.")
+    other = Line("x", "written", "Gió 10km/giờ.", "gió mười ki lô mét trên giờ.")
+    assert len(line.readings) == 2 and normalize(line.text) in line.readings
+    assert misread([line]) == [] and len(misread([other])) == 1
 
 
 def test_corpus_is_mostly_real_text() -> None:

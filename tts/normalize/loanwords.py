@@ -151,7 +151,8 @@ LOANWORDS: dict[str, str] = {
 }
 
 # International acronyms as Vietnamese say them (case-sensitive: "EU", not "eu"). English letter names
-# where the Vietnamese alphabet would mislead: O is "ô", D "đê", R "a" in "QR"; a few are said as words.
+# where the Vietnamese alphabet would mislead: D "đê", R "a" in "QR"; a few are said as words. ("OTP" keeps
+# the alphabet's "o tê pê", the corpus's reading.)
 ACRONYMS: dict[str, str] = {
     "ASEAN": "a xê an",
     "UNICEF": "u ni xép",
@@ -165,7 +166,6 @@ ACRONYMS: dict[str, str] = {
     "UNDP": "u en đê pê",
     "ADB": "a đê bê",
     "QR": "quy a",
-    "OTP": "ô tê pê",
     "PDF": "pê đê ép",
     "DVD": "đê vê đê",
     "OPV": "ô pê vê",
