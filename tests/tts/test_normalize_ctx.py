@@ -38,6 +38,15 @@ from tts.normalize import normalize
     ("lớp ĐT nghề may; ĐT: 0912 345 678",
      "lớp đào tạo nghề may; điện thoại: không chín một hai, ba bốn năm, sáu bảy tám"),
     ("công tác PC dịch, PC thiên tai", "công tác phòng chống dịch, phòng chống thiên tai"),
+    # Farm and budget reports.
+    ("NS lúa đạt 62 tạ/ha; thu NS xã", "năng suất lúa đạt sáu mươi hai tạ mỗi héc ta; thu ngân sách xã"),
+    ("DT gieo cấy 500 ha; đạt 120% DT; đồng bào DT thiểu số",
+     "diện tích gieo cấy năm trăm héc ta; đạt một trăm hai mươi phần trăm dự toán; đồng bào dân tộc thiểu số"),
+    ("SL lúa đạt 3.100 tấn", "sản lượng lúa đạt ba nghìn một trăm tấn"),
+    ("trồng trọt và CN; CN gia cầm; T2 - CN", "trồng trọt và chăn nuôi; chăn nuôi gia cầm; thứ hai đến chủ nhật"),
+    # ĐV: đảng viên, đoàn viên, đơn vị.
+    ("Chi bộ kết nạp 3 ĐV mới; các cơ quan, ĐV", "chi bộ kết nạp ba đảng viên mới; các cơ quan, đơn vị"),
+    ("Chi đoàn có 20 ĐV", "chi đoàn có hai mươi đoàn viên"),
 ])
 def test_abbreviation_sense_follows_the_words_around(text: str, spoken: str) -> None:
     assert normalize(text) == spoken

@@ -48,6 +48,7 @@ _FILE_WORDS = (
     r"một cửa|TTHC|thủ tục|dịch vụ công|DVC|[Tt]iếp nhận|[Gg]iải quyết|trả kết quả|[Nn]ộp|hợp lệ|trực tuyến|"
     r"trễ hạn|quá hạn|đúng hạn"
 )
+_CROP_WORDS = r"tạ/ha|tạ|tấn/ha|tấn|gieo|cấy|thu hoạch|vụ (?:chiêm|mùa|xuân|đông|hè)|lúa|hoa màu|cây trồng"
 _DOCUMENT_HEADS = "TT|CT|QĐ|NQ|KH|TB|CV|HD|BC|KL|NĐ|CĐ|TTr|CTr|QC|GM"
 
 SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
@@ -109,6 +110,38 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
                                          r"[Aa]n toàn"),
               after=_after(r"trở lên|nông thôn|phổ thông|việc làm|thất nghiệp|xuất khẩu|[Tt]hương binh")),
     ), "lao động"),
+    # Farm and budget reports: "NS lúa đạt 62 tạ/ha", "thu NS xã", "DT gieo cấy", "SL lúa".
+    "NS": ((
+        Sense("năng suất", after=_after(r"lúa|ngô|lạc|khoai|sắn|đậu|chè|cà phê|cây|bình quân|trung bình|đạt"),
+              near=_CROP_WORDS),
+        Sense("ngân sách", before=_before(r"[Tt]hu|[Cc]hi|[Nn]guồn|[Vv]ốn|[Kk]inh phí|[Dd]ự toán"),
+              after=_after(r"xã|huyện|tỉnh|nhà nước|NN|địa phương|cấp|trung ương|TW")),
+    ), "ngân sách"),
+    "DT": ((
+        Sense("dân tộc", after=_after(r"thiểu số|Kinh|Mông|Tày|Thái|Dao|Nùng|Mường|Khmer|Chăm")),
+        Sense("diện tích", after=_after(r"gieo|cấy|trồng|lúa|rừng|đất|canh tác|nuôi|mặt nước|sàn|bị|thiệt hại|ngô|chè"),
+              near=_CROP_WORDS + r"|ha\b|héc ta|m2|m²|km2|sào"),
+        Sense("dự toán", before=_before(r"(?:[Ss]o với|[Gg]iao|[Tt]heo|[Vv]ượt|[Đđ]ạt)(?:\s+[0-9.,]+\s*%)?"),
+              near=r"ngân sách|NS|kinh phí|triệu đồng|tỷ đồng"),
+    ), "diện tích"),
+    "SL": ((
+        Sense("sản lượng", after=_after(r"lúa|ngô|lương thực|thịt|trứng|sữa|thủy sản|cá|chè|đạt"), near=_CROP_WORDS),
+    ), "số lượng"),
+    "CN": ((
+        Sense("công nhân", after=_after(r"lao động|LĐ|viên chức|CNVC")),
+        Sense("chăn nuôi", after=_after(r"-?\s*(?:TY|thú y)|gia súc|gia cầm|lợn|trâu|bò|tập trung|trang trại|nông hộ"),
+              before=_before(r"[Tt]rồng trọt(?:,| và| -)?|[Hh]ộ"),
+              near=r"gia súc|gia cầm|đàn|lợn|trâu|bò|thú y|vật nuôi|chuồng"),
+        Sense("công nghiệp", after=_after(_JOIN + r"(?:TTCN|XD|xây dựng|tiểu thủ công nghiệp|dịch vụ|thương mại)"),
+              near=r"TTCN|tiểu thủ công nghiệp|XD|xây dựng|KCN|CCN|thương mại"),
+    ), None),  # else the table's chủ nhật (timetables)
+    "ĐV": ((
+        Sense("đơn vị", before=_before(r"[Cc]ơ quan,?|[Mm]ỗi|[Tt]ừng|[Cc]ác cơ quan,?"),
+              after=_after(r"trực thuộc|sự nghiệp|hành chính|tính|thi công")),
+        Sense("đảng viên", before=_before(r"[Kk]ết nạp|[Cc]hi bộ|[Cc]ấp ủy viên,?"),
+              near=r"[Đđ]ảng|[Cc]hi bộ|ĐU|cấp ủy|huy hiệu"),
+        Sense("đoàn viên", near=r"[Đđ]oàn|ĐTN|[Tt]hanh niên|TN\b|[Cc]ông đoàn|CĐ|[Hh]ội viên"),
+    ), "đảng viên"),
     "HC": ((Sense("huy chương", after=_after(r"[Vv]àng|[Bb]ạc|[Đđ]ồng")),), "hành chính"),
     "GD": ((), "giáo dục"),
     "GĐ": ((
