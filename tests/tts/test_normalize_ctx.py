@@ -31,7 +31,8 @@ from tts.normalize import normalize
     # CT, QĐ, GĐ, LĐ, HC, ĐT, PC.
     ("CT TNHH Minh An", "công ty trách nhiệm hữu hạn minh an"),
     ("chiến sĩ QĐ nhân dân", "chiến sĩ quân đội nhân dân"),
-    ("GĐ Sở Y tế; Phó GĐ; GĐ văn hóa", "giám đốc sở y tế; phó giám đốc; gia đình văn hóa"),
+    ("GĐ Sở Y tế; Phó GĐ; GĐ văn hóa; GĐ các HTX",
+     "giám đốc sở y tế; phó giám đốc; gia đình văn hóa; giám đốc các hợp tác xã"),
     ("DN có 20 LĐ trở lên; LĐ UBND xã",
      "doanh nghiệp có hai mươi lao động trở lên; lãnh đạo ủy ban nhân dân xã"),
     ("đoạt HC vàng; cải cách HC", "đoạt huy chương vàng; cải cách hành chính"),
@@ -89,6 +90,7 @@ def test_international_acronyms_take_the_names_vietnamese_say(text: str, spoken:
     ("Cloramin B, chlorine, hầm Biogas, Glyphosate", "clo ra min bê, clo, hầm bi ô ga, gli phô sát"),
     ("SEA Games 33, giải futsal, tablet", "xi ghêm ba mươi ba, giải phút xan, táp lét"),
     ("Viettel, MobiFone, Agribank, BIDV", "viết ten, mô bi phôn, a gri banh, bê i đê vê"),
+    ("tải trên App Store hoặc CH Play", "tải trên áp sờ to hoặc xê hát plây"),
     ("camera AI giám sát", "ca mê ra ây ai giám sát"),
     ("bán trên Shopee, Lazada; thuốc 300EC; vắc xin Pentaxim",
      "bán trên sốp pi, la da đa; thuốc ba trăm e xê; vắc xin pen ta xim"),

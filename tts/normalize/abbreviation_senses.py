@@ -147,7 +147,8 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
     "GĐ": ((
         Sense("giám đốc", before=_before(r"[Pp]hó|[Nn]guyên|[Qq]uyền|[Tt]ổng|[Bb]an"),
               after=_after(r"Sở|sở|Trung tâm|TT|Công ty|CT|Ban|Bệnh viện|BV|Chi nhánh|Ngân hàng|Quỹ|Kho bạc|KBNN|HTX|"
-                           r"Hợp tác xã|Bưu điện|Điện lực|Đài|Nhà máy|Xí nghiệp|Cục|Học viện|Viện|Văn phòng")),
+                           r"Hợp tác xã|Bưu điện|Điện lực|Đài|Nhà máy|Xí nghiệp|Cục|Học viện|Viện|Văn phòng|"
+                           r"các (?:HTX|hợp tác xã|doanh nghiệp|DN|công ty|đơn vị|trường|sở|trung tâm|ngân hàng)")),
     ), "gia đình"),
     "BĐ": ((Sense("bưu điện", after=_after(r"văn hóa|VHX|huyện|tỉnh|xã|tỉnh")),), None),
     "PC": ((

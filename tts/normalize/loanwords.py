@@ -90,6 +90,8 @@ LOANWORDS: dict[str, str] = {
     "ipad": "ai pát",
     "money": "mơ ni",
     "maps": "máp",
+    "store": "sờ to",
+    "play": "plây",
     "gmail": "giê meo",
     "iphone": "ai phôn",
     "ios": "ai ô ét",
