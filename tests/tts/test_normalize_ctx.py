@@ -110,3 +110,11 @@ def test_apps_and_products_are_spelled_for_one_voice(text: str, spoken: str) -> 
 ])
 def test_links_with_ports_short_domains_and_run_together_names(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Tổ chức Y tế Thế giới (WHO) khuyến cáo", "tổ chức y tế thế giới khuyến cáo"),
+    ("Quỹ Nhi đồng Liên hợp quốc (UNICEF) hỗ trợ", "quỹ nhi đồng liên hợp quốc hỗ trợ"),
+])
+def test_an_acronym_glossing_the_name_just_read_is_not_read(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -49,12 +49,24 @@ def _full_form(before: str, letters: str) -> str | None:
     return None
 
 
-_FOREIGN_ACRONYM = re.compile(r"[A-Z]{2,5}")
+_FOREIGN_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
 @functools.cache
 def _known_abbreviations() -> frozenset[str]:
     return frozenset(entry.abbr for entry in load_entries())
+
+
+@functools.cache
+def _table_readings() -> dict[str, str]:
+    return {entry.abbr: entry.spoken.lower() for entry in load_entries() if entry.kind == "text"}
+
+
+def _repeats_its_reading(abbr: str, before: str) -> bool:
+    """"Tổ chức Y tế Thế giới (WHO)": the table reads WHO as the words just said; not twice."""
+    reading = _table_readings().get(abbr)
+    said = " ".join(_WORD.findall(before.lower()))
+    return bool(reading) and said.endswith(" ".join(_WORD.findall(reading or "")))
 
 
 def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
@@ -78,7 +90,9 @@ def find_definitions(text: str) -> tuple[dict[str, str], str]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         full = _full_form(text[line_start : match.start()], letters) if letters else None
         if full is None:
-            return " " if _is_foreign_gloss(abbr, text, match) else match.group(0)
+            before = text[line_start : match.start()]
+            glossed = _is_foreign_gloss(abbr, text, match) or _repeats_its_reading(abbr, before)
+            return " " if glossed else match.group(0)
         key = " ".join(abbr.split())
         definitions.setdefault(key, " ".join(full.replace(",", " ").split()).lower())
         return " "
