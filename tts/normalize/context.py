@@ -121,7 +121,9 @@ _CENTRE_FUNCTIONS = re.compile(
     r"Bảo trợ|Công tác|Xúc tiến|Lưu trữ|Giám định|Trợ giúp|Tư vấn|Khí tượng|Hội nghị|Thương mại|Học tập|"
     r"Nghiên cứu|Chăm sóc|Điều dưỡng|Phòng|Tiêm chủng|Xét nghiệm|Pháp y|Đăng kiểm|Quản lý|Khai thác|Đào tạo|"
     r"Ngoại ngữ|Tin học|Sát hạch|Hoạt động|Dân số|Lao động|Việc làm|Hỗ trợ|Giới thiệu|Môi trường|Nông nghiệp|"
-    r"Kiểm định|Đo lường|Ứng dụng|Sản xuất|Bảo tồn|Thanh thiếu niên|Tiếp nhận|Một cửa)(?!\w)"
+    r"Kiểm định|Đo lường|Ứng dụng|Sản xuất|Bảo tồn|Thanh thiếu niên|Tiếp nhận|Một cửa|Cai nghiện|Kinh tế|"
+    r"Phục hồi|Phát thanh|Báo chí|Thủy sản|Du lịch|Lâm nghiệp|Cấp|Nuôi dưỡng|Hướng nghiệp|Kiểm nghiệm|Kiểm dịch|"
+    r"Dịch tễ)(?!\w)"
 )
 
 
