@@ -1,0 +1,99 @@
+"""Abbreviations from real grassroots usage (corpus split `abbr`): the forms and the entries."""
+
+import pytest
+
+from tts.normalize import normalize
+from tts.normalize.abbreviations import _parse_tsv
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        # An "&" compound the table lacks, made of entries it has.
+        (
+            "Ban Chỉ huy PCTT, TKCN&PTDS xã",
+            "ban chỉ huy phòng chống thiên tai, tìm kiếm cứu nạn và phòng thủ dân sự xã",
+        ),
+        ("nhiệm vụ PCTT& TKCN", "nhiệm vụ phòng chống thiên tai và tìm kiếm cứu nạn"),
+        ("Trường TH&THCS Tân Lập", "trường tiểu học và trung học cơ sở tân lập"),
+        ("Trường THCS&THPT Lê Lợi", "trường trung học cơ sở và trung học phổ thông lê lợi"),
+    ],
+)
+def test_ampersand_compounds_of_known_entries(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_short_ambiguous_keys_stay_out_of_unknown_compounds() -> None:
+    # "TT" alone is trung tâm; inside an unknown "TT&VV" it must not be guessed.
+    assert "trung tâm" not in normalize("tổ TT&VV thôn")
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("TX.Dĩ An phối hợp", "thị xã dĩ an phối hợp"),
+        ("nhân dân TP.Bà Rịa đã tham gia", "nhân dân thành phố bà rịa đã tham gia"),
+        ("ThS.Nguyễn Văn Hùng", "thạc sĩ nguyễn văn hùng"),
+        ("TP.HCM", "thành phố hồ chí minh"),
+    ],
+)
+def test_title_period_glued_to_the_name(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("UBTƯ MTTQ Việt Nam", "ủy ban trung ương mặt trận tổ quốc việt nam"),
+        ("UB.MTTQVN xã", "ủy ban mặt trận tổ quốc việt nam xã"),
+        ("Nghị quyết T.Ư 5", "nghị quyết trung ương năm"),
+        ("kết nối CSDLQGDC", "kết nối cơ sở dữ liệu quốc gia về dân cư"),
+        ("Cục Cảnh sát QLHC về TTXH", "cục cảnh sát quản lý hành chính về trật tự xã hội"),
+        ("42 xã ATK", "bốn mươi hai xã an toàn khu"),
+        ("Ban Chỉ huy PTKV 2", "ban chỉ huy phòng thủ khu vực hai"),
+        ("đoàn viên và CNVC-LĐ", "đoàn viên và công nhân viên chức lao động"),
+        ("Trung tâm DVNN", "trung tâm dịch vụ nông nghiệp"),
+        ("VQG Bạch Mã", "vườn quốc gia bạch mã"),
+        ("Đồn BP Thanh Thủy", "đồn biên phòng thanh thủy"),
+        ("UBBC xã", "ủy ban bầu cử xã"),
+        ("HĐBC quốc gia", "hội đồng bầu cử quốc gia"),
+        ("BCĐ PCLB và TKCN", "ban chỉ đạo phòng chống lụt bão và tìm kiếm cứu nạn"),
+        ("Bộ GTVT", "bộ giao thông vận tải"),
+        ("Quỹ HTND", "quỹ hỗ trợ nông dân"),
+        ("Hội LHTN", "hội liên hiệp thanh niên"),
+        ("từng CBCS", "từng cán bộ chiến sĩ"),
+        ("ứng dụng VneID", "ứng dụng vê en e ai đi"),
+        ("Phòng LĐ,TB&XH huyện", "phòng lao động thương binh và xã hội huyện"),
+        ("Trung tâm TGPL", "trung tâm trợ giúp pháp lý"),
+        ("công tác GDQP-AN", "công tác giáo dục quốc phòng an ninh"),
+        ("cuộc TĐT", "cuộc tổng điều tra"),
+        ("các CB,CC,VC", "các cán bộ công chức viên chức"),
+        ("120 ĐVTN", "một trăm hai mươi đoàn viên thanh niên"),
+        ("Đoàn TN xã", "đoàn thanh niên xã"),
+        ("Tổ TK&VV", "tổ tiết kiệm và vay vốn"),
+        ("vận động HMTN", "vận động hiến máu tình nguyện"),
+        ("công chức TP-HT", "công chức tư pháp hộ tịch"),
+    ],
+)
+def test_entries_seen_in_real_grassroots_text(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("Chương trình hành động số 147-CTHĐ/TU", "chương trình hành động số một trăm bốn mươi bảy của tỉnh ủy"),
+        ("Tờ trình số 1630/TTr-SNN-TY", "tờ trình số một nghìn sáu trăm ba mươi của sở nông nghiệp, thú y"),
+        ("Hướng dẫn số 03/HD-TLĐ", "hướng dẫn số ba của tổng liên đoàn"),
+    ],
+)
+def test_document_numbers_with_issuers_seen_in_real_text(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_a_trailing_note_on_the_source_is_not_part_of_the_entry() -> None:
+    entries = _parse_tsv("UBBC\tủy ban bầu cử\t# phutho.gov.vn def\nTY\tthú y\tissuer\t# 476/QĐ-BNN-TY\n")
+    assert [(e.abbr, e.spoken, e.kind) for e in entries] == [
+        ("UBBC", "ủy ban bầu cử", "text"),
+        ("TY", "thú y", "issuer"),
+    ]
