@@ -3,7 +3,7 @@
 import pytest
 
 from tts.normalize import normalize
-from tts.normalize.abbreviations import _parse_tsv
+from tts.normalize.abbreviations import _parse_tsv, default_table
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,52 @@ def test_a_trailing_note_on_the_source_is_not_part_of_the_entry() -> None:
         ("UBBC", "ủy ban bầu cử", "text"),
         ("TY", "thú y", "issuer"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("ngành LĐ-TB & XH", "ngành lao động thương binh và xã hội"),
+        ("Phòng Cảnh sát PCCC & CNCH", "phòng cảnh sát phòng cháy chữa cháy và cứu nạn cứu hộ"),
+        ("xã vùng DTTS&MN", "xã vùng dân tộc thiểu số và miền núi"),
+    ],
+)
+def test_spaced_ampersand_inside_an_entry(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("thôn ĐBKK", "thôn đặc biệt khó khăn"),
+        ("ứng dụng CNTT-VT", "ứng dụng công nghệ thông tin viễn thông"),
+        ("Bộ TT-TT", "bộ thông tin truyền thông"),
+        ("sàng lọc ĐTĐ", "sàng lọc đái tháo đường"),
+        ("mô hình CLB", "mô hình câu lạc bộ"),
+        ("đồng chí Hà, TUV", "đồng chí hà, tỉnh ủy viên"),
+        ("các TBA", "các trạm biến áp"),
+        ("TCty Điện lực", "tổng công ty điện lực"),
+        ("Sở NN-PTNT", "sở nông nghiệp và phát triển nông thôn"),
+        ("Chi cục QLTT", "chi cục quản lý thị trường"),
+        ("không đội MBH", "không đội mũ bảo hiểm"),
+        ("Chi cục THADS", "chi cục thi hành án dân sự"),
+        ("Trung tâm VHTT-TDTT", "trung tâm văn hóa thông tin thể dục thể thao"),
+        ("Kế hoạch số 89/KH-BDT", "kế hoạch số tám mươi chín của ban dân tộc"),
+    ],
+)
+def test_entries_seen_in_the_second_batch(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize("token", ["HS", "BP", "TN", "CB", "ĐV", "VP", "THA"])
+def test_ambiguous_abbreviations_stay_out_of_the_table(token: str) -> None:
+    # Each has two common readings in grassroots text (docs/speech.md lists them); only a
+    # context rule may choose, so the table must not pick one.
+    assert token not in default_table().text_entries()
+
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
+
+
+def test_roman_numerals_are_never_table_entries() -> None:
+    assert not set(ROMAN) & set(default_table().text_entries())

@@ -60,7 +60,7 @@ def _parse_tsv(text: str) -> list[Abbreviation]:
 
 # Readings that depend on what follows, checked before the dictionary: "SN 1965" is a birth year.
 _CONTEXT_READINGS = ((re.compile(r"\bSN:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " sinh năm "),)
-_COMPOUND = re.compile(r"[^\W_]+(?:\s?&\s?[^\W_]+)+")
+_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*(?:\s?&\s?[^\W_]+)+")
 _AMPERSAND = re.compile(r"\s?&\s?")
 # A period ending these keys also ends the sentence when the line ends or a capital follows.
 _SENTENCE_FINAL_KEYS = frozenset({"v.v."})
@@ -113,12 +113,15 @@ class AbbreviationTable:
         return self._text_pattern
 
     def _split_ampersands(self, text: str) -> str:
-        """Open up an "&" compound the table lacks ("TKCN&PTDS", "PCTT& TKCN") when its parts are
-        entries of three letters or more; shorter ones are too ambiguous ("CN&TY" is not chủ nhật)."""
+        """Close up a spaced "&" in an entry ("LĐ-TB & XH"); open up an "&" compound the table
+        lacks ("TKCN&PTDS", "PCTT& TKCN") when its parts are entries of three letters or more,
+        as shorter ones are too ambiguous ("CN&TY" is not chủ nhật)."""
         entries = self.text_entries()
 
         def split(match: re.Match[str]) -> str:
             compound = match.group(0)
+            if (closed := _AMPERSAND.sub("&", compound)) in entries:
+                return closed
             parts = _AMPERSAND.split(compound)
             known = [part for part in parts if part in entries]
             if compound in entries or not known or any(len(part) < 3 for part in known):
