@@ -146,3 +146,18 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 def test_roman_numerals_are_never_table_entries() -> None:
     assert not set(ROMAN) & set(default_table().text_entries())
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("vắc xin VGB liều sơ sinh", "vắc xin viêm gan bê liều sơ sinh"),
+        ("công tác PCGD-XMC", "công tác phổ cập giáo dục xóa mù chữ"),
+        ("mã PAKN", "mã phản ánh kiến nghị"),
+        ("phong trào TDBVANTQ", "phong trào toàn dân bảo vệ an ninh tổ quốc"),
+        ("Văn bản hợp nhất 05/VBHN-BGDĐT", "văn bản hợp nhất số năm của bộ giáo dục và đào tạo"),
+        ("trụ sở HĐND&UBND huyện", "trụ sở hội đồng nhân dân và ủy ban nhân dân huyện"),
+    ],
+)
+def test_entries_read_by_eye_in_the_third_round(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
