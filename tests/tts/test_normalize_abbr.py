@@ -161,3 +161,25 @@ def test_roman_numerals_are_never_table_entries() -> None:
 )
 def test_entries_read_by_eye_in_the_third_round(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_a_definition_may_leave_out_small_words() -> None:
+    text = "Dự án cơ sở dữ liệu quốc gia về dân cư (CSDLQGDC) hoàn thành. Kết nối CSDLQGDC."
+    assert normalize(text) == (
+        "dự án cơ sở dữ liệu quốc gia về dân cư hoàn thành. kết nối cơ sở dữ liệu quốc gia về dân cư."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("Trung tâm Kiểm soát bệnh tật (CDC) tỉnh cho biết", "trung tâm kiểm soát bệnh tật tỉnh cho biết"),
+        ("Tổ chức Y tế Thế giới (WHO) khuyến cáo", "tổ chức y tế thế giới khuyến cáo"),
+    ],
+)
+def test_a_bracketed_abbreviation_restating_the_words_before_is_not_read(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_a_bracketed_abbreviation_after_other_words_is_still_read() -> None:
+    assert normalize("Cơ quan y tế (CDC) cho biết") == "cơ quan y tế, trung tâm kiểm soát bệnh tật, cho biết"
