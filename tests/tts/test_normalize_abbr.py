@@ -183,3 +183,26 @@ def test_a_bracketed_abbreviation_restating_the_words_before_is_not_read(text: s
 
 def test_a_bracketed_abbreviation_after_other_words_is_still_read() -> None:
     assert normalize("Cơ quan y tế (CDC) cho biết") == "cơ quan y tế, trung tâm kiểm soát bệnh tật, cho biết"
+
+
+def test_one_bracket_defining_a_list_of_abbreviations() -> None:
+    text = "Thu gom vũ khí, vật liệu nổ, công cụ hỗ trợ (VK, VLN, CCHT). Cấm dùng VK, VLN."
+    assert normalize(text) == ("thu gom vũ khí, vật liệu nổ, công cụ hỗ trợ. cấm dùng vũ khí, vật liệu nổ.")
+
+
+def test_a_bracketed_list_that_defines_nothing_is_still_read() -> None:
+    assert normalize("Mang theo (CCCD, sổ hộ khẩu) khi đến.") == "mang theo, căn cước công dân, sổ hộ khẩu, khi đến."
+    assert normalize("Các trường (MN, TH, THCS) tham gia.") == (
+        "các trường, mầm non, tiểu học, trung học cơ sở, tham gia."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("Chi hội CCB KP.3, phường Tân Hòa", "chi hội cựu chiến binh khu phố ba, phường tân hòa"),
+        ("chi hội đạt TSVM", "chi hội đạt trong sạch vững mạnh"),
+    ],
+)
+def test_entries_seen_in_the_third_batch(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

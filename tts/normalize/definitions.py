@@ -17,6 +17,10 @@ from tts.normalize.tone_marks import normalize_tones
 
 _PARENTHESIS = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-Za-zĐđ&.\- ]{0,18}[A-Za-zĐđ])\s*\)")
 _WORD = re.compile(r"[^\W\d_]+")
+# "vũ khí, vật liệu nổ, công cụ hỗ trợ (VK, VLN, CCHT)": one bracket defining a list.
+_PARENTHESIS_LIST = re.compile(
+    r"\(\s*(?P<list>[A-ZĐ][A-Za-zĐđ&.\-]{0,12}(?:\s*[,;]\s*[A-ZĐ][A-Za-zĐđ&.\-]{0,12})+)\s*\)"
+)
 _MAX_WORDS = 14
 
 
@@ -92,9 +96,37 @@ def _restates_known(abbr: str, before: str) -> bool:
     return _WORD.findall(normalize_tones(before).lower())[-len(words) :] == words
 
 
+def _list_definitions(before: str, abbrs: list[str]) -> dict[str, str] | None:
+    """Each abbreviation of a bracketed list against the comma-separated phrases before it, in
+    order; None unless every one of them is defined there."""
+    segments = re.split(r"[,;]", before)
+    if len(segments) < len(abbrs):
+        return None
+    found = {}
+    for abbr, segment in zip(abbrs, segments[-len(abbrs) :], strict=True):
+        letters = _letters(abbr)
+        full = _full_form(segment, letters) if letters else None
+        if full is None:
+            return None
+        found[abbr] = " ".join(full.split()).lower()
+    return found
+
+
 def find_definitions(text: str) -> tuple[dict[str, str], str]:
     """Definitions ({abbreviation: full form, lowercase}) and the text without the "(ABBR)" marks."""
     definitions: dict[str, str] = {}
+
+    def drop_list(match: re.Match[str]) -> str:
+        abbrs = [part.strip() for part in re.split(r"[,;]", match.group("list"))]
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        found = _list_definitions(text[line_start : match.start()], abbrs)
+        if found is None:
+            return match.group(0)
+        for abbr, full in found.items():
+            definitions.setdefault(abbr, full)
+        return " "
+
+    text = _PARENTHESIS_LIST.sub(drop_list, text)
 
     def drop(match: re.Match[str]) -> str:
         abbr = match.group("abbr")
