@@ -12,6 +12,7 @@ type, read before the number pass so the type is said once.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -197,8 +198,20 @@ def _choose(abbr: str, left: str, right: str) -> str | None:
     return default
 
 
+@functools.cache
+def _longer_table_keys() -> re.Pattern[str] | None:
+    """Table entries that begin with one of these abbreviations ("LĐ,TB&XH"): the table reads them whole."""
+    entries = default_table().text_entries()
+    keys = sorted((key for key in entries if key not in SENSES and key.startswith(tuple(SENSES))), key=len, reverse=True)
+    return re.compile("|".join(re.escape(key) + r"(?![\w&])" for key in keys)) if keys else None
+
+
 def read_abbreviation_senses(text: str) -> str:
+    longer = _longer_table_keys()
+
     def replace(match: re.Match[str]) -> str:
+        if longer and longer.match(text, match.start()):
+            return match.group(0)
         left = text[max(0, match.start() - _WINDOW) : match.start()]
         right = text[match.end() : match.end() + _WINDOW]
         reading = _choose(match.group("abbr"), left, right)
