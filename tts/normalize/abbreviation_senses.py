@@ -202,7 +202,8 @@ def _choose(abbr: str, left: str, right: str) -> str | None:
 def _longer_table_keys() -> re.Pattern[str] | None:
     """Table entries that begin with one of these abbreviations ("LĐ,TB&XH"): the table reads them whole."""
     entries = default_table().text_entries()
-    keys = sorted((key for key in entries if key not in SENSES and key.startswith(tuple(SENSES))), key=len, reverse=True)
+    keys = sorted((key for key in entries if key not in SENSES and key.startswith(tuple(SENSES))),
+                  key=len, reverse=True)
     return re.compile("|".join(re.escape(key) + r"(?![\w&])" for key in keys)) if keys else None
 
 
