@@ -45,6 +45,15 @@ from tts.normalize import normalize
      "diện tích gieo cấy năm trăm héc ta; đạt một trăm hai mươi phần trăm dự toán; đồng bào dân tộc thiểu số"),
     ("SL lúa đạt 3.100 tấn", "sản lượng lúa đạt ba nghìn một trăm tấn"),
     ("trồng trọt và CN; CN gia cầm; T2 - CN", "trồng trọt và chăn nuôi; chăn nuôi gia cầm; thứ hai đến chủ nhật"),
+    # Left out of the table by the abbreviation round for having two readings.
+    ("HS lương 2,34", "hệ số lương hai phẩy ba mươi tư"),
+    ("Sàng lọc THA, ĐTĐ", "sàng lọc tăng huyết áp, đái tháo đường"),
+    ("Chi cục THADS cưỡng chế THA", "chi cục thi hành án dân sự cưỡng chế thi hành án"),
+    ("Đồn BP Săm Pun; BP một cửa", "đồn biên phòng săm pun; bộ phận một cửa"),
+    ("Bí thư CB thôn Đông; CB y tế", "bí thư chi bộ thôn đông; cán bộ y tế"),
+    ("vùng DTTS và MN; trường MN Hoa Sen", "vùng dân tộc thiểu số và miền núi; trường mầm non hoa sen"),
+    ("ngày BC đại biểu; BC kết quả", "ngày bầu cử đại biểu; báo cáo kết quả"),
+    ("Trung tâm DN huyện; DN trên địa bàn", "trung tâm dạy nghề huyện; doanh nghiệp trên địa bàn"),
     # ĐV: đảng viên, đoàn viên, đơn vị.
     ("Chi bộ kết nạp 3 ĐV mới; các cơ quan, ĐV", "chi bộ kết nạp ba đảng viên mới; các cơ quan, đơn vị"),
     ("Chi đoàn có 20 ĐV", "chi đoàn có hai mươi đoàn viên"),

@@ -88,6 +88,7 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
               after=_after(r"nhân dân|ND|Nhân dân")),
     ), None),
     "HS": ((
+        Sense("hệ số", after=_after(r"lương|phụ cấp|[0-9]+(?:[,.][0-9]+)?")),
         Sense("hồ sơ", before=_before(r"[Nn]ộp|[Tt]iếp nhận|[Gg]iải quyết|[Tt]hụ lý|[Tt]rả|[Bb]ộ|[Tt]hành phần")
               + "|" + _before(r"(?:[Nn]ộp|[Tt]iếp nhận|[Gg]iải quyết|[Tt]hụ lý|đúng hạn|trễ hạn)\s+[0-9.]+"),
               after=_after(r"đề nghị|đăng ký|hợp lệ|trực tuyến|TTHC|thủ tục|địa chính|đất đai|xin"),
@@ -143,6 +144,39 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
               near=r"[Đđ]ảng|[Cc]hi bộ|ĐU|cấp ủy|huy hiệu"),
         Sense("đoàn viên", near=r"[Đđ]oàn|ĐTN|[Tt]hanh niên|TN\b|[Cc]ông đoàn|CĐ|[Hh]ội viên"),
     ), "đảng viên"),
+    # Left out of the table on purpose by the abbreviation round: each has two readings in real text.
+    "THA": ((
+        Sense("tăng huyết áp", before=_before(r"[Ss]àng lọc|[Bb]ệnh|[Mm]ắc|[Đđ]iều trị|[Qq]uản lý|[Pp]hòng chống"),
+              after=_after(_JOIN + r"(?:ĐTĐ|đái tháo đường|tim mạch)"),
+              near=r"huyết áp|ĐTĐ|đái tháo đường|sàng lọc|không lây|khám|tim mạch|người cao tuổi"),
+        Sense("thi hành án", before=_before(r"[Cc]ơ quan|[Cc]hi cục|[Cc]ục|[Cc]ưỡng chế|[Cc]ông tác|[Cc]hấp hành viên"),
+              near=r"THADS|[Cc]hấp hành viên|[Cc]ưỡng chế|dân sự|bản án|[Tt]òa án|[Cc]hi cục"),
+    ), "tăng huyết áp"),
+    "BP": ((
+        Sense("biên phòng", before=_before(r"[Đđ]ồn|[Bb]ộ đội|[Bb]ộ Chỉ huy|[Cc]hiến sĩ|[Cc]án bộ,? chiến sĩ"),
+              after=_after(r"tỉnh|[Cc]ửa khẩu")),
+        Sense("bộ phận", after=_after(r"một cửa|tiếp nhận|văn phòng|chuyên môn|kế toán|thường trực")),
+    ), "bộ phận"),
+    "CB": ((
+        Sense("chi bộ", before=_before(r"[Bb]í thư|[Pp]hó [Bb]í thư|[Đđ]ảng viên|[Ss]inh hoạt|[Cc]ấp ủy"),
+              after=_after(r"[Đđ]ảng")),
+        Sense("cán bộ", before=_before(r"[Đđ]ội ngũ|[Cc]ác|[Tt]oàn thể|[Tt]ập huấn cho"),
+              after=_after(r",?\s*(?:CC|công chức|chiến sĩ|CS|đảng viên|ĐV|y tế|thú y|địa chính|tư pháp|"
+                           r"chuyên trách|không chuyên trách|phụ trách|lãnh đạo|hưu)")),
+    ), "cán bộ"),
+    "MN": ((
+        Sense("miền núi", before=_before(r"[Vv]ùng|DTTS\s*(?:và|&)|[Dd]ân tộc thiểu số\s*(?:và|&)|[Tt]rung du và|"
+                                         r"[Vv]ùng cao,?|[Hh]uyện"),
+              after=_after(r"phía Bắc|[Bb]iên giới")),
+    ), None),
+    "BC": ((
+        Sense("bầu cử", before=_before(r"[Nn]gày|[Cc]uộc|[Tt]ổ|[Kk]hu vực|[Đđ]iểm|[Ủủ]y ban|[Đđ]ơn vị|[Cc]ông tác"),
+              after=_after(r"ĐBQH|đại biểu|HĐND|Quốc hội|trưởng thôn")),
+    ), None),
+    "DN": ((
+        Sense("dạy nghề", before=_before(r"[Tt]rung tâm|TT|[Tt]rường|[Đđ]ào tạo,?|[Cc]ơ sở"),
+              after=_after(r"cho lao động|nông thôn|ngắn hạn")),
+    ), None),
     "HC": ((Sense("huy chương", after=_after(r"[Vv]àng|[Bb]ạc|[Đđ]ồng")),), "hành chính"),
     "GD": ((), "giáo dục"),
     "GĐ": ((
