@@ -50,6 +50,7 @@ from tts.normalize import normalize
     ("Sàng lọc THA, ĐTĐ", "sàng lọc tăng huyết áp, đái tháo đường"),
     ("Chi cục THADS cưỡng chế THA", "chi cục thi hành án dân sự cưỡng chế thi hành án"),
     ("Đồn BP Săm Pun; BP một cửa", "đồn biên phòng săm pun; bộ phận một cửa"),
+    ("BĐ biên phòng; BĐ văn hóa xã; trên BĐ2", "bộ đội biên phòng; bưu điện văn hóa xã; trên báo động hai"),
     ("Bí thư CB thôn Đông; CB y tế", "bí thư chi bộ thôn đông; cán bộ y tế"),
     ("vùng DTTS và MN; trường MN Hoa Sen", "vùng dân tộc thiểu số và miền núi; trường mầm non hoa sen"),
     ("ngày BC đại biểu; BC kết quả", "ngày bầu cử đại biểu; báo cáo kết quả"),

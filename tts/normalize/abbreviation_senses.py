@@ -185,7 +185,10 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
                            r"Hợp tác xã|Bưu điện|Điện lực|Đài|Nhà máy|Xí nghiệp|Cục|Học viện|Viện|Văn phòng|"
                            r"các (?:HTX|hợp tác xã|doanh nghiệp|DN|công ty|đơn vị|trường|sở|trung tâm|ngân hàng)")),
     ), "gia đình"),
-    "BĐ": ((Sense("bưu điện", after=_after(r"văn hóa|VHX|huyện|tỉnh|xã|tỉnh")),), None),
+    "BĐ": ((
+        Sense("bộ đội", after=_after(r"biên phòng|BP|cụ Hồ|xuất ngũ|địa phương|chủ lực")),
+        Sense("bưu điện", after=_after(r"văn hóa|VHX|huyện|tỉnh|xã")),
+    ), None),  # "BĐ2", "BĐ III" are flood alert levels (context.py)
     "PC": ((
         Sense("phòng chống", after=_after(
             r"dịch|thiên tai|lụt|bão|cháy|tội phạm|ma túy|tham nhũng|tác hại|bệnh|HIV|sốt|đuối|COVID|Covid|rét|"
