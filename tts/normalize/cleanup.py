@@ -15,7 +15,7 @@ _TRANSLATION = str.maketrans(
         "\u201c": "", "\u201d": "", "\u201e": "", "\u00ab": "", "\u00bb": "", '"': "",
         "\u2018": "", "\u2019": "", "`": "", "\u00b4": "",
         "\u2026": "...", "\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u20ab": "đ", "\u2116": "số ",
-        "\u00ba": "°", "\u2192": " => ", "\u21d2": " => ", "\u00d7": " x ", "\t": " ",
+        "\u00ba": "°", "\u2044": "/", "\u2215": "/", "\u2192": " => ", "\u21d2": " => ", "\u00d7": " x ", "\t": " ",
     }
 )  # fmt: skip
 # What a voice cannot say: control and format characters (zero-width joiners too), private and
@@ -24,6 +24,11 @@ _TRANSLATION = str.maketrans(
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk", "Mn", "Me", "No", "Nl"})
 _KEPT_SYMBOLS = frozenset("°")
 _LINE_BULLET = re.compile(r"^\s*(?:[-+*>#]+|\d+\))\s+")
+# "1- Nói, làm trái ...", "I- MỤC TIÊU": a dash after a heading number reads like "1." and "I.".
+_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*-\s*(?=[A-ZĐÀ-Ỹ])")
+# "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
+# Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
+_NAME_NUMBER = re.compile(r"\b([A-Za-z]{3,})(?:\s+-\s*|\s*-\s+)([0-9]{1,2})(?![0-9]|[/.,:][0-9])")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -43,7 +48,14 @@ def clean_input(line: str) -> str:
     line = unicodedata.normalize("NFC", line).translate(_TRANSLATION)
     line = "".join(_ascii_digit(char) for char in line if _keep(char))
     line = line.replace("**", " ").replace("__", " ")
+    line = _NAME_NUMBER.sub(_join_name_number, line)
+    line = _DASHED_HEADING.sub(r"\1. ", line)
     return _LINE_BULLET.sub("", line).strip()
+
+
+def _join_name_number(match: re.Match[str]) -> str:
+    name, number = match.groups()
+    return match.group(0) if is_syllable(name) else f"{name}-{number}"
 
 
 _SYMBOL_WORDS = (
@@ -83,6 +95,16 @@ def _speak_capitals(match: re.Match[str]) -> str:
 
 
 _ELLIPSIS = re.compile(r"\.{2,}")
+# List and point letters are said by their names ("b" bê, "c" xê): "b) Là lao động", "điểm a, b khoản 1".
+# A lone letter elsewhere ("m và g") is left alone.
+_LETTER = r"[a-zđ](?![^\W_])"
+_LIST_LETTER = re.compile(rf"(?<![^\W_])({_LETTER})(?=\))")
+_POINT_LETTERS = re.compile(rf"(?<![^\W_])((?i:điểm|tiết)\s+){_LETTER}(?:\s*(?:,|và|hoặc|đến)\s*{_LETTER})*")
+
+
+def _name_letters(match: re.Match[str]) -> str:
+    lead = match.group(1)
+    return lead + re.sub(_LETTER, lambda letter: spell_letters(letter.group(0)), match.group(0)[len(lead) :])
 
 
 def _ellipsis(match: re.Match[str]) -> str:
@@ -97,6 +119,8 @@ def _ellipsis(match: re.Match[str]) -> str:
 def finalize(text: str) -> str:
     """Symbols to words or pauses, acronyms spelled, lowercase, tidy spacing and punctuation."""
     text = _ELLIPSIS.sub(_ellipsis, text)
+    text = _LIST_LETTER.sub(lambda match: spell_letters(match.group(1)), text)
+    text = _POINT_LETTERS.sub(_name_letters, text)
     for pattern, replacement in _SYMBOL_WORDS:
         text = pattern.sub(replacement, text)
     text = _UNSPEAKABLE.sub(" ", text)

@@ -26,8 +26,18 @@ _SPACED_NUMBER = re.compile(
     r"(?<![0-9/.,])[0-9]+(?:\s*/\s*(?:19|20)[0-9]{2})?(?:\s*-\s*[A-ZĐ][A-Za-zĐ]*)?"
     r"\s*/\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*)*"
 )
-# The text names the issuer itself right after the number (and its date): "... ngày 15/4/2025 của".
-_OWN_ISSUER_AFTER = re.compile(r"\s*(?:ngày\s+[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{2,4})?\s*)?,?\s*của\b")
+# The text names the issuer itself right after the number (and its date): "... ngày 15/4/2025 của",
+# "..., ngày 24/01/2025 của", "... ngày 19 tháng 7 năm 2021 của".
+_DATE = (
+    r"ngày\s+[0-9]{1,2}\s*(?:[/.-]\s*[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{2,4})?"
+    r"|tháng\s+[0-9]{1,2}(?:\s+năm\s+[0-9]{4})?)"
+)
+_OWN_ISSUER_AFTER = re.compile(rf"\s*(?:,?\s*{_DATE}\s*)?,?\s*của\b", re.IGNORECASE)
+# "Quyết định số: 95/QĐ-UBND": inside a sentence the colon after "số" is no pause (a "Số:" label is).
+_SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
+# Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
+# "quyết định"; "Thông tư 16/2016/TTLT-BYT-BQP" names a joint circular by its first words.
+_OTHER_NAMES = {"quyết định": ("quy định",)}
 
 
 def _number_words(match: re.Match[str]) -> list[str]:
@@ -47,6 +57,14 @@ def _issuer_mentioned_after(text: str, end: int, code: str, spoken: str) -> bool
     return bool(window and re.search(pattern, window.group(0), re.IGNORECASE))
 
 
+def _type_names(doc_type: str) -> str:
+    words = doc_type.split()
+    names = {doc_type, *_OTHER_NAMES.get(doc_type, ())}
+    if len(words) > 2:
+        names.add(" ".join(words[:2]))
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+
+
 def _looks_like_code(segment: str) -> bool:
     """Codes look like TTg, NĐ, UBTVQH15; "Khu" (as in "số 5/Khu phố") is a word."""
     letters = segment.rstrip("0123456789")
@@ -55,7 +73,9 @@ def _looks_like_code(segment: str) -> bool:
 
 def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str:
     segments = match.group("code").split("-")
-    if not all(map(_looks_like_code, segments)):
+    # A one-letter type the table knows is still a code: "08/2017/L-CTN" (lệnh).
+    known_type = bool(table.doc_type(segments[0]))
+    if not all(_looks_like_code(segment) or (i == 0 and known_type) for i, segment in enumerate(segments)):
         return match.group(0)
     party_type = match.groupdict().get("type")
     doc_type = table.doc_type(party_type or segments[0])
@@ -67,7 +87,9 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
     before = match.string[max(0, match.start() - 60) : match.start()].lower()
     has_so = bool(_SO_BEFORE.search(before))
     # "Thông báo kết luận số 125-TB/ĐU": the type was said, a few words before "số".
-    type_said = bool(doc_type) and re.search(rf"\b{doc_type}(?:\s+[^\W\d_]+){{0,3}}\s*(?:số\s*:?\s*)?$", before)
+    type_said = doc_type and re.search(
+        rf"\b(?:{_type_names(doc_type)})(?:\s+[^\W\d_]+){{0,3}}\s*(?:số\s*:?\s*)?$", before
+    )
     number = _number_words(match)
     if doc_type and not type_said:
         words = [*number, doc_type] if has_so else [doc_type, "số", *number]
@@ -89,6 +111,7 @@ def _squeeze(match: re.Match[str]) -> str:
 
 def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
     table = table or default_table()
+    text = _SO_COLON.sub(r"\1 ", text)
     text = _SPACED_NUMBER.sub(_squeeze, text)
     text = _PARTY_NUMBER.sub(lambda match: _read_document_number(match, table), text)
     return _STATE_NUMBER.sub(lambda match: _read_document_number(match, table), text)

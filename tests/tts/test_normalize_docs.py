@@ -1,0 +1,110 @@
+"""Document references, headings, lists and punctuation: one test per kind of misreading fixed
+(split `docs` of the reading corpus, data/corpus_docs.tsv)."""
+
+import pytest
+
+from tts.normalize import normalize
+from tts.normalize.abbreviations import AbbreviationTable
+from tts.normalize.documents import read_document_numbers
+
+Y2021 = "năm hai nghìn không trăm hai mươi mốt"
+Y2025 = "năm hai nghìn không trăm hai mươi lăm"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        # The issuer is not read when the text names it after a comma and the date.
+        (
+            "Kết luận số 121-KL/TW, ngày 24/01/2025 của Ban Chấp hành Trung ương",
+            f"kết luận số một trăm hai mươi mốt, ngày hai mươi tư tháng một {Y2025} của ban chấp hành trung ương",
+        ),
+        # ... nor after a date written in words.
+        (
+            "Kết luận số 867-KL/HU ngày 20 tháng 7 năm 2021 của đồng chí Bí thư",
+            f"kết luận số tám trăm sáu mươi bảy ngày hai mươi tháng bảy {Y2021} của đồng chí bí thư",
+        ),
+        # Without "của", the issuer is still read, and before the date.
+        (
+            "Công văn số 8011-CV/BTCTW, ngày 27/02/2025",
+            "công văn số tám nghìn không trăm mười một của ban tổ chức trung ương, "
+            f"ngày hai mươi bảy tháng hai {Y2025}",
+        ),
+    ],
+)
+def test_issuer_named_by_the_text_is_read_once(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        # Party rules share QĐ with decisions: "Quy định" already names the type.
+        ("Quy định số 37-QĐ/TW", "quy định số ba mươi bảy của trung ương"),
+        ("Quy định 69-QĐ/TW", "quy định số sáu mươi chín của trung ương"),
+        ("Quyết định số 99-QĐ/TW", "quyết định số chín mươi chín của trung ương"),
+        # A joint circular named by its first words.
+        (
+            "Thông tư 36/2011/TTLT-BYT-BQP",
+            "thông tư số ba mươi sáu năm hai nghìn không trăm mười một của bộ y tế, bộ quốc phòng",
+        ),
+    ],
+)
+def test_document_type_said_under_another_name_is_not_repeated(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_colon_after_so_inside_a_sentence_is_no_pause() -> None:
+    assert normalize("Quyết định số: 59/QĐ-UBND") == "quyết định số năm mươi chín của ủy ban nhân dân"
+    # A "Số:" label opening a header line keeps its pause.
+    assert normalize("Số: 09/UBND- VP") == "số: chín của ủy ban nhân dân, văn phòng"
+
+
+def test_one_letter_type_the_table_knows_makes_a_document_number() -> None:
+    table = AbbreviationTable()
+    table.register("L", "lệnh", "doctype")
+    table.register("CTN", "chủ tịch nước", "issuer")
+    spoken = read_document_numbers("Lệnh số 07/2017/L-CTN công bố Luật", table)
+    assert " ".join(spoken.split()) == "Lệnh số bảy năm hai nghìn không trăm mười bảy của chủ tịch nước công bố Luật"
+
+
+def test_fraction_slash_in_a_document_number() -> None:
+    assert normalize("Công điện số 1478⁄CĐ-TTg") == "công điện số một nghìn bốn trăm bảy mươi tám của thủ tướng"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("1- Nói, làm trái Điều lệ Đảng", "một. nói, làm trái điều lệ đảng"),
+        ("I- MỤC TIÊU, YÊU CẦU", "một. mục tiêu, yêu cầu"),
+        ("II - NHIỆM VỤ", "hai. nhiệm vụ"),
+        # A range opening a line is not a heading.
+        ("2 - 3 ngày tới trời mưa", "hai đến ba ngày tới trời mưa"),
+    ],
+)
+def test_heading_number_with_a_dash(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(
+    "text", ["dịch Covid- 19", "dịch Covid -19", "dịch Covid – 19", "dịch COVID - 19.", "dịch Covid-19"]
+)
+def test_dash_between_a_foreign_name_and_its_number_joins_one_name(text: str) -> None:
+    assert normalize(text).rstrip(".") == "dịch cô vít mười chín"
+
+
+def test_dash_between_vietnamese_words_stays_a_pause() -> None:
+    assert normalize("các xã - thị trấn, thôn Trung - 2") == "các xã, thị trấn, thôn trung, hai"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("theo điểm c khoản 3 Điều 4", "theo điểm xê khoản ba điều bốn"),
+        ("tại điểm a, b khoản 1", "tại điểm a, bê khoản một"),
+        ("sau đây: a) Chưa đủ sức khỏe; b) Là lao động", "sau đây: a, chưa đủ sức khỏe; bê, là lao động"),
+        ("đ) Các trường hợp khác", "đê, các trường hợp khác"),
+    ],
+)
+def test_list_and_point_letters_are_said_by_name(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
