@@ -9,9 +9,9 @@ LINES = load()
 
 
 # Every split must stay at 95 % or better unless it is listed here with its own floor.
-# docs: five lines need issuer/type entries the abbreviation table lacks (DP, KT, VPTW, UBKTTW as issuers;
-# L-CTN); with them it reads 100 % — raise it to the default when they land.
-FLOORS = {"tune": 0.98, "fresh3": 0.9, "docs": 0.93}
+# docs, docs2: seven lines need issuer/type entries the abbreviation table lacks (DP, KT, VPTW, UBKTTW,
+# KGVX, NC as issuers; L-CTN); with them docs reads 100 % and docs2 97 % — back to the default when they land.
+FLOORS = {"tune": 0.98, "fresh3": 0.9, "docs": 0.93, "docs2": 0.94}
 
 
 @pytest.mark.parametrize("split", splits(LINES))

@@ -108,3 +108,27 @@ def test_dash_between_vietnamese_words_stays_a_pause() -> None:
 )
 def test_list_and_point_letters_are_said_by_name(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_legislature_term_after_a_space() -> None:
+    assert normalize("Nghị quyết số 819/NQ – UBTVQH 14") == (
+        "nghị quyết số tám trăm mười chín của ủy ban thường vụ quốc hội khóa mười bốn"
+    )
+
+
+def test_number_with_a_letter() -> None:
+    assert normalize("Nghị quyết số 30c/NQ-CP") == "nghị quyết số ba mươi xê của chính phủ"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("Hướng dẫn số 4488/BCĐ ngày14/11/2013", "hướng dẫn số bốn nghìn bốn trăm tám mươi tám của ban chỉ đạo "
+         "ngày mười bốn tháng mười một năm hai nghìn không trăm mười ba"),
+        ("theo khoản2 Điều 5", "theo khoản hai điều năm"),
+        # Codes stay glued to their numbers.
+        ("QL1A và H5N1", "quốc lộ một a và hát năm en một"),
+    ],
+)
+def test_word_typed_against_its_number(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -28,6 +28,8 @@ _LINE_BULLET = re.compile(r"^\s*(?:[-+*>#]+|\d+\))\s+")
 _DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*-\s*(?=[A-ZĐÀ-Ỹ])")
 # "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
 # Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
+# "ngày14/11/2013", "khoản2": a Vietnamese word typed against its number.
+_WORD_NUMBER = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=[0-9])")
 _NAME_NUMBER = re.compile(r"\b([A-Za-z]{3,})(?:\s+-\s*|\s*-\s+)([0-9]{1,2})(?![0-9]|[/.,:][0-9])")
 
 
@@ -48,9 +50,15 @@ def clean_input(line: str) -> str:
     line = unicodedata.normalize("NFC", line).translate(_TRANSLATION)
     line = "".join(_ascii_digit(char) for char in line if _keep(char))
     line = line.replace("**", " ").replace("__", " ")
+    line = _WORD_NUMBER.sub(lambda m: m.group(1) + " " if _is_word(m.group(1)) else m.group(1), line)
     line = _NAME_NUMBER.sub(_join_name_number, line)
     line = _DASHED_HEADING.sub(r"\1. ", line)
     return _LINE_BULLET.sub("", line).strip()
+
+
+def _is_word(letters: str) -> bool:
+    """A Vietnamese syllable written with its marks ("ngày", "số"), not a code such as "QL" or "Ha"."""
+    return not letters.isascii() and is_syllable(letters) and (letters.islower() or letters.istitle())
 
 
 def _join_name_number(match: re.Match[str]) -> str:

@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import re
 
-from tts.normalize.abbreviations import AbbreviationTable, default_table
+from tts.normalize.abbreviations import AbbreviationTable, default_table, spell_letters
 from tts.normalize.numbers import read_int, read_integer_text
 
 _SEGMENT = r"[A-ZĐ][A-Za-zĐđ&]*[0-9]*"
 _CODE = rf"{_SEGMENT}(?:-{_SEGMENT})*"
 _START = r"(?<![0-9/.,])"
 # 3270-CV/BTGTU: the party-document layout puts the type before the slash.
-_PARTY_NUMBER = re.compile(rf"{_START}(?P<num>[0-9]+)-(?P<type>[A-ZĐ][A-Za-zĐ]*)/(?P<code>{_CODE})(?!\w)")
-_STATE_NUMBER = re.compile(rf"{_START}(?P<num>[0-9]+)(?:/(?P<year>(?:19|20)[0-9]{{2}}))?/(?P<code>{_CODE})(?!\w)")
+# A number may carry a letter: "Nghị quyết số 30c/NQ-CP".
+_NUM = r"(?P<num>[0-9]+)(?P<letter>[a-zđ])?"
+_PARTY_NUMBER = re.compile(rf"{_START}{_NUM}-(?P<type>[A-ZĐ][A-Za-zĐ]*)/(?P<code>{_CODE})(?!\w)")
+_STATE_NUMBER = re.compile(rf"{_START}{_NUM}(?:/(?P<year>(?:19|20)[0-9]{{2}}))?/(?P<code>{_CODE})(?!\w)")
 _SO_BEFORE = re.compile(r"\bsố\s*:?\s*$")
 # Typed numbers often carry stray spaces: "456 /UBND-VP", "09/2025/QĐ- TTg", "125 - TB/ĐU".
 _SPACED_NUMBER = re.compile(
     r"(?<![0-9/.,])[0-9]+(?:\s*/\s*(?:19|20)[0-9]{2})?(?:\s*-\s*[A-ZĐ][A-Za-zĐ]*)?"
     r"\s*/\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*)*"
+    # "NQ – UBTVQH 14": the legislature's term after a space.
+    r"(?:(?<=QH)\s[0-9]{1,2}(?![0-9]))?"
 )
 # The text names the issuer itself right after the number (and its date): "... ngày 15/4/2025 của",
 # "..., ngày 24/01/2025 của", "... ngày 19 tháng 7 năm 2021 của".
@@ -43,6 +47,8 @@ _OTHER_NAMES = {"quyết định": ("quy định",)}
 def _number_words(match: re.Match[str]) -> list[str]:
     num = match.group("num")
     words = [read_integer_text(num) if len(num) > 9 else read_int(int(num))]
+    if match.group("letter"):
+        words.append(spell_letters(match.group("letter")))
     year = match.groupdict().get("year")
     if year:
         words += ["năm", read_int(int(year))]
