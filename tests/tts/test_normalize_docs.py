@@ -132,3 +132,36 @@ def test_number_with_a_letter() -> None:
 )
 def test_word_typed_against_its_number(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        # The issuer named after the last number of a list covers every number from that issuer.
+        (
+            "Nghị quyết số 18-NQ/TW, Nghị quyết số 19-NQ/TW ngày 25/10/2017 của Hội nghị Trung ương 6",
+            "nghị quyết số mười tám, nghị quyết số mười chín ngày hai mươi lăm tháng mười năm hai nghìn không trăm "
+            "mười bảy của hội nghị trung ương sáu",
+        ),
+        (
+            "Chỉ thị 15/CT-TTg và Chỉ thị 16/CT-TTg của Thủ tướng",
+            "chỉ thị số mười lăm và chỉ thị số mười sáu của thủ tướng",
+        ),
+        # A different issuer keeps its own.
+        (
+            "Nghị quyết số 57-NQ/TW và Nghị quyết số 17/NQ-CP của Chính phủ",
+            "nghị quyết số năm mươi bảy của trung ương và nghị quyết số mười bảy của chính phủ",
+        ),
+    ],
+)
+def test_issuer_named_once_for_a_list_of_numbers(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_vv_is_read_like_v_v() -> None:
+    assert normalize("lãnh đạo xã, trưởng thôn, vv... tham dự.") == "lãnh đạo xã, trưởng thôn, vân vân, tham dự."
+
+
+def test_list_letter_with_a_dot_opening_a_line() -> None:
+    spoken = normalize("a. Đối với hộ gia đình\nb. Đối với doanh nghiệp")
+    assert spoken == "a. đối với hộ gia đình. bê. đối với doanh nghiệp"

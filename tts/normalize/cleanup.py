@@ -28,6 +28,10 @@ _LINE_BULLET = re.compile(r"^\s*(?:[-+*>#]+|\d+\))\s+")
 _DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*-\s*(?=[A-ZĐÀ-Ỹ])")
 # "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
 # Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
+# "a. Đối với hộ gia đình": a list letter opening a line is said by its name, like "a)" below.
+_LETTER_HEADING = re.compile(r"^\s*([a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")
+# "vv", "vv..." as typed for "v.v." (vân vân).
+_VV = re.compile(r"(?<![^\W_])vv(?![^\W_])\.?")
 # "ngày14/11/2013", "khoản2": a Vietnamese word typed against its number.
 _WORD_NUMBER = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=[0-9])")
 _NAME_NUMBER = re.compile(r"\b([A-Za-z]{3,})(?:\s+-\s*|\s*-\s+)([0-9]{1,2})(?![0-9]|[/.,:][0-9])")
@@ -53,6 +57,8 @@ def clean_input(line: str) -> str:
     line = _WORD_NUMBER.sub(lambda m: m.group(1) + " " if _is_word(m.group(1)) else m.group(1), line)
     line = _NAME_NUMBER.sub(_join_name_number, line)
     line = _DASHED_HEADING.sub(r"\1. ", line)
+    line = _LETTER_HEADING.sub(lambda m: spell_letters(m.group(1)) + ". ", line)
+    line = _VV.sub("v.v.", line)
     return _LINE_BULLET.sub("", line).strip()
 
 

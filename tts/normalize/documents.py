@@ -42,6 +42,8 @@ _SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
 # Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
 # "quyết định"; "Thông tư 16/2016/TTLT-BYT-BQP" names a joint circular by its first words.
 _OTHER_NAMES = {"quyết định": ("quy định",)}
+# What may stand between two numbers of one list: "..., Nghị quyết số", "và Chỉ thị".
+_NEXT_IN_LIST = re.compile(r"\s*(?:,|và|hoặc)\s*(?:[^\W\d_]+\s+){0,3}(?:số\s*:?\s*)?(?=[0-9])", re.IGNORECASE)
 
 
 def _number_words(match: re.Match[str]) -> list[str]:
@@ -61,6 +63,28 @@ def _issuer_mentioned_after(text: str, end: int, code: str, spoken: str) -> bool
     window = re.match(r"[^.;!?\n]{0,80}", text[end:])
     pattern = rf"\bcủa\s+(?:{re.escape(code)}|{re.escape(spoken)})\b"
     return bool(window and re.search(pattern, window.group(0), re.IGNORECASE))
+
+
+def _issuer_segments(match: re.Match[str], table: AbbreviationTable) -> list[str]:
+    segments = match.group("code").split("-")
+    if match.groupdict().get("type") is None and table.doc_type(segments[0]):
+        return segments[1:]
+    return segments
+
+
+def _issuer_named_after(match: re.Match[str], issuers: list[str], table: AbbreviationTable, depth: int = 0) -> bool:
+    """Whether the text names the issuer itself: right after the number, or after the last number of
+    a list from the same issuer ("Nghị quyết số 18-NQ/TW, Nghị quyết số 19-NQ/TW ngày ... của ...")."""
+    first = issuers[0].rstrip("0123456789") if issuers else ""
+    if _issuer_mentioned_after(match.string, match.end(), first, table.issuer(first)):
+        return True
+    listed = _NEXT_IN_LIST.match(match.string, match.end())
+    if not listed or depth >= 5:
+        return False
+    following = _PARTY_NUMBER.match(match.string, listed.end()) or _STATE_NUMBER.match(match.string, listed.end())
+    if following is None or _issuer_segments(following, table) != issuers:
+        return False
+    return _issuer_named_after(following, issuers, table, depth + 1)
 
 
 def _type_names(doc_type: str) -> str:
@@ -85,9 +109,8 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
         return match.group(0)
     party_type = match.groupdict().get("type")
     doc_type = table.doc_type(party_type or segments[0])
-    if party_type is None and doc_type:
-        segments = segments[1:]
-    elif party_type and not doc_type:
+    segments = _issuer_segments(match, table)
+    if party_type and not doc_type:
         doc_type = table.issuer(party_type)
 
     before = match.string[max(0, match.start() - 60) : match.start()].lower()
@@ -102,11 +125,9 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
     else:
         words = number if has_so else ["số", *number]
 
-    issuers = [table.issuer(segment) for segment in segments]
     # Compare without a term suffix: "UBTVQH15" is mentioned by "của Ủy ban Thường vụ Quốc hội".
-    first = segments[0].rstrip("0123456789") if segments else ""
-    if issuers and not _issuer_mentioned_after(match.string, match.end(), first, table.issuer(first)):
-        words += ["của", ", ".join(issuers)]
+    if segments and not _issuer_named_after(match, segments, table):
+        words += ["của", ", ".join(table.issuer(segment) for segment in segments)]
     return " " + " ".join(words) + " "
 
 
