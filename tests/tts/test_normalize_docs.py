@@ -183,3 +183,19 @@ def test_space_in_place_of_the_party_dash() -> None:
     # Only before a type the table knows: "12 Khu/Tổ 3" is no document number.
     spoken = normalize("nhà số 12 Khu/Tổ 3")
     assert spoken.startswith("nhà số mười hai khu") and "của" not in spoken
+
+
+def test_unknown_drafting_unit_is_left_out_not_spelled() -> None:
+    table = AbbreviationTable()
+    table.register("UBND", "ủy ban nhân dân", "issuer")
+    table.register("VP", "văn phòng", "issuer")
+    table.register("BTC", "bộ tài chính", "issuer")
+    table.register("TTLT", "thông tư liên tịch", "doctype")
+
+    def read(text: str) -> str:
+        return " ".join(read_document_numbers(text, table).split())
+
+    assert read("Công văn số 2008/UBND-KTTH về") == "Công văn số hai nghìn không trăm lẻ tám của ủy ban nhân dân về"
+    assert read("Công văn số 456/UBND-VP về") == "Công văn số bốn trăm năm mươi sáu của ủy ban nhân dân, văn phòng về"
+    # Every body of a joint document is read, known or not.
+    assert read("số 5/2015/TTLT-BTC-BXD về").endswith("của bộ tài chính, bê ích dê về")

@@ -135,10 +135,23 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
     else:
         words = number if has_so else ["số", *number]
 
-    # Compare without a term suffix: "UBTVQH15" is mentioned by "của Ủy ban Thường vụ Quốc hội".
     if segments and not _issuer_named_after(match, segments, table):
-        words += ["của", ", ".join(table.issuer(segment) for segment in segments)]
+        words += ["của", ", ".join(_spoken_issuers(segments, doc_type or "", table))]
     return " " + " ".join(words) + " "
+
+
+def _spoken_issuers(segments: list[str], doc_type: str, table: AbbreviationTable) -> list[str]:
+    """The issuing body, then its drafting unit ("UBND-VP": ủy ban nhân dân, văn phòng). A unit code the
+    table does not know ("UBND-KTN") is an internal filing tag, left out rather than spelled; the
+    bodies of a joint document ("TTLT-BTC-BNV") are all read."""
+    spoken = [table.issuer(segment) for segment in segments]
+    if "liên tịch" in doc_type:
+        return spoken
+    known = [
+        i == 0 or said != spell_letters(segment.rstrip("0123456789"))
+        for i, (segment, said) in enumerate(zip(segments, spoken, strict=True))
+    ]
+    return [said for said, keep in zip(spoken, known, strict=True) if keep]
 
 
 def _squeeze(match: re.Match[str], table: AbbreviationTable) -> str:
