@@ -199,3 +199,20 @@ def test_unknown_drafting_unit_is_left_out_not_spelled() -> None:
     assert read("Công văn số 456/UBND-VP về") == "Công văn số bốn trăm năm mươi sáu của ủy ban nhân dân, văn phòng về"
     # Every body of a joint document is read, known or not.
     assert read("số 5/2015/TTLT-BTC-BXD về").endswith("của bộ tài chính, bê ích dê về")
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("III/ KINH PHÍ", "ba. kinh phí"),
+        ("1/ Mục đích", "một. mục đích"),
+        ("2) Yêu cầu", "hai, yêu cầu"),
+        ("II.1. Mục tiêu chung", "hai chấm một. mục tiêu chung"),
+        ("theo mục II.1 của Kế hoạch", "theo mục hai chấm một của kế hoạch"),
+        # Not headings: a fraction, a quarter and its year.
+        ("1/2 số hộ dân", "một phần hai số hộ dân"),
+        ("Quý III/2025", "quý ba năm hai nghìn không trăm hai mươi lăm"),
+    ],
+)
+def test_heading_and_list_numbers(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

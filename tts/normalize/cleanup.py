@@ -23,9 +23,11 @@ _TRANSLATION = str.maketrans(
 # (variation selectors, skin tones) and number-like symbols such as "½" or "Ⅳ".
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk", "Mn", "Me", "No", "Nl"})
 _KEPT_SYMBOLS = frozenset("°")
-_LINE_BULLET = re.compile(r"^\s*(?:[-+*>#]+|\d+\))\s+")
-# "1- Nói, làm trái ...", "I- MỤC TIÊU": a dash after a heading number reads like "1." and "I.".
-_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*-\s*(?=[A-ZĐÀ-Ỹ])")
+# A list number "2) Yêu cầu" is read ("hai, yêu cầu") like "2." and "(2)"; bullets are not.
+_LINE_BULLET = re.compile(r"^\s*[-+*>#]+\s+")
+# "1- Nói, làm trái ...", "I- MỤC TIÊU", "III/ KINH PHÍ": a dash or slash after a heading number reads
+# like "1." and "I." ("1/2 số hộ" keeps its slash: no space follows it).
+_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?=[A-ZĐÀ-Ỹ])")
 # "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
 # Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
 # "a. Đối với hộ gia đình": a list letter opening a line is said by its name, like "a)" below.
