@@ -216,3 +216,7 @@ def test_unknown_drafting_unit_is_left_out_not_spelled() -> None:
 )
 def test_heading_and_list_numbers(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_subject_line_colon_is_no_pause() -> None:
+    assert normalize("V/v: Tổ chức Tết trồng cây") == "về việc tổ chức tết trồng cây"

@@ -32,6 +32,8 @@ _DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?
 # Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
 # "a. Đối với hộ gia đình": a list letter opening a line is said by its name, like "a)" below.
 _LETTER_HEADING = re.compile(r"^\s*([a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")
+# "V/v: Tổ chức ...": the subject line's colon is no pause after "về việc".
+_VV_SUBJECT = re.compile(r"^(\s*[Vv]/v)\s*:\s*")
 # "vv", "vv..." as typed for "v.v." (vân vân).
 _VV = re.compile(r"(?<![^\W_])vv(?![^\W_])\.?")
 # "ngày14/11/2013", "khoản2": a Vietnamese word typed against its number.
@@ -61,6 +63,7 @@ def clean_input(line: str) -> str:
     line = _DASHED_HEADING.sub(r"\1. ", line)
     line = _LETTER_HEADING.sub(lambda m: spell_letters(m.group(1)) + ". ", line)
     line = _VV.sub("v.v.", line)
+    line = _VV_SUBJECT.sub(r"\1 ", line)
     return _LINE_BULLET.sub("", line).strip()
 
 
