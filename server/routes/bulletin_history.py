@@ -3,7 +3,6 @@ reviews); same scope as reading the bulletin."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,22 +13,6 @@ from server.routes.bulletins import ScopedBulletin
 from server.services import bulletin_history as service
 
 router = APIRouter(prefix="/api/v1/bulletins", tags=["bulletins"])
-
-
-class VersionOut(BaseModel):
-    id: int
-    number: int
-    version_hash: str
-    title: str
-    created_at: datetime
-    created_by: int
-    submitted_at: datetime | None
-    approved_at: datetime | None
-    approved_by: int | None
-    one_step: bool
-    has_audio: bool
-    current: bool
-    airing_version: bool
 
 
 class DiffRun(BaseModel):
@@ -45,11 +28,11 @@ class DiffOut(BaseModel):
     changed: list[dict[str, Any]]
 
 
-@router.get("/{bulletin_id}/versions", response_model=list[VersionOut])
-def list_versions(user: ReaderUser, bulletin: ScopedBulletin, session: SessionDep) -> list[VersionOut]:
+@router.get("/{bulletin_id}/versions", response_model=list[service.VersionInfo])
+def list_versions(user: ReaderUser, bulletin: ScopedBulletin, session: SessionDep) -> list[service.VersionInfo]:
     """Every version of the bulletin, newest first (``current``: being worked on;
     ``airing_version``: the last approved one)."""
-    return [VersionOut(**vars(v)) for v in service.versions(session, bulletin)]
+    return service.versions(session, bulletin)
 
 
 @router.get("/{bulletin_id}/diff", response_model=DiffOut)

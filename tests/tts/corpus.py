@@ -2,7 +2,8 @@
 
 `python -m tests.tts.corpus [SPLIT]` prints the share read exactly right per split and the lines of
 the given split that differ (tuning looks only at `tune`). Later batches live beside it, one file
-each (data/corpus_*.tsv, same columns), so batches written in parallel never touch one file.
+each (data/corpus_*.tsv, same columns), so batches written in parallel never touch one file. A
+reading may list the usual alternatives, separated by " | ", when announcers say a line either way.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ class Line:
     text: str
     reading: str
 
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """The announcer's reading, or several where announcers say it either way ("a | b")."""
+        return tuple(part.strip() for part in self.reading.split(" | "))
+
 
 def corpus_files() -> list[Path]:
     return [CORPUS, *sorted(DATA.glob("corpus_*.tsv"))]
@@ -44,7 +50,7 @@ def splits(lines: list[Line]) -> list[str]:
 
 
 def misread(lines: list[Line]) -> list[tuple[Line, str]]:
-    return [(line, got) for line in lines if (got := normalize(line.text)) != line.reading]
+    return [(line, got) for line in lines if (got := normalize(line.text)) not in line.readings]
 
 
 def share_right(lines: list[Line]) -> float:

@@ -2,17 +2,16 @@
 
 import pytest
 
-from tests.tts.corpus import load, misread, share_right, splits
+from tests.tts.corpus import Line, load, misread, share_right, splits
 from tts.normalize import normalize, split_sentences
 
 LINES = load()
 
 
 # Every split must stay at 95 % or better unless it is listed here with its own floor.
-# docs, docs2, docs3: lines that need entries the abbreviation table lacks (issuers DP, KT, VPTW, UBKTTW,
-# KGVX, NC, NN, KTTH, CTN; types L, SL; LHTN, UBTƯ); with them docs reads 100 %, docs2 97.3 %, docs3
-# 93.3 % — raise these floors when the entries land.
-FLOORS = {"tune": 0.98, "fresh3": 0.9, "docs": 0.93, "docs2": 0.94, "docs3": 0.73}
+# docs, docs2, docs3: lines that need issuer or type entries the abbreviation table lacks (issuers DP,
+# KT, VPTW, UBKTTW, KGVX, NC, NN, KTTH, CTN; types L, SL); raise these floors when the entries land.
+FLOORS = {"tune": 0.98, "fresh3": 0.9, "abbr3": 0.9, "docs": 0.93, "docs2": 0.94, "docs3": 0.83}
 
 
 @pytest.mark.parametrize("split", splits(LINES))
@@ -22,6 +21,13 @@ def test_corpus_is_read_right(split: str) -> None:
     assert len(lines) >= 30
     wrong = [(line.text, got) for line, got in misread(lines)]
     assert share_right(lines) >= least, wrong
+
+
+def test_a_line_with_two_usual_readings_accepts_either() -> None:
+    line = Line("x", "written", "Gió 10km/giờ.", "gió mười ki lô mét một giờ. | gió mười ki lô mét mỗi giờ.")
+    other = Line("x", "written", "Gió 10km/giờ.", "gió mười ki lô mét trên giờ.")
+    assert len(line.readings) == 2 and normalize(line.text) in line.readings
+    assert misread([line]) == [] and len(misread([other])) == 1
 
 
 def test_corpus_is_mostly_real_text() -> None:

@@ -130,3 +130,19 @@ def test_withdraw_asks_first_then_stops_the_bulletin(console: TestClient, runtim
         assert session.get(Bulletin, bulletin_id).status == "withdrawn"  # type: ignore[union-attr]
     again = console.post(f"/ban-tin/{bulletin_id}/rut", data={"csrf_token": token})
     assert again.status_code == 200 and "Không thực hiện được" in again.text
+
+
+def test_a_saved_draft_is_sent_from_its_page_once(console: TestClient, runtime: Runtime) -> None:
+    console_sign_in(console, "officer")
+    form = new_form(console)
+    form.update(title="Thông báo họp", body="Họp lúc 8h.", board_text="Họp 8h", action="save")
+    location = console.post("/ban-tin/moi", data=form, follow_redirects=False).headers["location"]
+    page = console.get(location).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    bulletin_id = int(location.split("/")[2].split("?")[0])
+    sent = console.post(f"/ban-tin/{bulletin_id}/gui-duyet", data={"csrf_token": token}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == f"/ban-tin/{bulletin_id}?da=gui"
+    with Session(runtime.engine) as session:
+        assert session.get(Bulletin, bulletin_id).status == "submitted"  # type: ignore[union-attr]
+    again = console.post(f"/ban-tin/{bulletin_id}/gui-duyet", data={"csrf_token": token})
+    assert again.status_code == 200 and "Không thực hiện được" in again.text

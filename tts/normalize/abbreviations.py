@@ -49,7 +49,8 @@ def _parse_tsv(text: str) -> list[Abbreviation]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        fields = line.split("\t")
+        # A field starting with "#" is a note on where the entry comes from, not part of it.
+        fields = line.split("\t#", 1)[0].split("\t")
         kind = fields[2].strip() if len(fields) > 2 and fields[2].strip() else "text"
         if len(fields) < 2 or not fields[1].strip() or kind not in KINDS:
             raise ValueError(f"abbreviations.tsv line {number}: expected 'abbr<TAB>spoken[<TAB>kind]'")
@@ -59,6 +60,8 @@ def _parse_tsv(text: str) -> list[Abbreviation]:
 
 # Readings that depend on what follows, checked before the dictionary: "SN 1965" is a birth year.
 _CONTEXT_READINGS = ((re.compile(r"\bSN:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " sinh năm "),)
+_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*(?:\s?&\s?[^\W_]+)+")
+_AMPERSAND = re.compile(r"\s?&\s?")
 # A period ending these keys also ends the sentence when the line ends or a capital follows.
 _SENTENCE_FINAL_KEYS = frozenset({"v.v."})
 
@@ -105,8 +108,27 @@ class AbbreviationTable:
             titles = self._by_kind["title"]
             alternatives = [re.escape(key) + (r"\.?" if key in titles else "") for key in keys]
             body = "|".join(alternatives) or r"(?!x)x"
-            self._text_pattern = re.compile(rf"(?<![\w&])(?:{body})(?![\w&])")
+            # A title's period may be glued to the name after it ("TP.Bà Rịa", "TX.Dĩ An").
+            self._text_pattern = re.compile(rf"(?<![\w&])(?:{body})(?:(?<=\.)|(?![\w&]))")
         return self._text_pattern
+
+    def _split_ampersands(self, text: str) -> str:
+        """Close up a spaced "&" in an entry ("LĐ-TB & XH"); open up an "&" compound the table
+        lacks ("TKCN&PTDS", "PCTT& TKCN") when its parts are entries of three letters or more,
+        as shorter ones are too ambiguous ("CN&TY" is not chủ nhật)."""
+        entries = self.text_entries()
+
+        def split(match: re.Match[str]) -> str:
+            compound = match.group(0)
+            if (closed := _AMPERSAND.sub("&", compound)) in entries:
+                return closed
+            parts = _AMPERSAND.split(compound)
+            known = [part for part in parts if part in entries]
+            if compound in entries or not known or any(len(part) < 3 for part in known):
+                return compound
+            return " & ".join(parts)
+
+        return _COMPOUND.sub(split, text)
 
     def expand(self, text: str) -> str:
         """Replace every abbreviation standing as a word in `text` with its spoken form."""
@@ -125,7 +147,7 @@ class AbbreviationTable:
                 spoken += "."
             return f" {spoken} "
 
-        return self._pattern().sub(replace, text)
+        return self._pattern().sub(replace, self._split_ampersands(text))
 
 
 def _is_capital_word(word: str) -> bool:

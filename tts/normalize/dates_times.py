@@ -27,7 +27,7 @@ def _ends_with(before: str, *words: str) -> bool:
 
 def _before(match: re.Match[str]) -> str:
     """The few words before a match: enough for "ngày", "từ", "tháng" ... and cheap on long lines."""
-    return match.string[max(0, match.start() - 40) : match.start()]
+    return match.string[max(0, match.start() - 100) : match.start()]
 
 
 def _valid(day: str | None = None, month: str | None = None) -> bool:
@@ -43,8 +43,18 @@ def _date_words(day: str, month: str | None, year: str | None, after_mung: bool 
     return " ".join(words)
 
 
+# "Ngày Giải phóng miền Nam 30/4", "Quốc khánh 2/9": a named day is followed by its bare date.
+_NAMED_DAY = re.compile(r"(?:\bNgày\s+[A-ZĐ][^\W\d_]*(?:\s+[^\W\d_]+){0,5}|\b(?i:quốc\s+khánh))\s*$")
+# "trong các ngày từ 20/02 đến 23/02": the second date of a span opened by "ngày từ".
+_SPAN_AFTER_DAYS = re.compile(
+    r"\b(?i:ngày\s+từ)\s+(?:(?!(?i:ngày)\b)[^\s,;]+\s+){1,16}(?i:đến|tới)(?:\s+(?i:hết))?\s*$"
+)
+
+
 def _with_day_prefix(before: str, words: str) -> str:
-    return words if _ends_with(before, "ngày") else f"ngày {words}"
+    if _ends_with(before, "ngày", "ngày từ") or _NAMED_DAY.search(before) or _SPAN_AFTER_DAYS.search(before):
+        return words
+    return f"ngày {words}"
 
 
 _DAY_LIST = re.compile(
@@ -104,6 +114,54 @@ def _date(match: re.Match[str]) -> str:
     return _with_day_prefix(before, _date_words(day, month, year))
 
 
+# "ngày 12-8", "chiều 23-5": a date written with a dash. Only before a pause, a name or a linking
+# word: "ngày 2-3 lần", "sáng 7-8 giờ" are counts, and a span of days names its month after it.
+_DASH_DATE = re.compile(
+    r"\b(?P<lead>(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})"
+    r"(?![0-9]|[/.,-][0-9])(?=\s*(?:$|[,.;:!?)\]]|[A-ZĐ]|(?:tại|và|đến|tới|của|vừa|qua|về|ở|lúc|hoặc|cho|với"
+    r"|để|sẽ|đã|có|trước|sau|các|này|theo|trên|dưới)\b))"
+)
+
+
+def _dash_date(match: re.Match[str]) -> str:
+    day, month = match.group("d", "m")
+    if not _valid(day, month):
+        return match.group(0)
+    return match["lead"] + _with_day_prefix(match["lead"], _date_words(day, month, None))
+
+
+# "từ 19h/25 đến 07h/26" in rainfall bulletins: an hour of a given day.
+_HOUR_OF_DAY = re.compile(r"(?<![0-9.,:/])(?P<h>[0-9]{1,2})[hH](?P<mi>[0-9]{2})?/(?P<d>[0-9]{1,2})(?![0-9]|[/.,][0-9])")
+
+
+def _hour_of_day(match: re.Match[str]) -> str:
+    hour, minute, day = int(match["h"]), int(match["mi"] or 0), match["d"]
+    if hour == 24 and not minute:
+        # "trực 24h/24", "24h/7": round the clock.
+        return f"hai mươi tư giờ trên {read_int(int(day))}"
+    if hour > 23 or minute > 59 or not _valid(day):
+        return match.group(0)
+    minutes = f" {read_int(minute)} phút" if minute else ""
+    return f"{read_int(hour)} giờ{minutes} ngày {read_day(int(day))}"
+
+
+# "trực 24/7" is round the clock, unless a date word comes before it ("từ 24/7", "ngày 24/7").
+_ROUND_THE_CLOCK = re.compile(r"(?<![0-9/.,])24/7(?![0-9]|/[0-9])")
+_DATE_CUES = ("ngày", "từ", "đến", "tới", "trước", "sau", "hết", "vào", "hôm", "mùng", "nay", "lúc", "sáng",
+              "trưa", "chiều", "tối", "đêm")
+
+
+def _round_the_clock(match: re.Match[str]) -> str:
+    return match.group(0) if _ends_with(_before(match), *_DATE_CUES) else "hai mươi tư trên bảy"
+
+
+# "Nghị định 200/2025", "Công văn số 5/2025": a document's number and year, not a month.
+_NUMBERED_IN_YEAR = re.compile(
+    r"(?P<lead>\b(?i:nghị\s+định|quyết\s+định|thông\s+tư|chỉ\s+thị|nghị\s+quyết|luật|công\s+văn|kế\s+hoạch"
+    r"|thông\s+báo|công\s+điện|hướng\s+dẫn|văn\s+bản|số)\s+(?:(?i:số)\s+)?)"
+    rf"(?P<n>[0-9]{{1,4}})/(?P<y>{_YEAR})(?![0-9]|[/.,-]?[^\W_])"
+)
+_COUNTED_IN_YEAR = ("đợt", "kỳ", "lần", "phiên", "tuần", "khóa", "lứa")
 _MONTH_YEAR = re.compile(rf"{_START}(?P<m>[0-9]{{1,2}})/(?P<y>{_YEAR}){_END}")
 
 
@@ -111,6 +169,9 @@ def _month_year(match: re.Match[str]) -> str:
     month, year = int(match.group("m")), int(match.group("y"))
     before = _before(match)
     if _ends_with(before, "quý") and 1 <= month <= 4:
+        return f"{read_int(month)} năm {read_int(year)}"
+    if _ends_with(before, *_COUNTED_IN_YEAR):
+        # "đợt 2/2025", "kỳ 1/2026": the second batch of the year, not February.
         return f"{read_int(month)} năm {read_int(year)}"
     if not 1 <= month <= 12:
         return match.group(0)
@@ -127,6 +188,17 @@ def _time_regex(suffix: str) -> str:
 
 # A time may follow a slash: "24/24h".
 _TIME = re.compile(rf"(?<![0-9.,:]){_time_regex('1')}(?:\s*-\s*{_time_regex('2')})?{_END}")
+
+
+# "20-22h", "từ 7-11h": the first hour of a span may lack its "h".
+_HOUR_SPAN = re.compile(r"(?<![0-9.,:/])(?P<a>[0-9]{1,2})\s*[-–]\s*(?P<b>[0-9]{1,2})[hH](?![^\W\d_]|[0-9])")
+
+
+def _hour_span(match: re.Match[str]) -> str:
+    first, second = int(match["a"]), int(match["b"])
+    if not first < second <= 24:
+        return match.group(0)
+    return f"{read_int(first)} đến {read_int(second)} giờ"
 
 
 def _time_words(match: re.Match[str], suffix: str) -> str | None:
@@ -153,6 +225,18 @@ def _time(match: re.Match[str]) -> str:
 
 
 _DAY_OF_MONTH = re.compile(r"\b(?P<lead>(?i:ngày)\s+)(?P<d>[0-9]{1,2})(?=\s+(?i:tháng)\s+[0-9])")
+# "ngày 5-6 tháng 9": each day of the span takes "mùng" when it is 1-10.
+_DAYS_OF_MONTH = re.compile(
+    r"\b(?P<lead>(?i:ngày)\s+)(?P<d1>[0-9]{1,2})\s*[-–]\s*(?P<d2>[0-9]{1,2})(?=\s+(?i:tháng)\s+[0-9])"
+)
+
+
+def _days_of_month(match: re.Match[str]) -> str:
+    d1, d2 = match.group("d1", "d2")
+    if not (_valid(d1) and _valid(d2)):
+        return match.group(0)
+    return f"{match['lead']}{read_day(int(d1))} đến {read_day(int(d2))}"
+
 _MONTH = re.compile(r"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{1,2})(?![0-9]|[/.,][0-9])")
 
 
@@ -172,12 +256,18 @@ def _month_range(match: re.Match[str]) -> str:
 
 def read_dates_and_times(text: str) -> str:
     text = _MONTH_RANGE.sub(_month_range, text)
+    text = _DASH_DATE.sub(_dash_date, text)
+    text = _HOUR_OF_DAY.sub(_hour_of_day, text)
+    text = _ROUND_THE_CLOCK.sub(_round_the_clock, text)
     text = _DAY_LIST.sub(_day_list, text)
     text = _DATE_RANGE.sub(_date_range, text)
     text = _FULL_DATE.sub(_date, text)
+    text = _NUMBERED_IN_YEAR.sub(lambda m: f"{m['lead']}{read_int(int(m['n']))} năm {read_int(int(m['y']))}", text)
     text = _MONTH_YEAR.sub(_month_year, text)
     text = _DAY_MONTH.sub(_date, text)
+    text = _HOUR_SPAN.sub(_hour_span, text)
     text = _TIME.sub(_time, text)
+    text = _DAYS_OF_MONTH.sub(_days_of_month, text)
     text = _DAY_OF_MONTH.sub(
         lambda m: m.group("lead") + read_day(int(m.group("d"))) if _valid(m.group("d")) else m.group(0), text
     )

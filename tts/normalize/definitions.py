@@ -12,15 +12,20 @@ import functools
 import re
 import unicodedata
 
-from tts.normalize.abbreviations import load_entries
+from tts.normalize.abbreviations import default_table, load_entries
+from tts.normalize.tone_marks import normalize_tones
 
 _PARENTHESIS = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-Za-zĐđ&.\- ]{0,18}[A-Za-zĐđ])\s*\)")
 _WORD = re.compile(r"[^\W\d_]+")
+# "vũ khí, vật liệu nổ, công cụ hỗ trợ (VK, VLN, CCHT)": one bracket defining a list.
+_PARENTHESIS_LIST = re.compile(
+    r"\(\s*(?P<list>[A-ZĐ][A-Za-zĐđ&.\-]{0,12}(?:\s*[,;]\s*[A-ZĐ][A-Za-zĐđ&.\-]{0,12})+)\s*\)"
+)
 _MAX_WORDS = 14
 
 
 def _base(letter: str) -> str:
-    """"Ủ" -> "U", "Đ" stays "Đ" (a letter of its own in acronyms)."""
+    """ "Ủ" -> "U", "Đ" stays "Đ" (a letter of its own in acronyms)."""
     if letter in "Đđ":
         return "Đ"
     return unicodedata.normalize("NFD", letter)[0].upper()
@@ -34,19 +39,32 @@ def _letters(abbr: str) -> str | None:
     return "".join(_base(c) for c in abbr if c.isalpha() and c.isupper())
 
 
+# Small words an acronym may leave out: "cơ sở dữ liệu quốc gia về dân cư (CSDLQGDC)"; "và" is
+# always left out (it may stand for "&").
+_SKIPPABLE = frozenset({"về", "của"})
+
+
 def _full_form(before: str, letters: str) -> str | None:
     """The words right before the parenthesis whose initials spell `letters`, as written."""
     words = list(_WORD.finditer(before))[-_MAX_WORDS:]
-    initials = ""
-    for start in range(len(words) - 1, -1, -1):
-        word = words[start].group(0)
-        if word.lower() != "và":
-            initials = _base(word[0]) + initials
-        if initials == letters:
-            return before[words[start].start() :].strip(" ,;:")
-        if len(initials) >= len(letters):
+
+    def start_of(end: int, wanted: str) -> int | None:
+        """Index of the first word when words[:end] end with the initials `wanted`."""
+        if not wanted:
+            return end
+        if end == 0:
             return None
-    return None
+        word = words[end - 1].group(0).lower()
+        if word == "và":
+            return start_of(end - 1, wanted)
+        if _base(word[0]) == wanted[-1] and (found := start_of(end - 1, wanted[:-1])) is not None:
+            return found
+        return start_of(end - 1, wanted) if word in _SKIPPABLE else None
+
+    first = start_of(len(words), letters)
+    if first is None or first == len(words):
+        return None
+    return before[words[first].start() :].strip(" ,;:")
 
 
 _FOREIGN_ACRONYM = re.compile(r"[A-Z]{2,5}")
@@ -58,7 +76,7 @@ def _known_abbreviations() -> frozenset[str]:
 
 
 def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
-    """"Dịch tả lợn châu Phi (ASF)": an English acronym glossing the words before it is for
+    """ "Dịch tả lợn châu Phi (ASF)": an English acronym glossing the words before it is for
     readers; an announcer skips it. Kept when the text uses it again or the table knows it."""
     return (
         _FOREIGN_ACRONYM.fullmatch(abbr) is not None
@@ -68,17 +86,57 @@ def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
     )
 
 
+def _restates_known(abbr: str, before: str) -> bool:
+    """ "Trung tâm Kiểm soát bệnh tật (CDC)": the table already reads the abbreviation as the words
+    right before it, so the bracket says nothing new to a listener."""
+    spoken = default_table().text_entries().get(" ".join(abbr.split()))
+    if not spoken:
+        return False
+    words = spoken.split()
+    return _WORD.findall(normalize_tones(before).lower())[-len(words) :] == words
+
+
+def _list_definitions(before: str, abbrs: list[str]) -> dict[str, str] | None:
+    """Each abbreviation of a bracketed list against the comma-separated phrases before it, in
+    order; None unless every one of them is defined there."""
+    segments = re.split(r"[,;]", before)
+    if len(segments) < len(abbrs):
+        return None
+    found = {}
+    for abbr, segment in zip(abbrs, segments[-len(abbrs) :], strict=True):
+        letters = _letters(abbr)
+        full = _full_form(segment, letters) if letters else None
+        if full is None:
+            return None
+        found[abbr] = " ".join(full.split()).lower()
+    return found
+
+
 def find_definitions(text: str) -> tuple[dict[str, str], str]:
     """Definitions ({abbreviation: full form, lowercase}) and the text without the "(ABBR)" marks."""
     definitions: dict[str, str] = {}
+
+    def drop_list(match: re.Match[str]) -> str:
+        abbrs = [part.strip() for part in re.split(r"[,;]", match.group("list"))]
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        found = _list_definitions(text[line_start : match.start()], abbrs)
+        if found is None:
+            return match.group(0)
+        for abbr, full in found.items():
+            definitions.setdefault(abbr, full)
+        return " "
+
+    text = _PARENTHESIS_LIST.sub(drop_list, text)
 
     def drop(match: re.Match[str]) -> str:
         abbr = match.group("abbr")
         letters = _letters(abbr)
         line_start = text.rfind("\n", 0, match.start()) + 1
-        full = _full_form(text[line_start : match.start()], letters) if letters else None
+        before = text[line_start : match.start()]
+        full = _full_form(before, letters) if letters else None
         if full is None:
-            return " " if _is_foreign_gloss(abbr, text, match) else match.group(0)
+            glossed = _is_foreign_gloss(abbr, text, match) or _restates_known(abbr, before)
+            return " " if glossed else match.group(0)
         key = " ".join(abbr.split())
         definitions.setdefault(key, " ".join(full.replace(",", " ").split()).lower())
         return " "

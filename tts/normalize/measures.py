@@ -12,6 +12,7 @@ import re
 # Symbol -> spoken unit. The regex below tries longer symbols first ("km2" before "km").
 UNITS: dict[str, str] = {
     "km/h": "ki lô mét trên giờ",
+    "km/giờ": "ki lô mét trên giờ",
     "m/s": "mét trên giây",
     "km²": "ki lô mét vuông",
     "km2": "ki lô mét vuông",
@@ -43,11 +44,14 @@ UNITS: dict[str, str] = {
     "đ": "đồng",
     "USD": "đô la mỹ",
     "%": "phần trăm",
+    "‰": "phần nghìn",
 }
 _SYMBOLS = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 _DEGREES_C = re.compile(r"(?<=[0-9])\s*(?:°\s*C|(?i:độ)\s*C)(?![\w])")
 _NEGATIVE = re.compile(r"(?:(?<=\s)|^)-(?=[0-9][0-9.,]*\s*(?:°|(?i:độ)))")
 _UNIT_AFTER_NUMBER = re.compile(rf"(?<=[0-9])\s*(?P<unit>{_SYMBOLS})(?![^\W_])")
+# "84,6 nghìn ha", "2,4 triệu kWh", "1,25 tỷ USD": the unit follows the number's scale word.
+_UNIT_AFTER_SCALE = re.compile(rf"(?<=[0-9])(?P<scale>\s*(?:nghìn|ngàn|triệu|tỷ|vạn))\s+(?P<unit>{_SYMBOLS})(?![^\W_])")
 # A road marker names its kilometre before the number: "Km 15+200".
 _KILOMETRE_MARKER = re.compile(r"(?<![0-9])(?<![0-9]\s)\b[Kk]m\s*(?=[0-9])")
 _PER_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?P<tail>[^\W\d_]+[23²³]?)(?![0-9])")
@@ -55,6 +59,8 @@ _PER_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?P<tail>[^\W\d_]+[23²³]?)(?![0-
 _PER_ONLY = {"s": "giây", "h": "giờ", "ph": "phút"}
 # A slash means "per" when a number stands at most four words before it.
 _QUANTITY_BEFORE = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}[^\W\d_]+\s*$")
+# A second "per" in a chain: "150 triệu đồng/ha/năm" is "... mỗi héc ta mỗi năm".
+_AFTER_PER = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}mỗi\s+(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*$")
 
 
 # "02 buổi/1 tuần" is "hai buổi mỗi tuần"; "6 tháng/lần" is "sáu tháng một lần".
@@ -81,7 +87,8 @@ def _per(text: str) -> str:
     position = 0
     while match := _PER_SLASH.search(text, position):
         position = match.start() + 1
-        if not _QUANTITY_BEFORE.search(text[max(0, match.start() - 80) : match.start()]):
+        before = text[max(0, match.start() - 80) : match.start()]
+        if not (_QUANTITY_BEFORE.search(before) or _AFTER_PER.search(before)):
             continue
         tail = match.group("tail")
         if tail in _COUNT_WORDS and text[: match.start()].endswith(_AMOUNT_UNITS):
@@ -95,12 +102,22 @@ def _per(text: str) -> str:
 
 # "ảnh 3x4", "phòng 4 x 6 m": dimensions are read "ba nhân bốn".
 _BY = re.compile(r"(?<=[0-9])\s*[x×]\s*(?=[0-9])")
+# "cao 1m57": a height in metres and centimetres.
+_METRES_CENTIMETRES = re.compile(r"(?<![\w.,])(?P<m>[0-9])m(?P<cm>[0-9]{2})(?![\w]|[.,][0-9])")
+# "tăng x2", "nhân hệ số x3": a multiplier standing alone.
+_TIMES = re.compile(r"(?<![\w.,])[x×](?=[0-9]{1,2}(?![\w.,]))")
+# "$500", "$1,2 triệu": the dollar sign is said after the amount.
+_DOLLARS = re.compile(r"\$\s*(?P<amount>[0-9]+(?:[.,][0-9]+)*(?:\s+(?:nghìn|triệu|tỷ))?)|(?<=[0-9])\s*\$")
 
 
 def read_measures(text: str) -> str:
     text = _BY.sub(" nhân ", text)
+    text = _METRES_CENTIMETRES.sub(lambda match: f"{match['m']} mét {match['cm']}", text)
+    text = _TIMES.sub("nhân ", text)
+    text = _DOLLARS.sub(lambda match: f"{match['amount'] or ''} đô la", text)
     text = _NEGATIVE.sub("âm ", text)
     text = _DEGREES_C.sub(" độ xê", text)
     text = _KILOMETRE_MARKER.sub("ki lô mét ", text)
+    text = _UNIT_AFTER_SCALE.sub(lambda match: f"{match['scale']} {UNITS[match['unit']]}", text)
     text = _UNIT_AFTER_NUMBER.sub(lambda match: " " + UNITS[match.group("unit")], text)
     return _per(text)

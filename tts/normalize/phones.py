@@ -20,7 +20,10 @@ _LEADING_ZERO = re.compile(rf"{_NOT_AFTER}(?:\(0[0-9]{{1,3}}\)\s*|0)[0-9]{{1,10}
 _INTERNATIONAL = re.compile(
     rf"(?<![\w+])\+84{_SEPARATOR}?(?:\(0\)\s*)?[0-9]{{1,3}}(?:{_SEPARATOR}?[0-9]{{2,4}}){{1,3}}{_NOT_BEFORE}"
 )
-_HOTLINE = re.compile(rf"{_NOT_AFTER}1[89]00{_SEPARATOR}?[0-9]{{2,4}}(?:{_SEPARATOR}?[0-9]{{2}})?{_NOT_BEFORE}")
+# "1900 1234", "1900.1234", "1800 599 920": 8 or 10 digits in all.
+_HOTLINE = re.compile(
+    rf"{_NOT_AFTER}1[89]00{_SEPARATOR}?[0-9]{{2,4}}(?:{_SEPARATOR}?[0-9]{{2}}|{_SEPARATOR}[0-9]{{3}})?{_NOT_BEFORE}"
+)
 _CUE = (
     r"(?:gọi(?:\s+điện)?(?:\s+(?:ngay|đến|tới|cho))?|điện\s+thoại|đt|sđt|hotline|đường\s+dây\s+nóng"
     r"|tổng\s+đài|số\s+máy|fax|liên\s+hệ|nhắn\s+tin(?:\s+đến)?)"
@@ -32,6 +35,11 @@ _AFTER_CUE = re.compile(
 _EMERGENCY = re.compile(rf"{_NOT_AFTER}\b11[1-5]\b{_NOT_BEFORE}")
 # Near enough: "gọi 113", and "điện thoại 0203 3812 345 hoặc 113" once that number is words.
 _CUE_NEARBY = re.compile(rf"(?i:\b{_CUE})\b[^.;!?]{{0,100}}$")
+# "cấp cứu 115; công an 113": the service names its own number ("đội cứu hộ 115 người" is a count).
+_PAUSE_AFTER = re.compile(r"\s*(?:$|[,.;:!?)]|(?:hoặc|và|để|khi|ngay)\b)")
+_SERVICE_BEFORE = re.compile(
+    r"(?i:\b(?:cấp\s+cứu|công\s+an|cảnh\s+sát|cứu\s+hỏa|chữa\s+cháy|cứu\s+nạn|cứu\s+hộ))\s*:?\s*$"
+)
 
 
 def _groups(number: str) -> list[str]:
@@ -77,7 +85,10 @@ def read_phone_numbers(text: str) -> str:
     text = _AFTER_CUE.sub(lambda match: match.group("cue") + read_phone(match.group("number")), text)
 
     def emergency(match: re.Match[str]) -> str:
-        if _CUE_NEARBY.search(match.string[max(0, match.start() - 120) : match.start()]):
+        before = match.string[max(0, match.start() - 120) : match.start()]
+        if _CUE_NEARBY.search(before) or (
+            _SERVICE_BEFORE.search(before) and _PAUSE_AFTER.match(match.string, match.end())
+        ):
             return read_phone(match.group(0))
         return match.group(0)
 

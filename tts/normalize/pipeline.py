@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 from tts.normalize.abbreviations import expand_abbreviations
 from tts.normalize.cleanup import clean_input, finalize
+from tts.normalize.codes import read_codes
 from tts.normalize.context import read_context_abbreviations, read_road_numbers, read_weekdays_and_alert_levels
 from tts.normalize.dates_times import read_dates_and_times
 from tts.normalize.definitions import find_definitions
@@ -29,6 +30,7 @@ PASSES: tuple[Callable[[str], str], ...] = (
     normalize_tones,
     read_web_addresses,
     read_document_numbers,
+    read_codes,
     read_road_numbers,
     read_weekdays_and_alert_levels,
     read_phone_numbers,

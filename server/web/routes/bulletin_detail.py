@@ -3,6 +3,8 @@ recorded-audio upload, submit, withdraw (after a confirmation), edit and duplica
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -75,12 +77,8 @@ def progress(request: Request, bulletin_id: int, user: OfficerUser, session: Ses
 def submit(request: Request, bulletin_id: int, user: OfficerUser, session: SessionDep, tree: AreaTreeDep,
            runtime: RuntimeDep) -> Response:
     bulletin = _load(session, user, tree, bulletin_id)
-    try:
-        workflow.submit(session, user, bulletin, settings=runtime.settings, now=runtime.clock(), jobs=runtime.jobs)
-    except LoaError as exc:
-        session.rollback()
-        return _page(request, session, tree, _load(session, user, tree, bulletin_id), error=exc.message)
-    return RedirectResponse(f"/ban-tin/{bulletin_id}?da=gui", status_code=303)
+    return _act(request, session, user, tree, bulletin, "gui", lambda: workflow.submit(
+        session, user, bulletin, settings=runtime.settings, now=runtime.clock(), jobs=runtime.jobs))
 
 
 @router.get("/ban-tin/{bulletin_id:int}/rut", response_class=HTMLResponse)
@@ -94,14 +92,25 @@ def confirm_withdraw(request: Request, bulletin_id: int, user: OfficerUser, sess
 def withdraw(request: Request, bulletin_id: int, user: OfficerUser, session: SessionDep, tree: AreaTreeDep,
              runtime: RuntimeDep) -> Response:
     bulletin = _load(session, user, tree, bulletin_id)
-    try:
+
+    def end() -> None:
         workflow.withdraw(session, user, bulletin, now=runtime.clock())
+        if bulletin.approved_version_id is not None:
+            on_air_changed(runtime, bulletin, ended=True)
+    return _act(request, session, user, tree, bulletin, "rut", end)
+
+
+def _act(request: Request, session: Session, user: User, tree: AreaTree, bulletin: Bulletin, done: str,
+         action: Callable[[], object]) -> Response:
+    """Run a workflow step; on a refusal show the page again with its Vietnamese message."""
+    bulletin_id = bulletin.id
+    assert bulletin_id is not None
+    try:
+        action()
     except LoaError as exc:
         session.rollback()
         return _page(request, session, tree, _load(session, user, tree, bulletin_id), error=exc.message)
-    if bulletin.approved_version_id is not None:
-        on_air_changed(runtime, bulletin, ended=True)
-    return RedirectResponse(f"/ban-tin/{bulletin_id}?da=rut", status_code=303)
+    return RedirectResponse(f"/ban-tin/{bulletin_id}?da={done}", status_code=303)
 
 
 @router.post("/ban-tin/{bulletin_id:int}/ghi-am", dependencies=[CsrfChecked])
