@@ -27,17 +27,17 @@ _KEPT_SYMBOLS = frozenset("°")
 _LINE_BULLET = re.compile(r"^\s*[-+*>#]+\s+")
 # "1- Nói, làm trái ...", "I- MỤC TIÊU", "III/ KINH PHÍ": a dash or slash after a heading number reads
 # like "1." and "I." ("1/2 số hộ" keeps its slash: no space follows it).
-_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?=[A-ZĐÀ-Ỹ])")
-# "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
-# Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
+_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?=[^\W\d_])")
 # "a. Đối với hộ gia đình": a list letter opening a line is said by its name, like "a)" below.
-_LETTER_HEADING = re.compile(r"^\s*([a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")
+_LETTER_HEADING = re.compile(r"^\s*([a-zđ])\.\s+(?=[^\W\d_])")
 # "V/v: Tổ chức ...": the subject line's colon is no pause after "về việc".
 _VV_SUBJECT = re.compile(r"^(\s*[Vv]/v)\s*:\s*")
 # "vv", "vv..." as typed for "v.v." (vân vân).
 _VV = re.compile(r"(?<![^\W_])vv(?![^\W_])\.?")
 # "ngày14/11/2013", "khoản2": a Vietnamese word typed against its number.
 _WORD_NUMBER = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=[0-9])")
+# "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
+# Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
 _NAME_NUMBER = re.compile(r"\b([A-Za-z]{3,})(?:\s+-\s*|\s*-\s+)([0-9]{1,2})(?![0-9]|[/.,:][0-9])")
 
 
@@ -60,11 +60,16 @@ def clean_input(line: str) -> str:
     line = line.replace("**", " ").replace("__", " ")
     line = _WORD_NUMBER.sub(lambda m: m.group(1) + " " if _is_word(m.group(1)) else m.group(1), line)
     line = _NAME_NUMBER.sub(_join_name_number, line)
-    line = _DASHED_HEADING.sub(r"\1. ", line)
-    line = _LETTER_HEADING.sub(lambda m: spell_letters(m.group(1)) + ". ", line)
+    # Headings start with a capital: "2 - 3 ngày" and "a. b." are no headings.
+    line = _DASHED_HEADING.sub(lambda m: m.group(1) + ". " if _capital_after(m) else m.group(0), line)
+    line = _LETTER_HEADING.sub(lambda m: spell_letters(m.group(1)) + ". " if _capital_after(m) else m.group(0), line)
     line = _VV.sub("v.v.", line)
     line = _VV_SUBJECT.sub(r"\1 ", line)
     return _LINE_BULLET.sub("", line).strip()
+
+
+def _capital_after(match: re.Match[str]) -> bool:
+    return match.string[match.end()].isupper()
 
 
 def _is_word(letters: str) -> bool:
