@@ -220,3 +220,11 @@ def test_heading_and_list_numbers(text: str, spoken: str) -> None:
 
 def test_subject_line_colon_is_no_pause() -> None:
     assert normalize("V/v: Tổ chức Tết trồng cây") == "về việc tổ chức tết trồng cây"
+
+
+def test_issuer_named_once_for_a_list_from_one_body_with_different_units() -> None:
+    spoken = normalize(
+        "Văn bản số 614/UBND-VX ngày 28/01/2021, Thông báo số 31/TB-UBND ngày 02/02/2021, "
+        "Thông báo số 36/TB-UBND ngày 15/02/2021 của UBND tỉnh"
+    )
+    assert "của" not in spoken.removesuffix("của ủy ban nhân dân tỉnh")

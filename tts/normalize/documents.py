@@ -44,8 +44,10 @@ _SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
 _OTHER_NAMES = {"quyết định": ("quy định",)}
 # A number of a list after its first: "...; số 43/CĐ-TTg", ", và số 12/QĐ-UBND".
 _LISTED_SO = re.compile(r"[;,]\s*(?:và\s+)?số\s*:?\s*$")
-# What may stand between two numbers of one list: "..., Nghị quyết số", "và Chỉ thị".
-_NEXT_IN_LIST = re.compile(r"\s*(?:,|và|hoặc)\s*(?:[^\W\d_]+\s+){0,3}(?:số\s*:?\s*)?(?=[0-9])", re.IGNORECASE)
+# What may stand between two numbers of one list: "(ngày 28/01/2021), Thông báo số", "và Chỉ thị".
+_NEXT_IN_LIST = re.compile(
+    rf"\s*(?:,?\s*{_DATE}\s*)?(?:,|và|hoặc)\s*(?:[^\W\d_]+\s+){{0,3}}(?:số\s*:?\s*)?(?=[0-9])", re.IGNORECASE
+)
 
 
 def _number_words(match: re.Match[str]) -> list[str]:
@@ -76,7 +78,7 @@ def _issuer_segments(match: re.Match[str], table: AbbreviationTable) -> list[str
 
 def _issuer_named_after(match: re.Match[str], issuers: list[str], table: AbbreviationTable, depth: int = 0) -> bool:
     """Whether the text names the issuer itself: right after the number, or after the last number of
-    a list from the same issuer ("Nghị quyết số 18-NQ/TW, Nghị quyết số 19-NQ/TW ngày ... của ...")."""
+    a list from the same issuing body ("Nghị quyết số 18-NQ/TW, Nghị quyết số 19-NQ/TW ngày ... của")."""
     first = issuers[0].rstrip("0123456789") if issuers else ""
     if _issuer_mentioned_after(match.string, match.end(), first, table.issuer(first)):
         return True
@@ -84,7 +86,8 @@ def _issuer_named_after(match: re.Match[str], issuers: list[str], table: Abbrevi
     if not listed or depth >= 5:
         return False
     following = _PARTY_NUMBER.match(match.string, listed.end()) or _STATE_NUMBER.match(match.string, listed.end())
-    if following is None or _issuer_segments(following, table) != issuers:
+    # The same issuing body, whatever drafted it: "641/UBND-VX1 ..., 13/TB-UBND ... của UBND tỉnh".
+    if following is None or _issuer_segments(following, table)[:1] != issuers[:1]:
         return False
     return _issuer_named_after(following, issuers, table, depth + 1)
 
