@@ -9,7 +9,9 @@ LINES = load()
 
 
 # Every split must stay at 95 % or better unless it is listed here with its own floor.
-FLOORS = {"tune": 0.98, "fresh3": 0.9, "abbr3": 0.9, "ctx2": 0.9}
+# docs*: lines that need issuer or type entries the abbreviation table lacks (issuers DP, KT, VPTW,
+# UBKTTW, KGVX, NC, NN, KTTH, CTN, TWĐTN, CTTN; types L, SL); raise these floors when the entries land.
+FLOORS = {"tune": 0.98, "fresh3": 0.9, "abbr3": 0.9, "docs": 0.93, "docs2": 0.94, "docs3": 0.83, "docs4": 0.93}
 
 
 @pytest.mark.parametrize("split", splits(LINES))

@@ -15,7 +15,7 @@ _TRANSLATION = str.maketrans(
         "\u201c": "", "\u201d": "", "\u201e": "", "\u00ab": "", "\u00bb": "", '"': "",
         "\u2018": "", "\u2019": "", "`": "", "\u00b4": "",
         "\u2026": "...", "\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u20ab": "đ", "\u2116": "số ",
-        "\u00ba": "°", "\u2192": " => ", "\u21d2": " => ", "\u00d7": " x ", "\t": " ",
+        "\u00ba": "°", "\u2044": "/", "\u2215": "/", "\u2192": " => ", "\u21d2": " => ", "\u00d7": " x ", "\t": " ",
     }
 )  # fmt: skip
 # What a voice cannot say: control and format characters (zero-width joiners too), private and
@@ -23,7 +23,22 @@ _TRANSLATION = str.maketrans(
 # (variation selectors, skin tones) and number-like symbols such as "½" or "Ⅳ".
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk", "Mn", "Me", "No", "Nl"})
 _KEPT_SYMBOLS = frozenset("°")
-_LINE_BULLET = re.compile(r"^\s*(?:[-+*>#]+|\d+\))\s+")
+# A list number "2) Yêu cầu" is read ("hai, yêu cầu") like "2." and "(2)"; bullets are not.
+_LINE_BULLET = re.compile(r"^\s*[-+*>#]+\s+")
+# "1- Nói, làm trái ...", "I- MỤC TIÊU", "III/ KINH PHÍ": a dash or slash after a heading number reads
+# like "1." and "I." ("1/2 số hộ" keeps its slash: no space follows it).
+_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?=[^\W\d_])")
+# "a. Đối với hộ gia đình": a list letter opening a line is said by its name, like "a)" below.
+_LETTER_HEADING = re.compile(r"^\s*([a-zđ])\.\s+(?=[^\W\d_])")
+# "V/v: Tổ chức ...": the subject line's colon is no pause after "về việc".
+_VV_SUBJECT = re.compile(r"^(\s*[Vv]/v)\s*:\s*")
+# "vv", "vv..." as typed for "v.v." (vân vân).
+_VV = re.compile(r"(?<![^\W_])vv(?![^\W_])\.?")
+# "ngày14/11/2013", "khoản2": a Vietnamese word typed against its number.
+_WORD_NUMBER = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=[0-9])")
+# "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
+# Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
+_NAME_NUMBER = re.compile(r"\b([A-Za-z]{3,})(?:\s+-\s*|\s*-\s+)([0-9]{1,2})(?![0-9]|[/.,:][0-9])")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -43,7 +58,28 @@ def clean_input(line: str) -> str:
     line = unicodedata.normalize("NFC", line).translate(_TRANSLATION)
     line = "".join(_ascii_digit(char) for char in line if _keep(char))
     line = line.replace("**", " ").replace("__", " ")
+    line = _WORD_NUMBER.sub(lambda m: m.group(1) + " " if _is_word(m.group(1)) else m.group(1), line)
+    line = _NAME_NUMBER.sub(_join_name_number, line)
+    # Headings start with a capital: "2 - 3 ngày" and "a. b." are no headings.
+    line = _DASHED_HEADING.sub(lambda m: m.group(1) + ". " if _capital_after(m) else m.group(0), line)
+    line = _LETTER_HEADING.sub(lambda m: spell_letters(m.group(1)) + ". " if _capital_after(m) else m.group(0), line)
+    line = _VV.sub("v.v.", line)
+    line = _VV_SUBJECT.sub(r"\1 ", line)
     return _LINE_BULLET.sub("", line).strip()
+
+
+def _capital_after(match: re.Match[str]) -> bool:
+    return match.string[match.end()].isupper()
+
+
+def _is_word(letters: str) -> bool:
+    """A Vietnamese syllable written with its marks ("ngày", "số"), not a code such as "QL" or "Ha"."""
+    return not letters.isascii() and is_syllable(letters) and (letters.islower() or letters.istitle())
+
+
+def _join_name_number(match: re.Match[str]) -> str:
+    name, number = match.groups()
+    return match.group(0) if is_syllable(name) else f"{name}-{number}"
 
 
 _SYMBOL_WORDS = (
@@ -83,6 +119,16 @@ def _speak_capitals(match: re.Match[str]) -> str:
 
 
 _ELLIPSIS = re.compile(r"\.{2,}")
+# List and point letters are said by their names ("b" bê, "c" xê): "b) Là lao động", "điểm a, b khoản 1".
+# A lone letter elsewhere ("m và g") is left alone.
+_LETTER = r"[a-zđ](?![^\W_])"
+_LIST_LETTER = re.compile(rf"(?<![^\W_])({_LETTER})(?=\))")
+_POINT_LETTERS = re.compile(rf"(?<![^\W_])((?i:điểm|tiết)\s+){_LETTER}(?:\s*(?:,|và|hoặc|đến)\s*{_LETTER})*")
+
+
+def _name_letters(match: re.Match[str]) -> str:
+    lead = match.group(1)
+    return lead + re.sub(_LETTER, lambda letter: spell_letters(letter.group(0)), match.group(0)[len(lead) :])
 
 
 def _ellipsis(match: re.Match[str]) -> str:
@@ -97,6 +143,8 @@ def _ellipsis(match: re.Match[str]) -> str:
 def finalize(text: str) -> str:
     """Symbols to words or pauses, acronyms spelled, lowercase, tidy spacing and punctuation."""
     text = _ELLIPSIS.sub(_ellipsis, text)
+    text = _LIST_LETTER.sub(lambda match: spell_letters(match.group(1)), text)
+    text = _POINT_LETTERS.sub(_name_letters, text)
     for pattern, replacement in _SYMBOL_WORDS:
         text = pattern.sub(replacement, text)
     text = _UNSPEAKABLE.sub(" ", text)

@@ -11,28 +11,50 @@ from __future__ import annotations
 
 import re
 
-from tts.normalize.abbreviations import AbbreviationTable, default_table
+from tts.normalize.abbreviations import AbbreviationTable, default_table, spell_letters
 from tts.normalize.numbers import read_int, read_integer_text
 
 _SEGMENT = r"[A-ZĐ][A-Za-zĐđ&]*[0-9]*"
 _CODE = rf"{_SEGMENT}(?:-{_SEGMENT})*"
 _START = r"(?<![0-9/.,])"
 # 3270-CV/BTGTU: the party-document layout puts the type before the slash.
-_PARTY_NUMBER = re.compile(rf"{_START}(?P<num>[0-9]+)-(?P<type>[A-ZĐ][A-Za-zĐ]*)/(?P<code>{_CODE})(?!\w)")
-_STATE_NUMBER = re.compile(rf"{_START}(?P<num>[0-9]+)(?:/(?P<year>(?:19|20)[0-9]{{2}}))?/(?P<code>{_CODE})(?!\w)")
+# A number may carry a letter: "Nghị quyết số 30c/NQ-CP".
+_NUM = r"(?P<num>[0-9]+)(?P<letter>[a-zđ])?"
+_PARTY_NUMBER = re.compile(rf"{_START}{_NUM}-(?P<type>[A-ZĐ][A-Za-zĐ]*)/(?P<code>{_CODE})(?!\w)")
+_STATE_NUMBER = re.compile(rf"{_START}{_NUM}(?:/(?P<year>(?:19|20)[0-9]{{2}}))?/(?P<code>{_CODE})(?!\w)")
 _SO_BEFORE = re.compile(r"\bsố\s*:?\s*$")
 # Typed numbers often carry stray spaces: "456 /UBND-VP", "09/2025/QĐ- TTg", "125 - TB/ĐU".
 _SPACED_NUMBER = re.compile(
-    r"(?<![0-9/.,])[0-9]+(?:\s*/\s*(?:19|20)[0-9]{2})?(?:\s*-\s*[A-ZĐ][A-Za-zĐ]*)?"
+    r"(?<![0-9/.,])[0-9]+(?:\s*/\s*(?:19|20)[0-9]{2})?(?:\s*-\s*[A-ZĐ][A-Za-zĐ]*|\s+(?P<type>[A-ZĐ][A-Za-zĐ]*)(?=\s*/))?"
     r"\s*/\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ&]*[0-9]*)*"
+    # "NQ – UBTVQH 14": the legislature's term after a space.
+    r"(?:(?<=QH)\s[0-9]{1,2}(?![0-9]))?"
 )
-# The text names the issuer itself right after the number (and its date): "... ngày 15/4/2025 của".
-_OWN_ISSUER_AFTER = re.compile(r"\s*(?:ngày\s+[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{2,4})?\s*)?,?\s*của\b")
+# The text names the issuer itself right after the number (and its date): "... ngày 15/4/2025 của",
+# "..., ngày 24/01/2025 của", "... ngày 19 tháng 7 năm 2021 của".
+_DATE = (
+    r"ngày\s+[0-9]{1,2}\s*(?:[/.-]\s*[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{2,4})?"
+    r"|tháng\s+[0-9]{1,2}(?:\s+năm\s+[0-9]{4})?)"
+)
+_OWN_ISSUER_AFTER = re.compile(rf"\s*(?:,?\s*{_DATE}\s*)?,?\s*của\b", re.IGNORECASE)
+# "Quyết định số: 95/QĐ-UBND": inside a sentence the colon after "số" is no pause (a "Số:" label is).
+_SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
+# Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
+# "quyết định"; "Thông tư 16/2016/TTLT-BYT-BQP" names a joint circular by its first words.
+_OTHER_NAMES = {"quyết định": ("quy định",)}
+# A number of a list after its first: "...; số 43/CĐ-TTg", ", và số 12/QĐ-UBND".
+_LISTED_SO = re.compile(r"[;,]\s*(?:và\s+)?số\s*:?\s*$")
+# What may stand between two numbers of one list: "(ngày 28/01/2021), Thông báo số", "và Chỉ thị".
+_NEXT_IN_LIST = re.compile(
+    rf"\s*(?:,?\s*{_DATE}\s*)?(?:,|và|hoặc)\s*(?:[^\W\d_]+\s+){{0,3}}(?:số\s*:?\s*)?(?=[0-9])", re.IGNORECASE
+)
 
 
 def _number_words(match: re.Match[str]) -> list[str]:
     num = match.group("num")
     words = [read_integer_text(num) if len(num) > 9 else read_int(int(num))]
+    if match.group("letter"):
+        words.append(spell_letters(match.group("letter")))
     year = match.groupdict().get("year")
     if year:
         words += ["năm", read_int(int(year))]
@@ -47,6 +69,48 @@ def _issuer_mentioned_after(text: str, end: int, code: str, spoken: str) -> bool
     return bool(window and re.search(pattern, window.group(0), re.IGNORECASE))
 
 
+def _issuer_segments(match: re.Match[str], table: AbbreviationTable) -> list[str]:
+    segments = match.group("code").split("-")
+    if match.groupdict().get("type") is None and table.doc_type(segments[0]):
+        return segments[1:]
+    return segments
+
+
+def _issuer_named_after(match: re.Match[str], issuers: list[str], table: AbbreviationTable, depth: int = 0) -> bool:
+    """Whether the text names the issuer itself: right after the number, or after the last number of
+    a list from the same issuing body ("Nghị quyết số 18-NQ/TW, Nghị quyết số 19-NQ/TW ngày ... của")."""
+    first = issuers[0].rstrip("0123456789") if issuers else ""
+    if _issuer_mentioned_after(match.string, match.end(), first, table.issuer(first)):
+        return True
+    listed = _NEXT_IN_LIST.match(match.string, match.end())
+    if not listed or depth >= 5:
+        return False
+    following = _PARTY_NUMBER.match(match.string, listed.end()) or _STATE_NUMBER.match(match.string, listed.end())
+    # The same issuing body, whatever drafted it: "641/UBND-VX1 ..., 13/TB-UBND ... của UBND tỉnh".
+    if following is None or _issuer_segments(following, table)[:1] != issuers[:1]:
+        return False
+    return _issuer_named_after(following, issuers, table, depth + 1)
+
+
+def _type_names(doc_type: str) -> str:
+    words = doc_type.split()
+    names = {doc_type, *_OTHER_NAMES.get(doc_type, ())}
+    if len(words) > 2:
+        names.add(" ".join(words[:2]))
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+
+
+def _type_said(doc_type: str, before: str, sentence_before: str) -> bool:
+    names = _type_names(doc_type)
+    # "Thông báo kết luận số 125-TB/ĐU", "các Công điện: số 41/CĐ-TTg": said a few words before "số".
+    if re.search(rf"\b(?:{names})(?:\s+[^\W\d_]+){{0,3}}\s*:?\s*(?:số\s*:?\s*)?$", before):
+        return True
+    # "...; số 43/CĐ-TTg": a later item of a list whose type the sentence named once.
+    return bool(_LISTED_SO.search(before)) and bool(
+        re.search(rf"\b(?:{names})\b[^.!?]*$", sentence_before, re.IGNORECASE)
+    )
+
+
 def _looks_like_code(segment: str) -> bool:
     """Codes look like TTg, NĐ, UBTVQH15; "Khu" (as in "số 5/Khu phố") is a word."""
     letters = segment.rstrip("0123456789")
@@ -55,40 +119,57 @@ def _looks_like_code(segment: str) -> bool:
 
 def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str:
     segments = match.group("code").split("-")
-    if not all(map(_looks_like_code, segments)):
+    # A one-letter type the table knows is still a code: "08/2017/L-CTN" (lệnh).
+    known_type = bool(table.doc_type(segments[0]))
+    if not all(_looks_like_code(segment) or (i == 0 and known_type) for i, segment in enumerate(segments)):
         return match.group(0)
     party_type = match.groupdict().get("type")
     doc_type = table.doc_type(party_type or segments[0])
-    if party_type is None and doc_type:
-        segments = segments[1:]
-    elif party_type and not doc_type:
+    segments = _issuer_segments(match, table)
+    if party_type and not doc_type:
         doc_type = table.issuer(party_type)
 
     before = match.string[max(0, match.start() - 60) : match.start()].lower()
     has_so = bool(_SO_BEFORE.search(before))
-    # "Thông báo kết luận số 125-TB/ĐU": the type was said, a few words before "số".
-    type_said = bool(doc_type) and re.search(rf"\b{doc_type}(?:\s+[^\W\d_]+){{0,3}}\s*(?:số\s*:?\s*)?$", before)
+    type_said = doc_type and _type_said(doc_type, before, match.string[max(0, match.start() - 240) : match.start()])
     number = _number_words(match)
     if doc_type and not type_said:
         words = [*number, doc_type] if has_so else [doc_type, "số", *number]
     else:
         words = number if has_so else ["số", *number]
 
-    issuers = [table.issuer(segment) for segment in segments]
-    # Compare without a term suffix: "UBTVQH15" is mentioned by "của Ủy ban Thường vụ Quốc hội".
-    first = segments[0].rstrip("0123456789") if segments else ""
-    if issuers and not _issuer_mentioned_after(match.string, match.end(), first, table.issuer(first)):
-        words += ["của", ", ".join(issuers)]
+    if segments and not _issuer_named_after(match, segments, table):
+        words += ["của", ", ".join(_spoken_issuers(segments, doc_type or "", table))]
     return " " + " ".join(words) + " "
 
 
-def _squeeze(match: re.Match[str]) -> str:
+def _spoken_issuers(segments: list[str], doc_type: str, table: AbbreviationTable) -> list[str]:
+    """The issuing body, then its drafting unit ("UBND-VP": ủy ban nhân dân, văn phòng). A unit code the
+    table does not know ("UBND-KTN") is an internal filing tag, left out rather than spelled; the
+    bodies of a joint document ("TTLT-BTC-BNV") are all read."""
+    spoken = [table.issuer(segment) for segment in segments]
+    if "liên tịch" in doc_type:
+        return spoken
+    known = [
+        i == 0 or said != spell_letters(segment.rstrip("0123456789"))
+        for i, (segment, said) in enumerate(zip(segments, spoken, strict=True))
+    ]
+    return [said for said, keep in zip(spoken, known, strict=True) if keep]
+
+
+def _squeeze(match: re.Match[str], table: AbbreviationTable) -> str:
     number = re.sub(r"\s+", "", match.group(0))
+    if match.group("type"):
+        # "298 KH/TWĐTN": a space in place of the party layout's dash, for a type the table knows.
+        if not table.doc_type(match.group("type")):
+            return match.group(0)
+        number = re.sub(r"^([0-9]+)", r"\1-", number)
     return number if _looks_like_code(number.rsplit("/", 1)[-1].split("-")[0]) else match.group(0)
 
 
 def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
     table = table or default_table()
-    text = _SPACED_NUMBER.sub(_squeeze, text)
+    text = _SO_COLON.sub(r"\1 ", text)
+    text = _SPACED_NUMBER.sub(lambda match: _squeeze(match, table), text)
     text = _PARTY_NUMBER.sub(lambda match: _read_document_number(match, table), text)
     return _STATE_NUMBER.sub(lambda match: _read_document_number(match, table), text)

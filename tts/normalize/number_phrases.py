@@ -31,6 +31,8 @@ _MEASURE_WORDS = re.compile(
     r"\s*(?:phần trăm|ki lô|mét|héc ta|tấn|tạ|yến|triệu|tỷ|nghìn|đồng|lít|độ|gam|mi li|xen ti|oát)\b"
 )
 _GLUED = re.compile(r"(?<=[A-ZĐ])(?=[0-9])|(?<=[0-9])(?=[A-ZĐ])")
+# A code's zero is part of its name: "PC06" is pê xê không sáu, "Đề án 06" đề án không sáu.
+_CODE_ZERO = re.compile(r"(?<=[A-ZĐ])0(?=[1-9](?![0-9]))|(?<=\b[Đđ]ề án )0(?=[1-9]\b)")
 
 
 def read_number_token(token: str, following: str = "") -> str:
@@ -58,7 +60,7 @@ def read_number_token(token: str, following: str = "") -> str:
 
 def split_glued_codes(text: str) -> str:
     """QL1A -> QL 1 A, H5N1 -> H 5 N 1, so each part is read on its own."""
-    return _GLUED.sub(" ", text)
+    return _GLUED.sub(" ", _CODE_ZERO.sub(" không ", text))
 
 
 def read_numbers(text: str) -> str:

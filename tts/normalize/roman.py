@@ -25,9 +25,11 @@ _IN_CONTEXT = re.compile(
     # "khu vực I, II và III", "quý III-IV": the context word covers the whole list.
     rf"(?P<roman>{_ROMAN})(?![\w])(?P<more>(?:\s*(?:,|và|hoặc|đến|-)\s*{_ROMAN}(?![\w]))*)"
     rf"(?:/(?P<year>[0-9]{{4}})(?![0-9]))?"
+    # "mục II.1": a numbered part of a Roman one.
+    rf"(?P<sub>(?:\.[0-9]{{1,2}})+(?![0-9]))?"
 )
 _LISTED = re.compile(rf"(?P<joint>\s*(?:,|và|hoặc|đến|-)\s*)(?P<roman>{_ROMAN})")
-_HEADING = re.compile(rf"^(?P<roman>{_ROMAN})(?=[.)]\s)")
+_HEADING = re.compile(rf"^(?P<roman>{_ROMAN})(?P<sub>(?:\.[0-9]{{1,2}})+)?(?=[.)]\s)")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
@@ -51,9 +53,14 @@ def _in_context(match: re.Match[str]) -> str:
         words += joint + ("thứ " if is_ordinal else "") + read(listed.group("roman"))
     if match.group("year"):
         words += f" năm {read_int(int(match.group('year')))}"
-    return match.group("lead") + words
+    return match.group("lead") + words + _sub_parts(match.group("sub"))
+
+
+def _sub_parts(sub: str | None) -> str:
+    """".1.2" after a Roman numeral: "chấm một chấm hai"."""
+    return "".join(f" chấm {read_int(int(part))}" for part in (sub or "").split(".")[1:])
 
 
 def read_roman_numerals(text: str) -> str:
-    text = _HEADING.sub(lambda match: read_int(roman_value(match.group("roman"))), text)
+    text = _HEADING.sub(lambda m: read_int(roman_value(m.group("roman"))) + _sub_parts(m.group("sub")), text)
     return _IN_CONTEXT.sub(_in_context, text)
