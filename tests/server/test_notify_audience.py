@@ -46,7 +46,7 @@ class Inbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=default_policy)
         with self.changed:
-            self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+            self.received.append((list(envelope.rcpt_tos), message))
             self.changed.notify_all()
         return "250 OK"
 
