@@ -5,19 +5,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlmodel import Session
 
 from server.db import get_engine
-from server.models.reports import AirtimeRollup
+from server.models.reports import COUNTERS, AirtimeRollup, DeviceRollup
 from server.services import areas as area_service
 from server.services import reports_rollup
 from server.services.areas import load_tree
 from server.services.reports import airtime_series
 from server.services.reports_query import DeviceInfo, Spans, spans, uptime
+from server.services.reports_sql import FULL_GRAIN, LIVE, clear_live, fill_live, live_facts
 from server.settings import Settings
 from tests.server.test_reports import NOW, TZ, Seeded, figures, local, report, seed_month
 
@@ -115,3 +117,39 @@ def test_a_speaker_enrolled_today_is_expected_only_from_its_enrolment(seeded: tu
     devices = {r["device_id"]: r for r in rep["rows"] if r["group"] == "device"}
     assert figures(devices["loa-new"])[:4] == (1, 0, 0, 1)  # the 17:00 item, never reported
     assert devices["loa-new"]["reasons"]["offline"] == 1
+
+
+def _sums(conn: Connection, columns: list[Any], source: Any, *where: Any) -> dict[tuple[Any, ...], list[int]]:
+    counters = [func.sum(source.c[c]) for c in COUNTERS]
+    rows = conn.execute(select(*columns, *counters).where(*where).group_by(*columns))
+    return {tuple(r[:len(columns)]): [int(v) for v in r[len(columns):]] for r in rows}
+
+
+def test_a_day_reconciled_live_in_sql_equals_its_rollup_and_the_python_rows(seeded: tuple[Engine, Seeded]) -> None:
+    """The report sums open days from the ``LIVE`` temp table: for closed days (cutoff after their
+    end) it holds exactly what the rollup stored; for today it equals ``live_facts`` row for row."""
+    engine, _ids = seeded
+    reports_rollup.refresh(engine, TZ, NOW)
+    codes = sorted(load_tree(engine).by_code)
+    airtime, device = AirtimeRollup.__table__, DeviceRollup.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn, conn.begin():
+        for day in (date(2025, 6, 3), date(2025, 6, 24), date(2025, 7, 2)):
+            after = datetime.combine(day + timedelta(days=3), datetime.min.time(), tzinfo=TZ)
+            clear_live(conn)
+            fill_live(conn, day, TZ, codes, after)
+            grain = ["area_code", "bulletin_id", "category", "priority"]
+            live = _sums(conn, [LIVE.c[g] for g in grain], LIVE)
+            assert live and live == _sums(conn, [airtime.c[g] for g in grain], airtime,
+                                          airtime.c.span == "day", airtime.c.local_date == day)
+            devices = _sums(conn, [LIVE.c.device_id, LIVE.c.area_code], LIVE)
+            assert devices == _sums(conn, [device.c.device_id, device.c.area_code], device,
+                                    device.c.span == "day", device.c.local_date == day)
+        day, cutoff, grace = date(2025, 7, 2), datetime(2025, 7, 2, 6, 30, tzinfo=TZ), timedelta(hours=1)
+        clear_live(conn)
+        fill_live(conn, day, TZ, codes, cutoff, grace)
+        stored = _sums(conn, [LIVE.c[g] for g in (*FULL_GRAIN, "local_date")], LIVE)
+        rows = live_facts(conn, day, TZ, codes, cutoff, grace)
+        assert stored and stored == {tuple(r[g] for g in (*FULL_GRAIN, "local_date")): [int(r[c]) for c in COUNTERS]
+                                     for r in rows}
+        upcoming, played = COUNTERS.index("upcoming"), COUNTERS.index("played")
+        assert any(v[upcoming] for v in stored.values()) and any(v[played] for v in stored.values())  # open day
