@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlmodel import Session
 
 from server.db import get_engine
-from server.models.reports import COUNTERS, AirtimeRollup, DeviceRollup
+from server.models.reports import COUNTERS, AirtimeRollup, DeviceRollup, RollupState
 from server.services import areas as area_service
 from server.services import reports_rollup
 from server.services.areas import load_tree
@@ -21,7 +21,7 @@ from server.services.reports import airtime_series
 from server.services.reports_query import DeviceInfo, Spans, spans, uptime
 from server.services.reports_sql import FULL_GRAIN, LIVE, clear_live, fill_live, live_facts
 from server.settings import Settings
-from tests.server.test_reports import NOW, TZ, Seeded, figures, local, report, seed_month
+from tests.server.test_reports import NOW, TZ, Seeded, figures, insert, local, report, seed_month
 
 
 @pytest.fixture
@@ -153,3 +153,26 @@ def test_a_day_reconciled_live_in_sql_equals_its_rollup_and_the_python_rows(seed
                                      for r in rows}
         upcoming, played = COUNTERS.index("upcoming"), COUNTERS.index("played")
         assert any(v[upcoming] for v in stored.values()) and any(v[played] for v in stored.values())  # open day
+
+
+def _refreshed_at(engine: Engine) -> datetime | None:
+    with Session(engine) as session:
+        state = session.get(RollupState, 1)
+        return state.refreshed_at if state is not None else None
+
+
+def test_a_report_with_nothing_to_refresh_writes_nothing_but_late_logs_still_refresh(
+    seeded: tuple[Engine, Seeded],
+) -> None:
+    engine, ids = seeded
+    first = reports_rollup.refresh(engine, TZ, NOW)
+    assert first.days > 0 and _refreshed_at(engine) == NOW
+    again = reports_rollup.refresh(engine, TZ, NOW + timedelta(minutes=5))
+    assert (again.days, again.late_partitions, again.closed_through) == (0, 0, first.closed_through)
+    assert _refreshed_at(engine) == NOW  # read-only: no write lock taken, nothing stored
+    assert insert(engine, ids.late_record()) == 1  # a log for 29 June, received after the watermark
+    late = reports_rollup.refresh(engine, TZ, NOW + timedelta(minutes=10))
+    assert late.late_partitions == 1 and _refreshed_at(engine) == NOW + timedelta(minutes=10)
+    forced = reports_rollup.refresh(engine, TZ, NOW + timedelta(minutes=15), force=True)  # the recurring job
+    assert forced.closed_through == first.closed_through and _refreshed_at(engine) == NOW + timedelta(minutes=15)
+    assert figures(report(engine, now=NOW + timedelta(minutes=20))["totals"])[:2] == (250, 241)  # absorbed once
