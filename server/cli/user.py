@@ -1,4 +1,4 @@
-"""`loa user add NAME --role ROLE --area CODE --password-stdin`."""
+"""`loa user add NAME --role ROLE --area CODE [--email ADDRESS] --password-stdin`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def register(sub: Any) -> None:
     add.add_argument("--role", required=True, choices=["officer", "approver", "auditor", "admin"])
     add.add_argument("--area", required=True, help="mã địa bàn phụ trách")
     add.add_argument("--full-name", default="", help="họ tên")
+    add.add_argument("--email", default=None, help="địa chỉ e-mail nhận thông báo của địa bàn")
     add.add_argument("--password-stdin", action="store_true", required=True,
                      help="đọc mật khẩu từ stdin (dòng đầu tiên)")
     add.set_defaults(func=_add)
@@ -34,7 +35,7 @@ def _add(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = prepare(settings)
     with audit.bind(Session(engine), settings.data_dir) as session:
-        user = create_user(session, args.name, password, args.role, args.area, args.full_name)
+        user = create_user(session, args.name, password, args.role, args.area, args.full_name, args.email)
         audit.record_user_created(session, user, actor=None)
         session.commit()
         print(f"Đã tạo tài khoản {user.username} ({user.role}, địa bàn {user.area_code}).")

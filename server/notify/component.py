@@ -4,9 +4,11 @@ webhook from background threads, so a request never waits on SMTP or a slow chat
 Events come from the audit trail (``bulletin_submitted``, ``bulletin_approved``,
 ``bulletin_rejected``: every workflow step already records one, inside its transaction, so a
 notification is only sent for a committed change) and from the device table (a device whose
-status turns ``offline``). The watcher starts at the trail's current head: events from before
+status turns ``offline``). Each notification carries the e-mail addresses of the users in scope
+of its area (``audience``), so e-mail reaches the people the console shows it to, plus
+``LOA_SMTP_TO``; one message per address. The watcher starts at the trail's current head: events from before
 ``loa serve`` started are not sent again. Each notification is tried ``LOA_NOTIFY_RETRIES`` times
-per channel with exponential backoff (1, 2, 4… s, at most 60 s), then dropped with a warning.
+per channel (and per address) with exponential backoff (1, 2, 4… s, at most 60 s), then dropped with a warning.
 """
 
 from __future__ import annotations
@@ -20,17 +22,20 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from server.models.audit import AuditEvent
 from server.models.bulletins import Bulletin, BulletinVersion
 from server.models.devices import Device
+from server.notify.audience import addresses
 from server.notify.senders import Notification, recipients, send_email, send_webhook
 from server.runtime import Runtime
+from server.services.areas import AreaTree, load_tree
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
+Channel = Callable[[Notification], list[Callable[[], None]]]
 WATCHED = ("bulletin_submitted", "bulletin_approved", "bulletin_rejected")
 MAX_BACKOFF = 60.0
 QUEUE_LIMIT = 1000  # beyond this (a channel down for long) new notifications are dropped, not hoarded
@@ -43,6 +48,11 @@ TEXTS = {
 
 def _iso(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _tree(session: Session) -> AreaTree:
+    bind = session.get_bind()
+    return load_tree(bind if isinstance(bind, Engine) else bind.engine)
 
 
 class Watcher:
@@ -74,7 +84,8 @@ class Watcher:
                     "device_offline", f"device:{device.id}", device.area_code, _iso(device.last_seen_at or
                                                                                      datetime.now(UTC)),
                     f"Thiết bị {device.name or device.id} ({device.area_code}) mất kết nối.",
-                    f"{self.base_url}/thong-bao"))
+                    f"{self.base_url}/thong-bao",
+                    addresses(session, _tree(session), "device_offline", device.area_code)))
         self.offline = set(offline)
         return notes
 
@@ -89,8 +100,11 @@ class Watcher:
         version = session.get(BulletinVersion, bulletin.current_version_id) if bulletin.current_version_id else None
         title = version.title if version is not None else f"số {bulletin_id}"
         text = TEXTS[event.action].format(title=title[:120], area=bulletin.area_code)
+        people = (bulletin.created_by, version.submitted_by if version is not None else None)
+        emails = addresses(session, _tree(session), event.action, bulletin.area_code, people=people,
+                           actor_id=event.actor_id)
         return Notification(event.action, event.subject, bulletin.area_code, _iso(event.at), text,
-                            f"{self.base_url}/ban-tin/{bulletin_id}")
+                            f"{self.base_url}/ban-tin/{bulletin_id}", emails)
 
 
 def deliver(send: Callable[[], None], retries: int, wait: Callable[[float], bool], label: str,
@@ -124,13 +138,15 @@ class Notifier:
         self.failed = 0
         self.settings: Settings | None = None
 
-    def channels(self, settings: Settings) -> list[tuple[str, Callable[[Notification], None]]]:
-        out: list[tuple[str, Callable[[Notification], None]]] = []
-        if settings.smtp_host and recipients(settings):
-            out.append(("smtp", lambda note: send_email(settings, note)))
+    def channels(self, settings: Settings) -> list[tuple[str, Channel]]:
+        """Each channel turns a notification into its deliveries (e-mail: one per address)."""
+        out: list[tuple[str, Channel]] = []
+        if settings.smtp_host:
+            out.append(("smtp", lambda note: [functools.partial(send_email, settings, note, to)
+                                              for to in recipients(settings, note)]))
         if settings.webhook_url:
             host = urlsplit(settings.webhook_url).hostname or "?"  # never the URL: it may hold a token
-            out.append((f"webhook {host}", lambda note: send_webhook(settings, note)))
+            out.append((f"webhook {host}", lambda note: [functools.partial(send_webhook, settings, note)]))
         return out
 
     def start(self, runtime: Runtime) -> None:
@@ -162,18 +178,18 @@ class Notifier:
             if self._stop.wait(runtime.settings.notify_poll_seconds):
                 return
 
-    def _send(self, channels: list[tuple[str, Callable[[Notification], None]]]) -> None:
+    def _send(self, channels: list[tuple[str, Channel]]) -> None:
         assert self.settings is not None
         while not self._stop.is_set():
             try:
                 note = self.outbox.get(timeout=0.5)
             except queue.Empty:
                 continue
-            for label, send in channels:
-                ok = deliver(functools.partial(send, note), self.settings.notify_retries, self._stop.wait, label,
-                             self.backoff)
-                self.sent += ok
-                self.failed += not ok
+            for label, deliveries in channels:
+                for send in deliveries(note):
+                    ok = deliver(send, self.settings.notify_retries, self._stop.wait, label, self.backoff)
+                    self.sent += ok
+                    self.failed += not ok
 
     def stop(self) -> None:
         self._stop.set()

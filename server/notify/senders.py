@@ -29,6 +29,7 @@ class Notification:
     at: str  # ISO 8601 UTC
     text: str  # one Vietnamese sentence for people
     url: str | None = None
+    emails: tuple[str, ...] = ()  # the users in scope (server/notify/audience.py); not in the webhook body
 
     def as_json(self) -> bytes:
         body: dict[str, Any] = {"event": self.event, "subject": self.subject, "area_code": self.area_code,
@@ -54,15 +55,25 @@ def send_webhook(settings: Settings, note: Notification, client: httpx.Client | 
     response.raise_for_status()
 
 
-def recipients(settings: Settings) -> list[str]:
+def copied(settings: Settings) -> list[str]:
+    """``LOA_SMTP_TO``: addresses that receive a copy of every notification."""
     return [r.strip() for r in settings.smtp_to.split(",") if r.strip()]
 
 
-def send_email(settings: Settings, note: Notification) -> None:
+def recipients(settings: Settings, note: Notification) -> list[str]:
+    """The users in scope, then the always-copied list; each address once (case-insensitive)."""
+    out: dict[str, str] = {}
+    for address in (*note.emails, *copied(settings)):
+        out.setdefault(address.lower(), address)
+    return list(out.values())
+
+
+def send_email(settings: Settings, note: Notification, to: str) -> None:
+    """One message per recipient: nobody sees the other recipients' addresses."""
     assert settings.smtp_host
     message = EmailMessage()
     message["From"] = settings.smtp_from
-    message["To"] = ", ".join(recipients(settings))
+    message["To"] = to
     message["Subject"] = f"[Loa] {note.text}"[:200]
     message.set_content(note.text + (f"\n\n{note.url}" if note.url else "") + "\n")
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:

@@ -32,7 +32,7 @@ from server.models.devices import Device, DeviceOutage
 from server.models.reports import COUNTERS
 from server.services.areas import AreaTree
 from server.services.reports_rollup import month_of, next_month
-from server.services.reports_sql import day_bounds, live_facts
+from server.services.reports_sql import LIVE, clear_live, day_bounds, fill_live
 
 MAX_DAYS = 400
 PLANNED_AHEAD = timedelta(days=7)  # longer than any manifest window: no plans exist beyond it
@@ -167,8 +167,9 @@ def _covered(table: Table, covered: Spans) -> ColumnElement[bool]:
 
 
 def dimension(conn: Connection, table: Table, keys: Sequence[str], codes: Sequence[str], covered: Spans,
-              live: list[dict[str, Any]]) -> Tally:
-    """Counters summed per ``keys`` over the rolled-up ``covered`` days and the live facts."""
+              live: bool) -> Tally:
+    """Counters summed per ``keys`` over the rolled-up ``covered`` days and, when ``live``, the
+    open days' facts that ``live_days`` stored in ``LIVE`` — both summed by the database."""
     out: Tally = {}
     if not covered.empty:
         columns = [table.c[k] for k in keys]
@@ -178,28 +179,33 @@ def dimension(conn: Connection, table: Table, keys: Sequence[str], codes: Sequen
                     .group_by(*columns))
             for row in conn.execute(stmt):
                 add(out, tuple(row[:len(keys)]), row[len(keys):])
-    for fact in live:
-        add(out, tuple(fact[k] for k in keys), [fact[c] for c in COUNTERS])
+    if live:
+        columns = [LIVE.c[k] for k in keys]
+        stmt = core_select(*columns, *(cast(func.sum(LIVE.c[c]), BigInteger) for c in COUNTERS)).group_by(*columns)
+        for row in conn.execute(stmt):
+            add(out, tuple(row[:len(keys)]), row[len(keys):])
     return out
 
 
 def live_days(conn: Connection, tz: ZoneInfo, codes: Sequence[str], start: date, end: date,
               closed_through: date | None, now: datetime,
-              grace: timedelta = timedelta(0)) -> tuple[date, list[dict[str, Any]]]:
+              grace: timedelta = timedelta(0)) -> tuple[date, bool]:
     """Reconcile the open days of ``[start, end]`` (after ``closed_through``, up to the last day
-    with plans) live.
+    with plans) live, into this connection's ``LIVE`` table.
 
-    Returns the last day served from the rollups and the live facts.
+    Returns the last day served from the rollups and whether any day was reconciled live.
     """
     today = now.astimezone(tz).date()
     rolled_until = min(end, closed_through) if closed_through is not None else start - timedelta(days=1)
-    facts: list[dict[str, Any]] = []
+    clear_live(conn)
     day = max(start, rolled_until + timedelta(days=1))
+    live = False
     while day <= min(end, today + PLANNED_AHEAD):  # later days have plans too: upcoming
         for chunk in _chunks(codes):
-            facts.extend(live_facts(conn, day, tz, chunk, now, grace))
+            fill_live(conn, day, tz, chunk, now, grace)
+        live = True
         day += timedelta(days=1)
-    return rolled_until, facts
+    return rolled_until, live
 
 
 # -- devices, outages, bulletins -------------------------------------------------------------------
@@ -215,16 +221,22 @@ class DeviceInfo:
 
 
 def devices_in(session: Session, codes: Sequence[str], extra_ids: Iterable[str]) -> dict[str, DeviceInfo]:
-    found: dict[str, Device] = {}
+    # Plain rows of the six columns needed: a province has thousands of devices, and ORM objects
+    # (with their password hashes) cost several times more to build.
+    device: Table = Device.__table__  # type: ignore[attr-defined]
+    query = core_select(device.c.id, device.c.kind, device.c.area_code, device.c.name, device.c.created_at,
+                        device.c.revoked_at)
+    found: dict[str, DeviceInfo] = {}
+
+    def keep(where: ColumnElement[bool]) -> None:
+        for d in session.execute(query.where(where)):
+            found[d.id] = DeviceInfo(d.id, d.kind, d.area_code, d.name, d.created_at, d.revoked_at, [])
+
     for chunk in _chunks(codes):
-        for d in session.exec(select(Device).where(col(Device.area_code).in_(chunk))).all():
-            found[d.id] = d
-    missing = sorted(set(extra_ids) - set(found))
-    for chunk in _chunks(missing):
-        for d in session.exec(select(Device).where(col(Device.id).in_(chunk))).all():
-            found[d.id] = d
-    return {d.id: DeviceInfo(d.id, d.kind, d.area_code, d.name, d.created_at, d.revoked_at, [])
-            for d in found.values()}
+        keep(device.c.area_code.in_(chunk))
+    for chunk in _chunks(sorted(set(extra_ids) - set(found))):
+        keep(device.c.id.in_(chunk))
+    return found
 
 
 def load_outages(session: Session, devices: dict[str, DeviceInfo], lo: datetime, hi: datetime) -> None:

@@ -1,7 +1,8 @@
 """Keeping the daily rollups (``report_airtime_daily``, ``report_device_daily``) current.
 
 Reports read closed days (before today, local time) from the rollups and reconcile today live.
-``refresh`` runs before every report (and from ``loa report refresh`` or a recurring job):
+``refresh`` runs before every report (and from ``loa report refresh`` or a recurring job); a report
+that finds nothing to do (a read-only check) writes nothing. Otherwise:
 
 1. days that closed since the last refresh are reconciled for every area;
 2. late logs: every (area, day) that received as-run rows since the previous refresh — found
@@ -165,11 +166,39 @@ def _resum_month(conn: Connection, month: date, areas: list[str] | None) -> None
             conn.execute(table.insert().from_select(["span", "local_date", *grain, *COUNTERS], days))
 
 
-def refresh(engine: Engine, tz: ZoneInfo, now: datetime) -> RefreshResult:
-    """Bring the rollups up to ``now``: every day before today, with every log received so far."""
+def _current(engine: Engine, tz: ZoneInfo, last_closed: date) -> date | None:
+    """``closed_through`` when the rollups need no work (every closed day built, no late log since
+    the watermark), read without a lock: a report then takes no write lock, which on SQLite would
+    queue it behind every as-run ingest. None when a real refresh is needed."""
+    with engine.connect() as conn:
+        state = conn.execute(select(_STATE.c.closed_through, _STATE.c.watermark, _STATE.c.timezone)
+                             .where(_STATE.c.id == 1)).first()
+        if state is None or state.timezone != tz.key or state.closed_through is None or state.watermark is None:
+            return None
+        closed, watermark = _as_date(state.closed_through), _as_datetime(state.watermark)
+        if closed < last_closed or watermark is None:
+            return None
+        _lo, hi = day_bounds(closed, tz)
+        late = conn.execute(
+            text("SELECT 1 FROM asrun WHERE received_at > :since AND planned_start < :hi LIMIT 1").bindparams(
+                bindparam("since", type_=_DT), bindparam("hi", type_=_DT)),
+            {"since": _naive(watermark - OVERLAP), "hi": _naive(hi)},
+        ).first()
+        return None if late is not None else closed
+
+
+def refresh(engine: Engine, tz: ZoneInfo, now: datetime, *, force: bool = False) -> RefreshResult:
+    """Bring the rollups up to ``now``: every day before today, with every log received so far.
+    Without ``force`` nothing is written when nothing changed (the recurring job forces, so the
+    watermark — where the late-log check starts — stays recent)."""
     started = time.perf_counter()
     result = RefreshResult()
     last_closed = (now - CLOSE_AFTER).astimezone(tz).date() - timedelta(days=1)
+    if not force:
+        result.closed_through = _current(engine, tz, last_closed)
+        if result.closed_through is not None:
+            result.seconds = time.perf_counter() - started
+            return result
     all_areas = sorted(load_tree(engine).by_code)
     while True:
         with engine.begin() as conn:
@@ -225,7 +254,7 @@ def refresh_job() -> None:
 
     runtime = current_runtime()
     if runtime is not None:
-        refresh(runtime.engine, LOCAL_TZ, runtime.clock())
+        refresh(runtime.engine, LOCAL_TZ, runtime.clock(), force=True)
 
 
 def reset(engine: Engine) -> None:

@@ -39,7 +39,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, Connection, Date, DateTime, TextClause, bindparam, text
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TextClause,
+    bindparam,
+    text,
+)
 
 from devices.played import PLAYED_PERCENT, START_TOLERANCE_S
 from server.models.reports import COUNTERS
@@ -51,6 +65,14 @@ FULL_GRAIN = ("device_id", "area_code", "bulletin_id", "category", "priority")
 AREA_GRAIN = ("area_code", "bulletin_id", "category", "priority")
 DEVICE_GRAIN = ("device_id", "area_code")
 FACTS_TABLE = "report_facts_tmp"
+LIVE_TABLE = "report_live_tmp"
+# The open days' facts of one report, per connection (a temporary table, never migrated): reports
+# sum them in SQL with the rollups instead of carrying every device's row into Python.
+LIVE: Table = Table(
+    LIVE_TABLE, MetaData(), Column("device_id", String(64)), Column("area_code", String(64)),
+    Column("bulletin_id", Integer), Column("category", String(16)), Column("priority", String(16)),
+    Column("local_date", Date), *(Column(c, BigInteger) for c in COUNTERS),
+)
 
 _FACTS = """
 WITH plan AS (
@@ -186,6 +208,15 @@ _CREATE_TMP = (
     + ", ".join(f"{c} BIGINT" for c in COUNTERS) + ")"
 )
 _FILL_TMP = f"INSERT INTO {FACTS_TABLE} ({_FULL}, {_COUNTS}) " + _SELECT_FULL
+_CREATE_LIVE = (
+    f"CREATE TEMP TABLE IF NOT EXISTS {LIVE_TABLE} (device_id VARCHAR(64), area_code VARCHAR(64), "
+    "bulletin_id INTEGER, category VARCHAR(16), priority VARCHAR(16), local_date DATE, "
+    + ", ".join(f"{c} BIGINT" for c in COUNTERS) + ")"
+)
+_FILL_LIVE = (
+    f"INSERT INTO {LIVE_TABLE} ({_FULL}, {_COUNTS}, local_date) "  # noqa: S608
+    f"SELECT {_FULL}, {_pivot()}, :day FROM facts GROUP BY {_FULL}"
+)
 _TMP_TO_AREA = (
     f"INSERT INTO report_airtime (span, local_date, {_AREA}, {_COUNTS}) "  # noqa: S608
     f"SELECT 'day', :day, {_AREA}, {_sums()} FROM {FACTS_TABLE} GROUP BY {_AREA}"
@@ -221,6 +252,22 @@ def insert_rollups(conn: Connection, day: date, tz: ZoneInfo, areas: Sequence[st
     conn.execute(_statement(_facts_sql(conn.dialect.name, _FILL_TMP)), params)
     for stmt in (_TMP_TO_AREA, _TMP_TO_DEVICE):
         conn.execute(text(stmt).bindparams(bindparam("day", type_=Date())), {"day": day})
+
+
+def clear_live(conn: Connection) -> None:
+    """An empty ``LIVE`` table on this connection, for the report about to fill it."""
+    conn.execute(text(_CREATE_LIVE))
+    conn.execute(text(f"DELETE FROM {LIVE_TABLE}"))  # noqa: S608
+
+
+def fill_live(conn: Connection, day: date, tz: ZoneInfo, areas: Sequence[str], cutoff: datetime,
+              grace: timedelta = timedelta(0)) -> None:
+    """``live_facts`` of ``day`` for ``areas``, stored in ``LIVE`` (after ``clear_live``)."""
+    if not areas:
+        return
+    params = _params(day, tz, areas, cutoff, grace) | {"day": day}
+    statement = _statement(_facts_sql(conn.dialect.name, _FILL_LIVE)).bindparams(bindparam("day", type_=Date()))
+    conn.execute(statement, params)
 
 
 def live_facts(conn: Connection, day: date, tz: ZoneInfo, areas: Sequence[str],

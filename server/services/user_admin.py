@@ -5,7 +5,6 @@ audited (never with a password)."""
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from sqlmodel import Field, Session, SQLModel
 
@@ -15,7 +14,7 @@ from server.models.base import Role
 from server.models.users import User
 from server.services import audit
 from server.services.areas import AreaTree
-from server.services.users import create_user, set_password
+from server.services.users import clean_email, create_user, set_password
 
 
 class UserCreate(SQLModel):
@@ -24,6 +23,7 @@ class UserCreate(SQLModel):
     role: Role
     area_code: str
     full_name: str = ""
+    email: str | None = None
 
 
 class PasswordReset(SQLModel):
@@ -35,11 +35,13 @@ class UserUpdate(SQLModel):
     area_code: str | None = None
     active: bool | None = None
     full_name: str | None = None
+    email: str | None = None  # "" removes the address
 
 
 def add(session: Session, admin: User, tree: AreaTree, data: UserCreate) -> User:
     ensure_in_scope(admin, tree, data.area_code)
-    user = create_user(session, data.username, data.password, data.role, data.area_code, data.full_name)
+    user = create_user(session, data.username, data.password, data.role, data.area_code, data.full_name,
+                       data.email)
     audit.record_user_created(session, user, actor=admin)
     session.commit()
     session.refresh(user)
@@ -58,17 +60,17 @@ def update(session: Session, admin: User, tree: AreaTree, user_id: int, data: Us
     """Change role, area, name or deactivate; role changes are audited as ``user_role_changed``."""
     user = _managed(session, admin, tree, user_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "email" in changes:
+        changes["email"] = clean_email(changes["email"])
     if "area_code" in changes:
         ensure_in_scope(admin, tree, changes["area_code"])
-    if user.id == admin.id and ({"role", "active", "area_code"} & set(changes)):
+    diff = {name: [getattr(user, name), value] for name, value in changes.items() if getattr(user, name) != value}
+    # Only real changes count: the console's row form resends the unchanged role and area.
+    if user.id == admin.id and ({"role", "active", "area_code"} & set(diff)):
         raise Conflict("Không thể tự đổi vai trò, địa bàn hoặc khoá tài khoản của chính mình.",
                        code="cannot_change_self")
-    diff: dict[str, Any] = {}
-    for name, value in changes.items():
-        old = getattr(user, name)
-        if old != value:
-            diff[name] = [old, value]
-            setattr(user, name, value)
+    for name, (_old, value) in diff.items():
+        setattr(user, name, value)
     if not diff:
         return user
     session.add(user)

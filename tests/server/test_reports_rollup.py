@@ -5,21 +5,23 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlmodel import Session
 
 from server.db import get_engine
-from server.models.reports import AirtimeRollup
+from server.models.reports import COUNTERS, AirtimeRollup, DeviceRollup, RollupState
 from server.services import areas as area_service
 from server.services import reports_rollup
 from server.services.areas import load_tree
 from server.services.reports import airtime_series
 from server.services.reports_query import DeviceInfo, Spans, spans, uptime
+from server.services.reports_sql import FULL_GRAIN, LIVE, clear_live, fill_live, live_facts
 from server.settings import Settings
-from tests.server.test_reports import NOW, TZ, Seeded, figures, local, report, seed_month
+from tests.server.test_reports import NOW, TZ, Seeded, figures, insert, local, report, seed_month
 
 
 @pytest.fixture
@@ -115,3 +117,62 @@ def test_a_speaker_enrolled_today_is_expected_only_from_its_enrolment(seeded: tu
     devices = {r["device_id"]: r for r in rep["rows"] if r["group"] == "device"}
     assert figures(devices["loa-new"])[:4] == (1, 0, 0, 1)  # the 17:00 item, never reported
     assert devices["loa-new"]["reasons"]["offline"] == 1
+
+
+def _sums(conn: Connection, columns: list[Any], source: Any, *where: Any) -> dict[tuple[Any, ...], list[int]]:
+    counters = [func.sum(source.c[c]) for c in COUNTERS]
+    rows = conn.execute(select(*columns, *counters).where(*where).group_by(*columns))
+    return {tuple(r[:len(columns)]): [int(v) for v in r[len(columns):]] for r in rows}
+
+
+def test_a_day_reconciled_live_in_sql_equals_its_rollup_and_the_python_rows(seeded: tuple[Engine, Seeded]) -> None:
+    """The report sums open days from the ``LIVE`` temp table: for closed days (cutoff after their
+    end) it holds exactly what the rollup stored; for today it equals ``live_facts`` row for row."""
+    engine, _ids = seeded
+    reports_rollup.refresh(engine, TZ, NOW)
+    codes = sorted(load_tree(engine).by_code)
+    airtime, device = AirtimeRollup.__table__, DeviceRollup.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn, conn.begin():
+        for day in (date(2025, 6, 3), date(2025, 6, 24), date(2025, 7, 2)):
+            after = datetime.combine(day + timedelta(days=3), datetime.min.time(), tzinfo=TZ)
+            clear_live(conn)
+            fill_live(conn, day, TZ, codes, after)
+            grain = ["area_code", "bulletin_id", "category", "priority"]
+            live = _sums(conn, [LIVE.c[g] for g in grain], LIVE)
+            assert live and live == _sums(conn, [airtime.c[g] for g in grain], airtime,
+                                          airtime.c.span == "day", airtime.c.local_date == day)
+            devices = _sums(conn, [LIVE.c.device_id, LIVE.c.area_code], LIVE)
+            assert devices == _sums(conn, [device.c.device_id, device.c.area_code], device,
+                                    device.c.span == "day", device.c.local_date == day)
+        day, cutoff, grace = date(2025, 7, 2), datetime(2025, 7, 2, 6, 30, tzinfo=TZ), timedelta(hours=1)
+        clear_live(conn)
+        fill_live(conn, day, TZ, codes, cutoff, grace)
+        stored = _sums(conn, [LIVE.c[g] for g in (*FULL_GRAIN, "local_date")], LIVE)
+        rows = live_facts(conn, day, TZ, codes, cutoff, grace)
+        assert stored and stored == {tuple(r[g] for g in (*FULL_GRAIN, "local_date")): [int(r[c]) for c in COUNTERS]
+                                     for r in rows}
+        upcoming, played = COUNTERS.index("upcoming"), COUNTERS.index("played")
+        assert any(v[upcoming] for v in stored.values()) and any(v[played] for v in stored.values())  # open day
+
+
+def _refreshed_at(engine: Engine) -> datetime | None:
+    with Session(engine) as session:
+        state = session.get(RollupState, 1)
+        return state.refreshed_at if state is not None else None
+
+
+def test_a_report_with_nothing_to_refresh_writes_nothing_but_late_logs_still_refresh(
+    seeded: tuple[Engine, Seeded],
+) -> None:
+    engine, ids = seeded
+    first = reports_rollup.refresh(engine, TZ, NOW)
+    assert first.days > 0 and _refreshed_at(engine) == NOW
+    again = reports_rollup.refresh(engine, TZ, NOW + timedelta(minutes=5))
+    assert (again.days, again.late_partitions, again.closed_through) == (0, 0, first.closed_through)
+    assert _refreshed_at(engine) == NOW  # read-only: no write lock taken, nothing stored
+    assert insert(engine, ids.late_record()) == 1  # a log for 29 June, received after the watermark
+    late = reports_rollup.refresh(engine, TZ, NOW + timedelta(minutes=10))
+    assert late.late_partitions == 1 and _refreshed_at(engine) == NOW + timedelta(minutes=10)
+    forced = reports_rollup.refresh(engine, TZ, NOW + timedelta(minutes=15), force=True)  # the recurring job
+    assert forced.closed_through == first.closed_through and _refreshed_at(engine) == NOW + timedelta(minutes=15)
+    assert figures(report(engine, now=NOW + timedelta(minutes=20))["totals"])[:2] == (250, 241)  # absorbed once

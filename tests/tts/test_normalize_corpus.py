@@ -9,9 +9,7 @@ LINES = load()
 
 
 # Every split must stay at 95 % or better unless it is listed here with its own floor.
-# docs*: lines that need issuer or type entries the abbreviation table lacks (issuers DP, KT, VPTW,
-# UBKTTW, KGVX, NC, NN, KTTH, CTN, TWĐTN, CTTN; types L, SL); raise these floors when the entries land.
-FLOORS = {"tune": 0.98, "fresh3": 0.9, "abbr3": 0.9, "docs": 0.93, "docs2": 0.94, "docs3": 0.83, "docs4": 0.93}
+FLOORS = {"tune": 0.98, "fresh3": 0.9}
 
 
 @pytest.mark.parametrize("split", splits(LINES))
@@ -24,8 +22,8 @@ def test_corpus_is_read_right(split: str) -> None:
 
 
 def test_a_line_with_two_usual_readings_accepts_either() -> None:
-    line = Line("x", "written", "Gió 10km/giờ.", "gió mười ki lô mét một giờ. | gió mười ki lô mét mỗi giờ.")
-    other = Line("x", "written", "Gió 10km/giờ.", "gió mười ki lô mét trên giờ.")
+    line = Line("x", "written", "Họp lúc 7h30.", "họp lúc bảy giờ rưỡi. | họp lúc bảy giờ ba mươi phút.")
+    other = Line("x", "written", "Họp lúc 7h30.", "họp lúc bảy giờ rưỡi.")
     assert len(line.readings) == 2 and normalize(line.text) in line.readings
     assert misread([line]) == [] and len(misread([other])) == 1
 

@@ -139,3 +139,30 @@ def test_admin_devices_are_paged_and_searchable(world: World) -> None:
     nothing = admin.get("/quan-tri/thiet-bi", params={"tim": "%"}).text
     assert "Không có thiết bị nào khớp" in nothing
     assert "loa-p-khac-xa" not in admin.get("/quan-tri/thiet-bi", params={"tim": "khac"}).text
+
+
+def test_admin_sets_e_mail_addresses_including_their_own(world: World) -> None:
+    admin, csrf = signed_in(world, "mot.admin")
+    bad = admin.post("/quan-tri/nguoi-dung", data={"csrf_token": csrf, "username": "mot.email", "role": "approver",
+                                                    "area_code": "W001", "password": "mat-khau-du-dai-1",
+                                                    "email": "khong-phai-email"})
+    assert 'id="email-loi"' in bad.text and 'value="khong-phai-email"' in bad.text
+    created = admin.post("/quan-tri/nguoi-dung", data={"csrf_token": csrf, "username": "mot.email", "role": "approver",
+                                                        "area_code": "W001", "password": "mat-khau-du-dai-1",
+                                                        "email": "duyet@xa-mot.vn"})
+    assert "Đã tạo tài khoản mot.email." in created.text and 'value="duyet@xa-mot.vn"' in created.text
+    with world.session() as session:
+        user = session.exec(select(User).where(User.username == "mot.email")).one()
+        own = session.exec(select(User).where(User.username == "mot.admin")).one()
+    saved = admin.post(f"/quan-tri/nguoi-dung/{own.id}", data={"csrf_token": csrf, "action": "save",
+                                                                "role": own.role, "area_code": own.area_code,
+                                                                "email": "quantri@xa-mot.vn"})
+    assert "Đã cập nhật tài khoản mot.admin." in saved.text  # unchanged role and area: not a self-change
+    cleared = admin.post(f"/quan-tri/nguoi-dung/{user.id}", data={"csrf_token": csrf, "action": "save",
+                                                                   "role": "approver", "area_code": "W001",
+                                                                   "email": ""})
+    assert "Đã cập nhật tài khoản mot.email." in cleared.text
+    with world.session() as session:
+        emails = dict(session.exec(select(User.username, User.email).where(
+            User.username.in_(["mot.email", "mot.admin"]))).all())  # type: ignore[attr-defined]
+    assert emails == {"mot.email": None, "mot.admin": "quantri@xa-mot.vn"}

@@ -1,4 +1,4 @@
-"""Administrator: accounts of the admin's area subtree — create, change role/area/name,
+"""Administrator: accounts of the admin's area subtree — create, change role/area/e-mail,
 deactivate or reactivate, reset a password (shown once) — through ``services.user_admin``."""
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from server.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 AdminPageUser = Annotated[User, Depends(console_roles("admin"))]
-FIELDS = ("username", "full_name", "role", "area_code", "password")
-LABELS = {"username": "Tên đăng nhập", "full_name": "Họ và tên", "role": "Vai trò", "area_code": "Địa bàn",
-          "password": "Mật khẩu ban đầu"}
+FIELDS = ("username", "full_name", "email", "role", "area_code", "password")
+LABELS = {"username": "Tên đăng nhập", "full_name": "Họ và tên", "email": "E-mail", "role": "Vai trò",
+          "area_code": "Địa bàn", "password": "Mật khẩu ban đầu"}
 ERROR_FIELDS = {"bad_username": "username", "username_taken": "username", "weak_password": "password",
+                "bad_email": "email",
                 "bad_role": "role", "area_not_found": "area_code", "out_of_scope": "area_code"}
 
 
@@ -81,7 +82,8 @@ async def change_from_form(user_id: int, request: Request, admin: AdminPageUser,
             data = user_admin.UserUpdate(active=action == "activate")
         else:
             data = user_admin.UserUpdate.model_validate(
-                {"role": str(form.get("role") or ""), "area_code": str(form.get("area_code") or "")})
+                {"role": str(form.get("role") or ""), "area_code": str(form.get("area_code") or ""),
+                 "email": str(form.get("email") or "")[:300]})
         user = user_admin.update(session, admin, tree, user_id, data)
     except ValidationError:
         return _page(request, admin, session, tree, error="Vai trò không hợp lệ.")
