@@ -196,7 +196,8 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
     ), None),
 }
 
-_TOKEN = re.compile(r"(?<![\w&/.-])(?P<abbr>" + "|".join(SENSES) + r")(?![\w&]|-[A-ZĐ]|\.[A-ZĐ0-9])")
+# Any short capital token (a character class is faster than trying every key); others are left alone.
+_TOKEN = re.compile(r"(?<![\w&/.-])(?P<abbr>[A-ZĐ]{2,3})(?![\w&]|-[A-ZĐ]|\.[A-ZĐ0-9])")
 _WINDOW = 45  # characters each side: a few words
 
 
@@ -248,7 +249,7 @@ def read_abbreviation_senses(text: str) -> str:
     longer = _longer_table_keys()
 
     def replace(match: re.Match[str]) -> str:
-        if longer and longer.match(text, match.start()):
+        if match.group("abbr") not in SENSES or (longer and longer.match(text, match.start())):
             return match.group(0)
         left = text[max(0, match.start() - _WINDOW) : match.start()]
         right = text[match.end() : match.end() + _WINDOW]

@@ -179,11 +179,22 @@ ACRONYMS: dict[str, str] = {
     "EC": "e xê",  # a pesticide's formulation, "300EC": not a syllable
 }
 
-_PATTERN = re.compile(
-    r"(?<![\w@./-])(?:" + "|".join(re.escape(word) for word in sorted(LOANWORDS, key=len, reverse=True))
-    + r")(?![\w@-]|\.[^\W\d_])",
+# Words are looked up in the table one by one (a regex of every entry would try them all at each
+# character); the few two-word entries ("Vero Cell") get a pattern of their own.
+_WORD = re.compile(r"(?<![\w@./-])[^\W\d_][\w-]*")
+_PHRASES = re.compile(
+    r"(?<![\w@./-])(?:" + "|".join(re.escape(word) for word in LOANWORDS if " " in word) + r")(?![\w@-])",
     re.IGNORECASE,
 )
+
+
+def _read_word(match: re.Match[str]) -> str:
+    """A whole word of the table; not a label of an address or e-mail ("zalo.me", "video@")."""
+    spoken = LOANWORDS.get(match.group(0).lower())
+    rest = match.string[match.end() : match.end() + 2]
+    if spoken is None or rest[:1] == "@" or (rest[:1] == "." and rest[1:].isalpha()):
+        return match.group(0)
+    return spoken
 
 
 # "QR-code" and "VNPAY-QR" keep their parts; "QR2" is a code, not the acronym.
@@ -215,6 +226,17 @@ def _read_digital_prefix(match: re.Match[str]) -> str:
     return f"{_PREFIX_READINGS[match.group('prefix')]} {LOANWORDS.get(rest.lower(), rest)}"
 
 
+_TOKENS = re.compile(r"[^\W\d_][\w-]*")
+_SINGLE_WORDS = frozenset(word for word in LOANWORDS if " " not in word)
+
+
 def read_loanwords(text: str) -> str:
-    text = _DIGITAL_PREFIX.sub(_read_digital_prefix, _ACRONYM_PATTERN.sub(_read_acronym, text))
-    return _PATTERN.sub(lambda match: LOANWORDS[match.group(0).lower()], text)
+    tokens = set(_TOKENS.findall(text))
+    if tokens & ACRONYMS.keys():
+        text = _ACRONYM_PATTERN.sub(_read_acronym, text)
+    text = _DIGITAL_PREFIX.sub(_read_digital_prefix, text)
+    text = _PHRASES.sub(lambda match: LOANWORDS[match.group(0).lower()], text)
+    # Most lines hold no loanword: look words up only when one of them is in the table.
+    if {token.lower() for token in tokens} & _SINGLE_WORDS:
+        text = _WORD.sub(_read_word, text)
+    return text
