@@ -31,13 +31,13 @@ class Line:
         return tuple(part.strip() for part in self.reading.split(" | "))
 
 
-def corpus_files() -> list[Path]:
-    return [CORPUS, *sorted(DATA.glob("corpus_*.tsv"))]
+def corpus_files(extra: list[Path] | None = None) -> list[Path]:
+    return [CORPUS, *sorted(DATA.glob("corpus_*.tsv")), *(extra or [])]
 
 
-def load() -> list[Line]:
+def load(extra: list[Path] | None = None) -> list[Line]:
     rows = []
-    for path in corpus_files():
+    for path in corpus_files(extra):
         for raw in path.read_text(encoding="utf-8").splitlines():
             if raw and not raw.startswith("#"):
                 rows.append(Line(*raw.split("\t")))
@@ -58,7 +58,10 @@ def share_right(lines: list[Line]) -> float:
 
 
 def main(argv: list[str]) -> None:
-    lines = load()
+    """`[SPLIT] [FILE.tsv ...]`: extra files (e.g. another worktree's batch) are scored too."""
+    files = [Path(arg) for arg in argv if arg.endswith(".tsv")]
+    argv = [arg for arg in argv if not arg.endswith(".tsv")]
+    lines = load(files)
     for split in splits(lines):
         part = [line for line in lines if line.split == split]
         real = [line for line in part if line.source.startswith(("seed", "bulletin", "page"))]

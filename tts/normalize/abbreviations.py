@@ -87,6 +87,9 @@ class AbbreviationTable:
         """Entries expanded in running text (text and title kinds)."""
         return {**self._by_kind["title"], **self._by_kind["text"]}
 
+    def is_title(self, abbr: str) -> bool:
+        return abbr in self._by_kind["title"]
+
     def doc_type(self, code: str) -> str | None:
         return self._by_kind["doctype"].get(code)
 

@@ -34,6 +34,11 @@ _LETTER_HEADING = re.compile(r"^\s*([a-zđ])\.\s+(?=[^\W\d_])")
 _VV_SUBJECT = re.compile(r"^(\s*[Vv]/v)\s*:\s*")
 # "vv", "vv..." as typed for "v.v." (vân vân).
 _VV = re.compile(r"(?<![^\W_])vv(?![^\W_])\.?")
+# "từ ngày 03 - đến hết 05/3": a dash written before "đến" says nothing more.
+_DASH_BEFORE_TO = re.compile(r"\s*[-–—]\s*(?=(?:đến|tới)\b)")
+# "Ông Trần Minh Khải- PCT UBND xã": a dash glued to a word, then a space, sets off an apposition
+# (not after a code: "UBND- VP" is a document number with a stray space).
+_APPOSITION_DASH = re.compile(r"(?<=[^\W\d_]{2})-\s+(?=[^\W\d_]{2})")
 # "ngày14/11/2013", "khoản2": a Vietnamese word typed against its number.
 _WORD_NUMBER = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=[0-9])")
 # "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
@@ -65,6 +70,8 @@ def clean_input(line: str) -> str:
     line = _LETTER_HEADING.sub(lambda m: spell_letters(m.group(1)) + ". " if _capital_after(m) else m.group(0), line)
     line = _VV.sub("v.v.", line)
     line = _VV_SUBJECT.sub(r"\1 ", line)
+    line = _DASH_BEFORE_TO.sub(" ", line)
+    line = _APPOSITION_DASH.sub(lambda m: ", " if line[m.start() - 1].islower() else m.group(0), line)
     return _LINE_BULLET.sub("", line).strip()
 
 

@@ -44,7 +44,12 @@ def _date_words(day: str, month: str | None, year: str | None, after_mung: bool 
 
 
 # "Ngày Giải phóng miền Nam 30/4", "Quốc khánh 2/9": a named day is followed by its bare date.
-_NAMED_DAY = re.compile(r"(?:\bNgày\s+[A-ZĐ][^\W\d_]*(?:\s+[^\W\d_]+){0,5}|\b(?i:quốc\s+khánh))\s*$")
+# The name may go on in lowercase ("Ngày hội đại đoàn kết toàn dân tộc 18/11"), but not a plain
+# "Ngày mai", "Ngày thứ Bảy".
+_NAMED_DAY = re.compile(
+    r"(?:\bNgày\s+(?!(?i:mai|hôm|thứ|này|đó|mùng|mồng|trước|sau|đầu|cuối)\b)[^\W\d_]+(?:\s+[^\W\d_]+){0,6}"
+    r"|\b(?i:quốc\s+khánh))\s*$"
+)
 # "trong các ngày từ 20/02 đến 23/02": the second date of a span opened by "ngày từ".
 _SPAN_AFTER_DAYS = re.compile(
     r"\b(?i:ngày\s+từ)\s+(?:(?!(?i:ngày)\b)[^\s,;]+\s+){1,16}(?i:đến|tới)(?:\s+(?i:hết))?\s*$"
@@ -237,6 +242,22 @@ def _days_of_month(match: re.Match[str]) -> str:
         return match.group(0)
     return f"{match['lead']}{read_day(int(d1))} đến {read_day(int(d2))}"
 
+# Bare days named after "ngày": "các ngày 5 và 6 hàng tháng", "từ ngày 03 đến hết 05/3".
+_MONTHLY_DAYS = re.compile(
+    r"\b(?P<lead>(?i:ngày)\s+)(?P<days>[0-9]{1,2}(?:\s*(?:,|và|hoặc)\s*[0-9]{1,2})*)(?=\s+(?i:hàng|hằng|mỗi)\s+tháng\b)"
+)
+_DAY_BEFORE_SPAN = re.compile(
+    r"\b(?P<lead>(?i:ngày)\s+)(?P<days>[0-9]{1,2})(?=\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?[0-9]{1,2}/[0-9]{1,2})"
+)
+
+
+def _bare_days(match: re.Match[str]) -> str:
+    days = re.findall(r"[0-9]+", match.group("days"))
+    if not all(_valid(day) for day in days):
+        return match.group(0)
+    return match.group("lead") + re.sub(r"[0-9]+", lambda day: read_day(int(day.group(0))), match.group("days"))
+
+
 _MONTH = re.compile(r"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{1,2})(?![0-9]|[/.,][0-9])")
 
 
@@ -255,6 +276,8 @@ def _month_range(match: re.Match[str]) -> str:
 
 
 def read_dates_and_times(text: str) -> str:
+    text = _MONTHLY_DAYS.sub(_bare_days, text)
+    text = _DAY_BEFORE_SPAN.sub(_bare_days, text)
     text = _MONTH_RANGE.sub(_month_range, text)
     text = _DASH_DATE.sub(_dash_date, text)
     text = _HOUR_OF_DAY.sub(_hour_of_day, text)

@@ -110,7 +110,21 @@ _TIMES = re.compile(r"(?<![\w.,])[x×](?=[0-9]{1,2}(?![\w.,]))")
 _DOLLARS = re.compile(r"\$\s*(?P<amount>[0-9]+(?:[.,][0-9]+)*(?:\s+(?:nghìn|triệu|tỷ))?)|(?<=[0-9])\s*\$")
 
 
+# Metric units written out as one word ("0,4 miligam"): said syllable by syllable, as eSpeak's
+# Vietnamese voice otherwise guesses at them.
+_UNIT_WORDS = {
+    "kilôgam": "ki lô gam", "kilogam": "ki lô gam", "kilôgram": "ki lô gam", "kilogram": "ki lô gam",
+    "kilômét": "ki lô mét", "kilomet": "ki lô mét", "kilômet": "ki lô mét", "kilomét": "ki lô mét",
+    "miligam": "mi li gam", "miligram": "mi li gam", "mililít": "mi li lít", "mililit": "mi li lít",
+    "milimét": "mi li mét", "milimet": "mi li mét", "xentimét": "xen ti mét", "centimet": "xen ti mét",
+    "centimét": "xen ti mét", "xăngtimét": "xăng ti mét", "hécta": "héc ta", "hecta": "héc ta",
+    "kilôoát": "ki lô oát", "kilowatt": "ki lô oát", "megaoát": "mê ga oát",
+}  # fmt: skip
+_UNIT_WORD = re.compile(r"\b(?i:" + "|".join(sorted(_UNIT_WORDS, key=len, reverse=True)) + r")\b")
+
+
 def read_measures(text: str) -> str:
+    text = _UNIT_WORD.sub(lambda match: _UNIT_WORDS[match.group(0).lower()], text)
     text = _BY.sub(" nhân ", text)
     text = _METRES_CENTIMETRES.sub(lambda match: f"{match['m']} mét {match['cm']}", text)
     text = _TIMES.sub("nhân ", text)

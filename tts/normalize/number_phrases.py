@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from tts.normalize.abbreviations import default_table, spell_letters
 from tts.normalize.measures import UNITS
 from tts.normalize.numbers import read_decimal, read_integer_text, read_ordinal
 
@@ -60,7 +61,26 @@ def read_number_token(token: str, following: str = "") -> str:
 
 def split_glued_codes(text: str) -> str:
     """QL1A -> QL 1 A, H5N1 -> H 5 N 1, so each part is read on its own."""
-    return _GLUED.sub(" ", _CODE_ZERO.sub(" không ", text))
+    return _GLUED.sub(" ", _CODE_ZERO.sub(" không ", _LETTERS_OF_CODE.sub(_spell_code_letters, text)))
+
+
+# Letters glued to digits name a code, not the body they abbreviate elsewhere: the rice variety
+# "BC15" is bê xê mười lăm, not báo cáo. Roads, places and levels keep their meaning: "QL1A" quốc lộ
+# một a, "KDC5" khu dân cư năm, "BĐ2" báo động hai, and so do titles ("KP3" khu phố ba).
+_LETTERS_OF_CODE = re.compile(r"(?<![\w.&/-])[A-ZĐ]{2,5}(?=[0-9])")
+_NUMBERED_KINDS = re.compile(
+    r"(?:quốc lộ|tỉnh lộ|đường|hương lộ|khu|tiểu khu|tổ|cụm|phường|quận|thôn|ấp|xóm|bản|báo động|cấp|lô|trạm|"
+    r"đội|đồn|tiểu đoàn|trung đoàn|sư đoàn|quân khu|vùng|tuyến)\b"
+)
+
+
+def _spell_code_letters(match: re.Match[str]) -> str:
+    letters = match.group(0)
+    table = default_table()
+    spoken = table.text_entries().get(letters)
+    if spoken is None or table.is_title(letters) or _NUMBERED_KINDS.match(spoken):
+        return letters
+    return spell_letters(letters) + " "
 
 
 def read_numbers(text: str) -> str:

@@ -1,0 +1,31 @@
+"""Kinds of misreading found in the held-out real lines (corpus_real4.tsv), each fixed in general."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A code's leading zero is part of its name; a plain count's is not.
+    ("Phòng PC06 Công an tỉnh", "phòng pê xê không sáu công an tỉnh"),
+    ("Đề án 06 của Chính phủ", "đề án không sáu của chính phủ"),
+    ("cử 07 đồng chí", "cử bảy đồng chí"),
+    # Letters glued to digits name a code; roads, places, alert levels and titles keep their meaning.
+    ("Giống lúa BC15, Khang dân 18", "giống lúa bê xê mười lăm, khang dân mười tám"),
+    ("QL1A, TL291, KDC5, BĐ2, KP3", "quốc lộ một a, tỉnh lộ hai trăm chín mươi mốt, khu dân cư năm, báo động hai, "
+     "khu phố ba"),
+    # A named day, even one that goes on in lowercase, is followed by its bare date.
+    ("Ngày hội đại đoàn kết toàn dân tộc 18/11", "ngày hội đại đoàn kết toàn dân tộc mười tám tháng mười một"),
+    ("Ngày mai 18/11 họp", "ngày mai ngày mười tám tháng mười một họp"),
+    # Bare days after "ngày": "mùng" for 1-10 when a month follows in some form.
+    ("vào các ngày 5 và 6 hàng tháng", "vào các ngày mùng năm và mùng sáu hàng tháng"),
+    ("từ ngày 03 - đến hết 05/3", "từ ngày mùng ba đến hết ngày mùng năm tháng ba"),
+    ("ngày 2 lần mỗi tháng", "ngày hai lần mỗi tháng"),
+    # A dash glued to a word sets off an apposition; after a code it is a stray space in a number.
+    ("Ông Trần Minh Khải- PCT UBND xã", "ông trần minh khải, phó chủ tịch ủy ban nhân dân xã"),
+    ("Số: 09/UBND- VP", "số: chín của ủy ban nhân dân, văn phòng"),
+    # Metric units written out as one word are said syllable by syllable.
+    ("0,4 miligam/1 lít khí thở; 5 Kilôgam gạo", "không phẩy bốn mi li gam mỗi lít khí thở; năm ki lô gam gạo"),
+])  # fmt: skip
+def test_held_out_kind_is_read_right(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
