@@ -44,6 +44,17 @@ _WORD_NUMBER = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=[0-9])")
 # "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
 # Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
 _NAME_NUMBER = re.compile(r"\b([A-Za-z]{3,})(?:\s+-\s*|\s*-\s+)([0-9]{1,2})(?![0-9]|[/.,:][0-9])")
+# "6 huyện, thành phố/15 huyện", "38.215 ha/152.640 ha", "231,6 ca mắc/100.000 dân": a count out of a
+# total is "trên". A time after the slash is a rate or a span the units pass reads ("2 lần/3 tháng"),
+# and so is one of a unit ("0,4 miligam/1 lít": mỗi lít).
+_COUNT_OF_TOTAL = re.compile(
+    r"(?<![\w.,/])([0-9][0-9.,]*\s+[^\W\d_]+(?:[ ,]+[^\W\d_]+){0,4}?)\s*/\s*"
+    r"(?=[0-9])(?!1\s)(?![0-9.,]+\s*(?:h|giờ|phút|giây|ngày|tuần|tháng|năm|quý)(?![^\W\d_]))"
+)
+# "lúa giai đoạn đẻ nhánh – làm đòng": a dash between two growth stages is a span.
+_STAGE_SPAN = re.compile(
+    r"(?i:\bgiai đoạn\s+)((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s+-\s+(?=(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*(?:[,.;)]|$))"
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,6 +82,8 @@ def clean_input(line: str) -> str:
     line = _VV.sub("v.v.", line)
     line = _VV_SUBJECT.sub(r"\1 ", line)
     line = _DASH_BEFORE_TO.sub(" ", line)
+    line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
+    line = _STAGE_SPAN.sub(lambda m: m.group(0)[: m.end(1) - m.start()] + " đến ", line)
     line = _APPOSITION_DASH.sub(lambda m: ", " if line[m.start() - 1].islower() else m.group(0), line)
     return _LINE_BULLET.sub("", line).strip()
 
@@ -89,6 +102,7 @@ def _join_name_number(match: re.Match[str]) -> str:
     return match.group(0) if is_syllable(name) else f"{name}-{number}"
 
 
+_ADDRESS = "ông|bà|anh|chị|cô|chú|bác|em|cháu"
 _SYMBOL_WORDS = (
     (re.compile(r"\s*&\s*"), " và "),
     (re.compile(r"\s*(?:=>|->|==>|-->)\s*"), ", "),
@@ -101,6 +115,8 @@ _SYMBOL_WORDS = (
     # A dash between spaces (or opening a line) is a pause; inside a word (vắc-xin) a space.
     (re.compile(r"(?:^|\s)-+(?=\s|$)|^-+"), ", "),
     (re.compile(r"(?<=[^\W_])-+(?=[^\W_])"), " "),
+    # "quý Ông/Bà", "anh/chị": a pair of forms of address is said as a pair, not as a choice.
+    (re.compile(rf"(?i:\b({_ADDRESS})\s*/\s*(?=(?:{_ADDRESS})\b))"), r"\1, "),
     # "xã/phường" offers a choice; "và/hoặc" already says so.
     (re.compile(r"(?:(?<=\bvà)|(?<=\bhoặc))\s*/\s*(?=[^\W\d_])|(?<=[^\W\d_])\s*/\s*(?=(?:và|hoặc)\b)"), " "),
     (re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])"), " hoặc "),

@@ -64,9 +64,15 @@ def _number_words(match: re.Match[str]) -> list[str]:
 def _issuer_mentioned_after(text: str, end: int, code: str, spoken: str) -> bool:
     if _OWN_ISSUER_AFTER.match(text, end):
         return True
+    issuer = rf"(?:{re.escape(code)}|{re.escape(spoken)})"
     window = re.match(r"[^.;!?\n]{0,80}", text[end:])
-    pattern = rf"\bcủa\s+(?:{re.escape(code)}|{re.escape(spoken)})\b"
-    return bool(window and re.search(pattern, window.group(0), re.IGNORECASE))
+    if window and re.search(rf"\bcủa\s+{issuer}\b", window.group(0), re.IGNORECASE):
+        return True
+    # A title in a list of legal bases ends with its issuer: "Thông tư 25/2019/TT-BNNPTNT quy định
+    # về ... do Bộ Nông nghiệp và Phát triển nông thôn ban hành", "... do UBND tỉnh Kon Tum ban hành".
+    clause = re.match(r"[^.;!?\n]{0,200}", text[end:])
+    issued_by = rf"\bdo\s+{issuer}(?:\s+[^\W\d_]+){{0,4}}?\s+(?:ban hành|phát hành|ký)\b"
+    return bool(clause and re.search(issued_by, clause.group(0), re.IGNORECASE))
 
 
 def _issuer_segments(match: re.Match[str], table: AbbreviationTable) -> list[str]:

@@ -1,0 +1,65 @@
+"""Kinds found by the round-2 blind sets (central, south) in the document, cleanup and Roman-numeral passes."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A count out of a total, with its nouns on both sides, is "trên" (it was "hoặc").
+    ("Có 6 huyện, thành phố/15 huyện, thành phố đạt chuẩn.",
+     "có sáu huyện, thành phố trên mười lăm huyện, thành phố đạt chuẩn."),
+    ("Đã thu hoạch 3.215 ha/12.640 ha.",
+     "đã thu hoạch ba nghìn hai trăm mười lăm héc ta trên mười hai nghìn sáu trăm bốn mươi héc ta."),
+    ("Tỷ lệ mắc 231,6 ca mắc/100.000 dân.", "tỷ lệ mắc hai trăm ba mươi mốt phẩy sáu ca mắc trên một trăm nghìn dân."),
+    # ... but a time after the slash, or one of a unit, is still a rate or a span.
+    ("Tiêm 2 lần/3 tháng", "tiêm hai lần mỗi ba tháng"),
+    ("Nồng độ cồn 0,4 miligam/1 lít khí thở", "nồng độ cồn không phẩy bốn mi li gam mỗi lít khí thở"),
+])
+def test_a_count_out_of_a_total(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Vấn đề quý Ông/Bà phản ánh", "vấn đề quý ông, bà phản ánh"),
+    ("Kính gửi anh/chị", "kính gửi anh, chị"),
+    ("Các xã/phường", "các xã hoặc phường"),  # a choice stays a choice
+])
+def test_a_pair_of_forms_of_address(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Lúa giai đoạn đẻ nhánh – làm đòng.", "lúa giai đoạn đẻ nhánh đến làm đòng."),
+    ("Diện tích 2.300 ha, lúa giai đoạn đỏ đuôi – chín.",
+     "diện tích hai nghìn ba trăm héc ta, lúa giai đoạn đỏ đuôi đến chín."),
+    # Not a span: a long clause after the dash.
+    ("Giai đoạn hiện nay - đây là nhiệm vụ trọng tâm của xã.", "giai đoạn hiện nay, đây là nhiệm vụ trọng tâm của xã."),
+])
+def test_a_span_of_growth_stages(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Nhiệm vụ quý II-2025", "nhiệm vụ quý hai năm hai nghìn không trăm hai mươi lăm"),
+    ("Nghị quyết Tỉnh ủy quý I-2025", "nghị quyết tỉnh ủy quý một năm hai nghìn không trăm hai mươi lăm"),
+    ("Tuần văn hóa lần II, năm 2026", "tuần văn hóa lần hai, năm hai nghìn không trăm hai mươi sáu"),
+])
+def test_roman_numerals_after_quy_with_a_dashed_year_and_after_lan(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Thông tư 25/2019/TT-BNNPTNT quy định về phòng cháy rừng do Bộ Nông nghiệp và Phát triển nông thôn ban hành",
+     "thông tư số hai mươi lăm năm hai nghìn không trăm mười chín quy định về phòng cháy rừng"
+     " do bộ nông nghiệp và phát triển nông thôn ban hành"),
+    ("Quyết định 15/2021/QĐ-UBND về quy chế phối hợp do UBND tỉnh Điện Biên ban hành",
+     "quyết định số mười lăm năm hai nghìn không trăm hai mươi mốt về quy chế phối hợp"
+     " do ủy ban nhân dân tỉnh điện biên ban hành"),
+    # Another body after "do" does not stand for the issuer.
+    ("Thông tư 25/2019/TT-BNNPTNT do Sở Tư pháp phát hành",
+     "thông tư số hai mươi lăm năm hai nghìn không trăm mười chín của bộ nông nghiệp và phát triển nông thôn"
+     " do sở tư pháp phát hành"),
+])
+def test_the_issuer_named_by_do_ban_hanh_is_not_read_twice(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
