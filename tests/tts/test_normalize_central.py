@@ -63,3 +63,34 @@ def test_roman_numerals_after_quy_with_a_dashed_year_and_after_lan(text: str, sp
 ])
 def test_the_issuer_named_by_do_ban_hanh_is_not_read_twice(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Tỷ lệ xã đạt chuẩn 85,4%/60% tổng số xã",
+     "tỷ lệ xã đạt chuẩn tám mươi lăm phẩy bốn phần trăm trên sáu mươi phần trăm tổng số xã"),
+    ("Tăng 10%/năm", "tăng mười phần trăm mỗi năm"),  # a rate stays a rate
+    ("Họp thôn 14//14 thôn", "họp thôn mười bốn trên mười bốn thôn"),  # a doubled slash is one
+])
+def test_percent_out_of_percent_and_a_doubled_slash(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Gió mạnh cấp 12-cấp 13, giật cấp 15", "gió mạnh cấp mười hai đến cấp mười ba, giật cấp mười lăm"),
+    ("Tháng 7 - tháng 8", "tháng bảy đến tháng tám"),
+    ("Rầy nâu phổ biến tuổi 5 - trưởng thành;", "rầy nâu phổ biến tuổi năm đến trưởng thành;"),
+])
+def test_spans_written_with_a_dash(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Ngõ xóm sáng-xanh-sạch-đẹp", "ngõ xóm sáng, xanh, sạch, đẹp"),
+    ("Tiêm vắc-xin", "tiêm vắc xin"),  # two parts may be one word
+    ("Về phía Đông - Đông Nam", "về phía đông đông nam"),
+    ("Hướng Tây - Tây Bắc; Nam - Bắc", "hướng tây tây bắc; nam, bắc"),
+    ("Anh T.V.H. (SN 1987, trú tại xã Phú Lộc) nhận cuộc gọi",
+     "anh tê vê hát, sinh năm một nghìn chín trăm tám mươi bảy, trú tại xã phú lộc, nhận cuộc gọi"),
+])
+def test_hyphenated_lists_compass_points_and_initials(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
