@@ -94,3 +94,12 @@ def test_spans_written_with_a_dash(text: str, spoken: str) -> None:
 ])
 def test_hyphenated_lists_compass_points_and_initials(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_a_military_unit_then_the_body_it_belongs_to() -> None:
+    text = "Nhập ngũ vào Sư đoàn 346/Quân khu 1; Trung đoàn 852/Bộ CHQS tỉnh."
+    spoken = (
+        "nhập ngũ vào sư đoàn ba trăm bốn mươi sáu, quân khu một;"
+        " trung đoàn tám trăm năm mươi hai, bộ chỉ huy quân sự tỉnh."
+    )
+    assert normalize(text) == spoken

@@ -57,6 +57,10 @@ _STAGE_SPAN = re.compile(
     r"(?i:\b(?:giai đoạn|tuổi)\s+)((?:[^\W\d_]+\s+){0,2}[^\W\d_]+|[0-9]{1,2})\s*-\s*"
     r"(?=(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*(?:[,.;)]|$))"
 )
+# "Sư đoàn 346/Quân khu 1", "Trung đoàn 852/Bộ CHQS tỉnh": a unit, then the body it belongs to.
+_UNIT_OF_BODY = re.compile(
+    r"(?i:\b(?:sư đoàn|trung đoàn|lữ đoàn|tiểu đoàn|đại đội|hải đội|hải đoàn|đồn)\s+[0-9]+)\s*/\s*(?=[A-ZĐ])"
+)
 # "14//14 thôn": a doubled slash between numbers is a typing slip.
 _DOUBLE_SLASH = re.compile(r"(?<=[0-9])\s*/{2,}\s*(?=[0-9])")
 # "cấp 12-cấp 13", "tháng 7 - tháng 8": the same word before both numbers makes a span.
@@ -96,6 +100,7 @@ def clean_input(line: str) -> str:
     line = _VV_SUBJECT.sub(r"\1 ", line)
     line = _DASH_BEFORE_TO.sub(" ", line)
     line = _DOUBLE_SLASH.sub("/", line)
+    line = _UNIT_OF_BODY.sub(lambda m: m.group(0).split("/")[0].rstrip() + ", ", line)
     line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
     line = _REPEATED_SPAN.sub(r"\1 \2 đến ", line)
     line = _HYPHEN_LIST.sub(_hyphen_list, line)
