@@ -103,3 +103,11 @@ def test_a_military_unit_then_the_body_it_belongs_to() -> None:
         " trung đoàn tám trăm năm mươi hai, bộ chỉ huy quân sự tỉnh."
     )
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Công điện khẩn số 14/CĐ.UBND về khắc phục", "công điện khẩn số mười bốn của ủy ban nhân dân về khắc phục"),
+    ("Theo số 12/QĐ.UBND.", "theo số mười hai quyết định của ủy ban nhân dân."),
+])
+def test_a_dot_typed_for_the_dash_of_a_document_number(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
