@@ -111,3 +111,23 @@ def test_a_military_unit_then_the_body_it_belongs_to() -> None:
 ])
 def test_a_dot_typed_for_the_dash_of_a_document_number(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Công an tỉnh ban hành Công văn số 312/CAT-PA05 về việc phối hợp",
+     "công an tỉnh ban hành công văn số ba trăm mười hai của công an tỉnh về việc phối hợp"),
+    # "của" inside the subject does not name the issuer of the number.
+    ("Căn cứ Công văn số 36/UBND-VP về việc cấp vắc xin của UBND xã",
+     "căn cứ công văn số ba mươi sáu của ủy ban nhân dân, văn phòng về việc cấp vắc xin của ủy ban nhân dân xã"),
+])
+def test_issuers_of_a_document_number(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("TPO - Dự báo chiều nay có mưa.", "dự báo chiều nay có mưa."),
+    ("(GLO)- Hai tuần qua, số ca mắc tăng.", "hai tuần qua, số ca mắc tăng."),
+    ("CSGT - Công an huyện ra quân.", "cảnh sát giao thông, công an huyện ra quân."),  # an abbreviation is read
+])
+def test_a_news_sites_tag_opening_a_line(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -6,7 +6,7 @@ import functools
 import re
 import unicodedata
 
-from tts.normalize.abbreviations import spell_letters
+from tts.normalize.abbreviations import default_table, spell_letters
 from tts.normalize.tone_marks import is_syllable
 
 _TRANSLATION = str.maketrans(
@@ -61,6 +61,8 @@ _STAGE_SPAN = re.compile(
 _UNIT_OF_BODY = re.compile(
     r"(?i:\b(?:sư đoàn|trung đoàn|lữ đoàn|tiểu đoàn|đại đội|hải đội|hải đoàn|đồn)\s+[0-9]+)\s*/\s*(?=[A-ZĐ])"
 )
+# "TPO - Dự báo ...", "(GLO)- Hai tuần qua ...": a news site's tag opening a line is not read.
+_SOURCE_TAG = re.compile(r"^\s*(?:\((?P<paren>[A-Z][A-Za-z.]{1,14})\)|(?P<tag>[A-Z]{2,6}(?:\.VN)?))\s*[-–]\s+(?=\S)")
 # "14//14 thôn": a doubled slash between numbers is a typing slip.
 _DOUBLE_SLASH = re.compile(r"(?<=[0-9])\s*/{2,}\s*(?=[0-9])")
 # "cấp 12-cấp 13", "tháng 7 - tháng 8": the same word before both numbers makes a span.
@@ -99,6 +101,7 @@ def clean_input(line: str) -> str:
     line = _VV.sub("v.v.", line)
     line = _VV_SUBJECT.sub(r"\1 ", line)
     line = _DASH_BEFORE_TO.sub(" ", line)
+    line = _SOURCE_TAG.sub(_source_tag, line)
     line = _DOUBLE_SLASH.sub("/", line)
     line = _UNIT_OF_BODY.sub(lambda m: m.group(0).split("/")[0].rstrip() + ", ", line)
     line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
@@ -118,6 +121,11 @@ def _capital_after(match: re.Match[str]) -> bool:
 def _is_word(letters: str) -> bool:
     """A Vietnamese syllable written with its marks ("ngày", "số"), not a code such as "QL" or "Ha"."""
     return not letters.isascii() and is_syllable(letters) and (letters.islower() or letters.istitle())
+
+
+def _source_tag(match: re.Match[str]) -> str:
+    tag = match.group("paren") or match.group("tag")
+    return match.group(0) if tag in default_table().text_entries() else ""
 
 
 def _hyphen_list(match: re.Match[str]) -> str:

@@ -68,7 +68,9 @@ def _issuer_mentioned_after(text: str, end: int, code: str, spoken: str) -> bool
         return True
     issuer = rf"(?:{re.escape(code)}|{re.escape(spoken)})"
     window = re.match(r"[^.;!?\n]{0,80}", text[end:])
-    if window and re.search(rf"\bcủa\s+{issuer}\b", window.group(0), re.IGNORECASE):
+    # "của" after the subject ("về việc cấp vắc xin của TTYT khu vực") belongs to the subject.
+    before_subject = re.split(r"\bvề\b", window.group(0), maxsplit=1, flags=re.IGNORECASE)[0] if window else ""
+    if re.search(rf"\bcủa\s+{issuer}\b", before_subject, re.IGNORECASE):
         return True
     # A title in a list of legal bases ends with its issuer: "Thông tư 25/2019/TT-BNNPTNT quy định
     # về ... do Bộ Nông nghiệp và Phát triển nông thôn ban hành", "... do UBND tỉnh Kon Tum ban hành".
@@ -158,8 +160,9 @@ def _spoken_issuers(segments: list[str], doc_type: str, table: AbbreviationTable
     spoken = [table.issuer(segment) for segment in segments]
     if "liên tịch" in doc_type:
         return spoken
+    # "CAT-PA05": a unit's number does not make an unknown code known.
     known = [
-        i == 0 or said != spell_letters(segment.rstrip("0123456789"))
+        i == 0 or not (said + " ").startswith(spell_letters(segment.rstrip("0123456789")) + " ")
         for i, (segment, said) in enumerate(zip(segments, spoken, strict=True))
     ]
     return [said for said, keep in zip(spoken, known, strict=True) if keep]
