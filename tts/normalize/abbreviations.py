@@ -60,6 +60,13 @@ def _parse_tsv(text: str) -> list[Abbreviation]:
 
 # Readings that depend on what follows, checked before the dictionary: "SN 1965" is a birth year.
 _CONTEXT_READINGS = ((re.compile(r"\bSN:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " sinh năm "),)
+# "(xã Bình Thủy, H.Châu Phú, An Giang)", "(H. Mèo Vạc)": a district in a place apposition. Only
+# after "(" or "," and before a capital, as "H." elsewhere is a person's initial.
+_DISTRICT_INITIAL = re.compile(r"(?:(?<=\()|(?<=,)|(?<=, ))H\.\s?(?=(?P<next>[^\W\d_]))")
+
+
+def _read_district_initials(text: str) -> str:
+    return _DISTRICT_INITIAL.sub(lambda m: " huyện " if m["next"].isupper() else m.group(0), text)
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*(?:\s?&\s?[^\W_]+)+")
 _AMPERSAND = re.compile(r"\s?&\s?")
 # A period ending these keys also ends the sentence when the line ends or a capital follows.
@@ -138,6 +145,7 @@ class AbbreviationTable:
         entries = self.text_entries()
         for pattern, spoken in _CONTEXT_READINGS:
             text = pattern.sub(spoken, text)
+        text = _read_district_initials(text)
 
         def replace(match: re.Match[str]) -> str:
             found = match.group(0)

@@ -1,0 +1,49 @@
+"""Round 2 blind sets (north, central, south): the abbreviation kinds they found, one test each."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("đoàn viên khối HCSN", "đoàn viên khối hành chính sự nghiệp"),
+        ("UVTV Tỉnh ủy", "ủy viên ban thường vụ tỉnh ủy"),
+        ("cao hơn TBNN cùng thời kỳ", "cao hơn trung bình nhiều năm cùng thời kỳ"),
+        ("TLM các tỉnh", "tổng lượng mưa các tỉnh"),
+        ("bệnh đạo ôn lá, TLB 5%", "bệnh đạo ôn lá, tỷ lệ bệnh năm phần trăm"),
+        ("chi trả DVMTR", "chi trả dịch vụ môi trường rừng"),
+        ("phát triển KHCN, ĐMST", "phát triển khoa học và công nghệ, đổi mới sáng tạo"),
+        ("Sở VH-TT-DL tỉnh", "sở văn hóa thể thao và du lịch tỉnh"),
+        ("gạo XK", "gạo xuất khẩu"),
+        ("tỉnh BR-VT", "tỉnh bà rịa vũng tàu"),
+        ("cảnh báo của EC", "cảnh báo của e xê"),
+    ],
+)
+def test_entries_from_real_lines(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_cp_after_cong_ty_is_co_phan_and_alone_chinh_phu() -> None:
+    assert normalize("Công ty CP Cấp nước") == "công ty cổ phần cấp nước"
+    assert normalize("Nghị quyết của CP") == "nghị quyết của chính phủ"
+
+
+def test_district_initial_in_a_place_apposition() -> None:
+    assert normalize("xã Bình Thủy, H.Châu Phú, An Giang") == "xã bình thủy, huyện châu phú, an giang"
+    assert normalize("Xín Cái (H. Mèo Vạc)") == "xín cái, huyện mèo vạc"
+    # Elsewhere "H." is a person's initial, not a district.
+    assert "huyện" not in normalize("ông Nguyễn H. Nam")
+
+
+def test_bracketed_acronym_ending_with_the_number_before_it() -> None:
+    assert normalize("dưới báo động 3 (BĐ3): 0,14m") == "dưới báo động ba: không phẩy mười bốn mét"
+    # A number that does not match is not a definition: the bracket is read.
+    assert "báo động ba" in normalize("trên báo động 2 (BĐ3)")
+
+
+def test_spelled_acronym_glossing_a_name_is_skipped() -> None:
+    # The table spells EC, so in running text it is read; after "Ủy ban châu Âu" it only glosses.
+    assert normalize("Ủy ban châu Âu (EC) lần thứ 5") == "ủy ban châu âu lần thứ năm"
+    assert normalize("kể từ khi EC cảnh báo") == "kể từ khi e xê cảnh báo"
