@@ -47,3 +47,10 @@ def test_spelled_acronym_glossing_a_name_is_skipped() -> None:
     # The table spells EC, so in running text it is read; after "Ủy ban châu Âu" it only glosses.
     assert normalize("Ủy ban châu Âu (EC) lần thứ 5") == "ủy ban châu âu lần thứ năm"
     assert normalize("kể từ khi EC cảnh báo") == "kể từ khi e xê cảnh báo"
+
+
+def test_unit_code_after_the_units_name_is_skipped() -> None:
+    text = "Phòng Cảnh sát hình sự (PC02) Công an tỉnh"
+    assert normalize(text) == "phòng cảnh sát hình sự công an tỉnh"
+    # In running text the code is read.
+    assert "không hai" in normalize("Phòng PC02 tiếp nhận tin báo")

@@ -89,6 +89,20 @@ def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
     )
 
 
+# Police and army units' own codes: PC06, PA03, PV01.
+_UNIT_CODE = re.compile(r"[A-Z]{2,3}[0-9]{2}")
+
+
+def _is_unit_code_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
+    """ "Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06)": a unit's code after its
+    name is for readers, like a foreign gloss; kept when the text uses it again."""
+    return (
+        _UNIT_CODE.fullmatch(abbr) is not None
+        and text[: match.start()].rstrip()[-1:].isalpha()
+        and text.count(abbr) == 1
+    )
+
+
 def _restates_known(abbr: str, before: str) -> bool:
     """ "Trung tâm Kiểm soát bệnh tật (CDC)": the table already reads the abbreviation as the words
     right before it, so the bracket says nothing new to a listener."""
@@ -144,7 +158,11 @@ def find_definitions(text: str) -> tuple[dict[str, str], str]:
         before = text[line_start : match.start()]
         full = _full_form(before, letters) if letters and _ends_with_number(before, match) else None
         if full is None:
-            glossed = _is_foreign_gloss(abbr, text, match) or _restates_known(abbr, before)
+            glossed = (
+                _is_foreign_gloss(abbr, text, match)
+                or _is_unit_code_gloss(abbr, text, match)
+                or _restates_known(abbr, before)
+            )
             return " " if glossed else match.group(0)
         key = " ".join(abbr.split())
         definitions.setdefault(key, " ".join(full.replace(",", " ").split()).lower())
