@@ -54,3 +54,23 @@ def test_unit_code_after_the_units_name_is_skipped() -> None:
     assert normalize(text) == "phòng cảnh sát hình sự công an tỉnh"
     # In running text the code is read.
     assert "không hai" in normalize("Phòng PC02 tiếp nhận tin báo")
+
+
+def test_nk_before_a_year_is_a_term() -> None:
+    assert normalize("HĐND các cấp NK 2021 – 2026").startswith("hội đồng nhân dân các cấp nhiệm kỳ hai nghìn")
+    assert "nhiệm kỳ" not in normalize("hộ có 5 NK")
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("Bộ KHĐT", "bộ kế hoạch và đầu tư"),
+        ("tổ CNSCĐ xóm", "tổ công nghệ số cộng đồng xóm"),
+        ("Chương trình Môi trường LHQ", "chương trình môi trường liên hợp quốc"),
+        ("Cục Cảnh sát ĐTTP", "cục cảnh sát điều tra tội phạm"),
+        ("Khoa KSBT", "khoa kiểm soát bệnh tật"),
+        ("nạn nhân CĐDC", "nạn nhân chất độc da cam"),
+    ],
+)
+def test_entries_seen_on_northern_pages(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

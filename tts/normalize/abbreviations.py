@@ -59,7 +59,11 @@ def _parse_tsv(text: str) -> list[Abbreviation]:
 
 
 # Readings that depend on what follows, checked before the dictionary: "SN 1965" is a birth year.
-_CONTEXT_READINGS = ((re.compile(r"\bSN:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " sinh năm "),)
+_CONTEXT_READINGS = (
+    (re.compile(r"\bSN:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " sinh năm "),
+    # "HĐND các cấp NK 2021 – 2026": before a year NK is a term (nhân khẩu, nhập khẩu elsewhere).
+    (re.compile(r"\bNK:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " nhiệm kỳ "),
+)
 # "(xã Bình Thủy, H.Châu Phú, An Giang)", "(H. Mèo Vạc)": a district in a place apposition. Only
 # after "(" or "," and before a capital, as "H." elsewhere is a person's initial.
 _DISTRICT_INITIAL = re.compile(r"(?:(?<=\()|(?<=,)|(?<=, ))H\.\s?(?=(?P<next>[^\W\d_]))")
