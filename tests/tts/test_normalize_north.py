@@ -74,3 +74,30 @@ def test_nk_before_a_year_is_a_term() -> None:
 )
 def test_entries_seen_on_northern_pages(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_gloss_counted_as_a_word_not_inside_a_longer_acronym() -> None:
+    # "MR" inside "TCMR" is not a second use: the bracket after "Sởi-Rubella" is still a gloss.
+    text = "Chương trình TCMR tiêm vaccine Sởi-Rubella (MR)."
+    assert "em e rờ" not in normalize(text)
+
+
+def test_bracket_restating_a_slashed_title() -> None:
+    text = "gồm 9 đồng chí (Đ/C), Đ/C Lê Văn Hòa được bầu làm Bí thư."
+    assert normalize(text) == "gồm chín đồng chí, đồng chí lê văn hòa được bầu làm bí thư."
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("khám SK", "khám sức khỏe"),
+        ("trên VssID", "trên vê ét ét ai đi"),
+        ("chia sẻ với VOVGT", "chia sẻ với vê ô vê giao thông"),
+        (
+            "Công văn số 931/BYT-BH năm 2022",
+            "công văn số chín trăm ba mươi mốt của bộ y tế, bảo hiểm năm hai nghìn không trăm hai mươi hai",
+        ),
+    ],
+)
+def test_entries_from_the_press_set(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -16,7 +16,7 @@ from tts.normalize.abbreviations import default_table, load_entries, spell_lette
 from tts.normalize.tone_marks import normalize_tones
 
 # "dưới báo động 3 (BĐ3)": an acronym may end with the number the words before it end with.
-_PARENTHESIS = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-Za-zĐđ&.\- ]{0,18}[A-Za-zĐđ](?P<number>[0-9]{1,3})?)\s*\)")
+_PARENTHESIS = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-Za-zĐđ&./\- ]{0,18}[A-Za-zĐđ](?P<number>[0-9]{1,3})?)\s*\)")
 _WORD = re.compile(r"[^\W\d_]+")
 # "vũ khí, vật liệu nổ, công cụ hỗ trợ (VK, VLN, CCHT)": one bracket defining a list.
 _PARENTHESIS_LIST = re.compile(
@@ -85,8 +85,13 @@ def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
         _FOREIGN_ACRONYM.fullmatch(abbr) is not None
         and text[: match.start()].rstrip()[-1:].isalpha()
         and (not known or default_table().text_entries().get(abbr) == spell_letters(abbr))
-        and text.count(abbr) == 1
+        and _uses(text, abbr) == 1
     )
+
+
+def _uses(text: str, abbr: str) -> int:
+    """How many times `abbr` stands as a word ("MR" is not used again inside "TCMR")."""
+    return len(re.findall(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", text))
 
 
 # Police and army units' own codes: PC06, PA03, PV01.
@@ -99,7 +104,7 @@ def _is_unit_code_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
     return (
         _UNIT_CODE.fullmatch(abbr) is not None
         and text[: match.start()].rstrip()[-1:].isalpha()
-        and text.count(abbr) == 1
+        and _uses(text, abbr) == 1
     )
 
 
