@@ -101,3 +101,7 @@ def test_bracket_restating_a_slashed_title() -> None:
 )
 def test_entries_from_the_press_set(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_rice_variety_series() -> None:
+    assert normalize("giá lúa OM 18") == "giá lúa ô em mười tám"
