@@ -30,11 +30,16 @@ def test_cp_after_cong_ty_is_co_phan_and_alone_chinh_phu() -> None:
     assert normalize("Nghị quyết của CP") == "nghị quyết của chính phủ"
 
 
-def test_district_initial_in_a_place_apposition() -> None:
+def test_place_initials_in_an_address() -> None:
     assert normalize("xã Bình Thủy, H.Châu Phú, An Giang") == "xã bình thủy, huyện châu phú, an giang"
     assert normalize("Xín Cái (H. Mèo Vạc)") == "xín cái, huyện mèo vạc"
-    # Elsewhere "H." is a person's initial, not a district.
+    assert normalize("(1 phố Xốm, P.Phú Lãm, Q.Hà Đông)") == "một phố xốm, phường phú lãm, quận hà đông"
+    assert normalize("phường Bến Nghé, Q.1") == "phường bến nghé, quận một"
+    # Elsewhere the letters are initials or titles, not places.
     assert "huyện" not in normalize("ông Nguyễn H. Nam")
+    assert "phường" not in normalize("N.Anh, P.Thanh")
+    assert normalize("ông A, Q. Giám đốc Sở") == "ông a, quyền giám đốc sở"
+    assert normalize("Phòng Kinh tế (P.KT) xã") == "phòng kinh tế xã"
 
 
 def test_bracketed_acronym_ending_with_the_number_before_it() -> None:
@@ -91,6 +96,7 @@ def test_bracket_restating_a_slashed_title() -> None:
     ("text", "spoken"),
     [
         ("khám SK", "khám sức khỏe"),
+        ("quyền SHTT", "quyền sở hữu trí tuệ"),
         ("trên VssID", "trên vê ét ét ai đi"),
         ("chia sẻ với VOVGT", "chia sẻ với vê ô vê giao thông"),
         (
@@ -104,4 +110,4 @@ def test_entries_from_the_press_set(text: str, spoken: str) -> None:
 
 
 def test_rice_variety_series() -> None:
-    assert normalize("giá lúa OM 18") == "giá lúa ô em mười tám"
+    assert normalize("giá lúa OM 18") == "giá lúa o em mười tám"
