@@ -25,11 +25,6 @@ def test_entries_from_real_lines(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
 
 
-def test_cp_after_cong_ty_is_co_phan_and_alone_chinh_phu() -> None:
-    assert normalize("Công ty CP Cấp nước") == "công ty cổ phần cấp nước"
-    assert normalize("Nghị quyết của CP") == "nghị quyết của chính phủ"
-
-
 def test_place_initials_in_an_address() -> None:
     assert normalize("xã Bình Thủy, H.Châu Phú, An Giang") == "xã bình thủy, huyện châu phú, an giang"
     assert normalize("Xín Cái (H. Mèo Vạc)") == "xín cái, huyện mèo vạc"
@@ -95,7 +90,6 @@ def test_bracket_restating_a_slashed_title() -> None:
 @pytest.mark.parametrize(
     ("text", "spoken"),
     [
-        ("khám SK", "khám sức khỏe"),
         ("quyền SHTT", "quyền sở hữu trí tuệ"),
         ("trên VssID", "trên vê ét ét ai đi"),
         ("chia sẻ với VOVGT", "chia sẻ với vê ô vê giao thông"),
