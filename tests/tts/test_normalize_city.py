@@ -1,0 +1,57 @@
+"""Kinds found by the round-3 blind sets (city, hills) in the cleanup, document and Roman-numeral passes."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A news site's tag opening a line: in brackets before a sentence, or with a Đ before a dash.
+    ("(BDO) Sáng 19-11, Chi bộ khu phố 3 họp.", "sáng ngày mười chín tháng mười một, chi bộ khu phố ba họp."),
+    ("(TTV) Chủ động phòng chống cháy rừng", "chủ động phòng chống cháy rừng"),
+    ("ĐBP - Điện Biên là địa bàn miền núi.", "điện biên là địa bàn miền núi."),
+    ("CTTĐT - Chiều nay, UBND huyện họp.", "chiều nay, ủy ban nhân dân huyện họp."),
+    # ... but not an abbreviation the table reads, nor a gloss before a lowercase word.
+    ("(UBND) Xã thông báo", "ủy ban nhân dân, xã thông báo"),
+    ("(ASF) lây nhanh.", "a ét ép, lây nhanh."),
+    ("HĐND - UBND xã thông báo.", "hội đồng nhân dân, ủy ban nhân dân xã thông báo."),
+])
+def test_a_news_sites_tag_opening_a_line_is_not_read(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_a_bracketed_tag_the_lexicon_reads_is_read() -> None:
+    assert normalize("(QZX) Nà họp", {"QZX": "khu xóm mới"}) == "khu xóm mới, nà họp"
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("1. NAM, NỮ BÌNH ĐẲNG *** 2. HƯỞNG ỨNG NGÀY QUỐC TẾ ***", "một. nam, nữ bình đẳng. hai. hưởng ứng ngày quốc tế."),
+    ("*** Tin vắn *** Họp dân lúc 8 giờ", "tin vắn. họp dân lúc tám giờ"),
+])
+def test_the_stars_between_ticker_items_end_a_sentence(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Tổ dân phố 41,42 và 43.", "tổ dân phố bốn mươi mốt, bốn mươi hai và bốn mươi ba."),
+    ("gồm tổ 27,28 và 31, 32", "gồm tổ hai mươi bảy, hai mươi tám và ba mươi mốt, ba mươi hai"),
+    # Decimals stay decimals.
+    ("thu dọn 6,5 và 7 tấn", "thu dọn sáu phẩy năm và bảy tấn"),
+    ("đường 5,6 và 7,5 km", "đường năm phẩy sáu và bảy phẩy năm ki lô mét"),
+])
+def test_a_list_of_consecutive_numbers_without_spaces(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_a_word_typed_against_a_document_code() -> None:
+    assert normalize("Căn cứ Quyết định số 449/QĐ-TTgngày 12/3/2013 của Thủ tướng Chính phủ") == (
+        "căn cứ quyết định số bốn trăm bốn mươi chín ngày mười hai tháng ba năm hai nghìn không trăm mười ba "
+        "của thủ tướng chính phủ"
+    )
+    assert normalize("Quyết định số 449/QĐ-TTngày 12 tháng 3 năm 2013 của Thủ tướng") == (
+        "quyết định số bốn trăm bốn mươi chín ngày mười hai tháng ba năm hai nghìn không trăm mười ba của thủ tướng"
+    )
+
+
+def test_a_roman_numbered_zone() -> None:
+    assert normalize("Kiểm tra tại 3 xã khu IV.") == "kiểm tra tại ba xã khu bốn."
