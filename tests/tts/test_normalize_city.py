@@ -55,3 +55,11 @@ def test_a_word_typed_against_a_document_code() -> None:
 
 def test_a_roman_numbered_zone() -> None:
     assert normalize("Kiểm tra tại 3 xã khu IV.") == "kiểm tra tại ba xã khu bốn."
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Số quyết định: 3150/QĐ-UBND-DM", "số quyết định: ba nghìn một trăm năm mươi của ủy ban nhân dân"),
+    ("Quyết định: 95/QĐ-UBND", "quyết định: số chín mươi lăm của ủy ban nhân dân"),  # no label "số" here
+])
+def test_a_label_that_says_the_number_and_its_type(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

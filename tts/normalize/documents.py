@@ -142,8 +142,11 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
         doc_type = table.issuer(party_type)
 
     before = match.string[max(0, match.start() - 60) : match.start()].lower()
-    has_so = bool(_SO_BEFORE.search(before))
     type_said = doc_type and _type_said(doc_type, before, match.string[max(0, match.start() - 240) : match.start()])
+    # "Số quyết định: 3150/QĐ-UBND": the label has said "số" and the type.
+    has_so = bool(_SO_BEFORE.search(before)) or bool(
+        type_said and re.search(rf"\bsố\s+(?:{_type_names(doc_type or '')})\s*:\s*$", before)
+    )
     number = _number_words(match)
     if doc_type and not type_said:
         words = [*number, doc_type] if has_so else [doc_type, "số", *number]
