@@ -63,3 +63,10 @@ def test_a_roman_numbered_zone() -> None:
 ])
 def test_a_label_that_says_the_number_and_its_type(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_a_dot_typed_before_the_drafting_unit() -> None:
+    assert normalize("Quyết định số 2463/QĐ-UBND.VX ngày 1/7/2025") == (
+        "quyết định số hai nghìn bốn trăm sáu mươi ba của ủy ban nhân dân, văn xã ngày mùng một tháng bảy "
+        "năm hai nghìn không trăm hai mươi lăm"
+    )

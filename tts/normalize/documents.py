@@ -41,6 +41,8 @@ _OWN_ISSUER_AFTER = re.compile(rf"\s*(?:,?\s*{_DATE}\s*)?,?\s*của\b", re.IGNOR
 _DOTTED_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5})\.(?=[A-ZĐ][A-ZĐ0-9]+(?!\w))")
 # "449/QĐ-TTgngày 12 tháng 3": the word after a code typed against it.
 _GLUED_AFTER_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ&0-9/-]*?)(?=(?:ngày|của|về)\s)")
+# "2463/QĐ-UBND.VX": a dot typed for the dash before the drafting unit.
+_DOTTED_UNIT = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5}-[A-ZĐ][A-ZĐ0-9]{1,9})\.(?=[A-ZĐ][A-ZĐ0-9]{0,9}(?!\w))")
 # "Quyết định số: 95/QĐ-UBND": inside a sentence the colon after "số" is no pause (a "Số:" label is).
 _SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
 # Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
@@ -187,6 +189,7 @@ def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> 
     table = table or default_table()
     text = _SO_COLON.sub(r"\1 ", text)
     text = _GLUED_AFTER_CODE.sub(r"\1 ", text)
+    text = _DOTTED_UNIT.sub(r"\1-", text)
     text = _DOTTED_CODE.sub(lambda m: m.group(1) + ("-" if table.doc_type(m.group(1)) else "."), text)
     text = _SPACED_NUMBER.sub(lambda match: _squeeze(match, table), text)
     text = _PARTY_NUMBER.sub(lambda match: _read_document_number(match, table), text)
