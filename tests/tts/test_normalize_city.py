@@ -70,3 +70,11 @@ def test_a_dot_typed_before_the_drafting_unit() -> None:
         "quyết định số hai nghìn bốn trăm sáu mươi ba của ủy ban nhân dân, văn xã ngày mùng một tháng bảy "
         "năm hai nghìn không trăm hai mươi lăm"
     )
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Giờ làm việc (thứ Hai - thứ Sáu)", "giờ làm việc, thứ hai đến thứ sáu"),
+    ("Thứ Hai – Chủ nhật: mở cửa", "thứ hai đến chủ nhật: mở cửa"),
+])
+def test_a_dash_between_two_weekdays_is_a_span(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -80,6 +80,9 @@ _GLUED_LIST_COMMA = re.compile(r"(?<![0-9.,])([0-9]{1,4}),([0-9]{1,4})(?=\s*(?:,
 _DOUBLE_SLASH = re.compile(r"(?<=[0-9])\s*/{2,}\s*(?=[0-9])")
 # "cấp 12-cấp 13", "tháng 7 - tháng 8": the same word before both numbers makes a span.
 _REPEATED_SPAN = re.compile(r"\b([^\W\d_]+)\s+([0-9]+)\s*-\s*(?=\1\s+[0-9])", re.IGNORECASE)
+# "(thứ Hai - thứ Sáu)", "Thứ Hai – Chủ nhật": a dash between two weekdays is a span, like "Thứ 2 - Thứ 6".
+_WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?![^\W_])"
+_WEEKDAY_SPAN = re.compile(rf"(?i:\b({_WEEKDAY})\s*-\s*(?={_WEEKDAY}))")
 # "sáng-xanh-sạch-đẹp": three or more Vietnamese words joined by hyphens are a list (two may be one
 # word: "vắc-xin").
 _HYPHEN_LIST = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+){2,}(?![\w-])")
@@ -123,6 +126,7 @@ def clean_input(line: str) -> str:
     line = _UNIT_OF_BODY.sub(lambda m: m.group(0).split("/")[0].rstrip() + ", ", line)
     line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
     line = _REPEATED_SPAN.sub(r"\1 \2 đến ", line)
+    line = _WEEKDAY_SPAN.sub(r"\1 đến ", line)
     line = _HYPHEN_LIST.sub(_hyphen_list, line)
     line = _COMPASS.sub(r"\1 ", line)
     line = _INITIALS.sub(lambda m: " " + spell_letters(m.group(1).replace(".", "")) + " ", line)
