@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from tts.normalize.abbreviation_senses import read_abbreviation_senses
+from tts.normalize.abbreviations import spell_letters
 
 _COMMAND = r"(?:[Qq]uân sự|QS\b|[Pp]hòng thủ|PCTT|PCCC|[Pp]hòng,? chống|[Pp]hòng chống|[Pp]hòng cháy|[Cc]ứu hộ)"
 _STANDING = (
@@ -142,7 +143,28 @@ def _read_tt_before_name(text: str) -> str:
     return _TT_BEFORE_NAME.sub(replace, text)
 
 
+# "anh T.V.H. (SN 1987)", "chị N.T.T", "Ảnh: Đ.C": a person's initials, read letter by letter. Their dots
+# end nothing, except the last one at the end of a line.
+_INITIALS = re.compile(r"(?<![\w.&/-])(?P<letters>[A-ZĐ](?:\.[A-ZĐ]){1,3})(?P<dot>\.?)(?![\w&])")
+
+
+def _read_initials(match: re.Match[str]) -> str:
+    spoken = spell_letters(match.group("letters").replace(".", ""))
+    at_end = match.group("dot") and not match.string[match.end() :].strip()
+    return f" {spoken}." if at_end else f" {spoken} "
+
+
+# "H.Châu Phú", "P. Tân Định", "Q.3", "X.Vĩnh Phong": a one-letter unit before a place name or a
+# number (press addresses). "Q. Chủ tịch" (quyền) is read by RULES first.
+_UNITS = {"H": "huyện", "P": "phường", "Q": "quận", "X": "xã"}
+_UNIT_BEFORE_PLACE = re.compile(
+    r"(?<![\w.&/-])(?P<unit>[HPQX])\.\s?(?!" + _POSITION[3:-1] + r")"
+    r"(?=[A-ZĐ][^\W\d_]*[a-zà-ỹđ]|(?<=[PQ]\.)[0-9]{1,2}(?![\w/]|[.,][0-9]))"
+)
+
+
 def read_context_abbreviations(text: str) -> str:
+    text = _INITIALS.sub(_read_initials, text)
     text = _read_school_levels(_read_tht(_JOINED.sub(r"\1 ", text)))
     text = _TOWN.sub(r"\g<lead> thị trấn ", text)
     for pattern, spoken, capital_next in RULES:
@@ -151,4 +173,5 @@ def read_context_abbreviations(text: str) -> str:
             return spoken if not capital_next or following.isupper() else match.group(0)
 
         text = pattern.sub(replace, text)
+    text = _UNIT_BEFORE_PLACE.sub(lambda match: f" {_UNITS[match.group('unit')]} ", text)
     return read_abbreviation_senses(_read_tt_before_name(text))

@@ -1,0 +1,33 @@
+"""Kinds the press set found in the context, sense and loanword passes (round 2, helper press)."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A person's initials are read letter by letter; their dots end nothing.
+    ("anh T.V.H. (SN 1987) nhận cuộc gọi", "anh tê vê hát, sinh năm một nghìn chín trăm tám mươi bảy, nhận cuộc gọi"),
+    ("Nạn nhân là chị N.T.T.", "nạn nhân là chị en tê tê."),
+    # A one-letter unit before a place name or a number in an address.
+    ("xã Bình Thủy, H.Châu Phú", "xã bình thủy, huyện châu phú"),
+    ("P. Tân Định, Q.3", "phường tân định, quận ba"),
+    ("Q. Chủ tịch UBND xã", "quyền chủ tịch ủy ban nhân dân xã"),
+    # Senses: a joint-stock company, a Party congress, a health check.
+    ("Công ty CP Cấp nước tạm ngừng cấp nước", "công ty cổ phần cấp nước tạm ngừng cấp nước"),
+    ("Nghị định số 15/2020/NĐ-CP", "nghị định số mười lăm năm hai nghìn không trăm hai mươi của chính phủ"),
+    ("ĐH đã bầu BCH gồm 9 đồng chí", "đại hội đã bầu ban chấp hành gồm chín đồng chí"),
+    ("tốt nghiệp CĐ, ĐH", "tốt nghiệp cao đẳng, đại học"),
+    ("tiêu chuẩn SK, khám SK cho công dân", "tiêu chuẩn sức khỏe, khám sức khỏe cho công dân"),
+    # Loanwords, also inside a hyphenated word.
+    ("thùng carton, phân compost", "thùng các tông, phân com pốt"),
+    ("Festival Cồng chiêng; trạng thái La Nina", "phét ti van cồng chiêng; trạng thái la ni na"),
+    ("Lễ hội Ok Om Bok; Ok", "lễ hội óc om bóc; ô kê"),
+    ("vắc xin Sởi-Rubella", "vắc xin sởi ru bê la"),
+    # Syllables written as one name are said one by one.
+    ("Lễ hội Katê của người Chăm theo đạo Bàlamôn, người Êđê",
+     "lễ hội ca tê của người chăm theo đạo bà la môn, người ê đê"),
+    ("ĐBSCL, HĐND", "đồng bằng sông cửu long, hội đồng nhân dân"),
+])
+def test_press_kinds(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
