@@ -31,3 +31,19 @@ from tts.normalize import normalize
 ])
 def test_press_kinds(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A news agency's tag opening a line is not read; a list number or a Roman heading before a dash is.
+    ("TPO - Dự báo chiều và đêm nay", "dự báo chiều và đêm nay"),
+    ("VOV.VN - Ngày 16/6, UBND tỉnh họp", "ngày mười sáu tháng sáu, ủy ban nhân dân tỉnh họp"),
+    ("(VTC News) - Để làm thẻ căn cước", "để làm thẻ căn cước"),
+    ("VHO- Phân loại rác tại nguồn", "phân loại rác tại nguồn"),
+    ("(12) - Nội dung", "mười hai, nội dung"),
+    ("dichvucong.gov.vn - Cổng dịch vụ công", "dịch vụ công chấm gốp chấm vê en, cổng dịch vụ công"),
+    # Brands in market-surveillance news, and app and institute names.
+    ("giả mạo Nike, Adidas, Gucci", "giả mạo nai ki, a đi đát, gu chi"),
+    ("nhập passcode; Viện Pasteur", "nhập pát cốt; viện pát tơ"),
+])
+def test_press_datelines_and_names(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

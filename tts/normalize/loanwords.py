@@ -154,6 +154,15 @@ LOANWORDS: dict[str, str] = {
     "festival": "phét ti van",
     "la nina": "la ni na",
     "el nino": "en ni nô",
+    "passcode": "pát cốt",
+    "pasteur": "pát tơ",
+    # Brands named in market-surveillance news (counterfeit goods).
+    "adidas": "a đi đát",
+    "nike": "nai ki",
+    "gucci": "gu chi",
+    "chanel": "sa nen",
+    "dior": "đi o",
+    "hermes": "éc mét",
     # Festivals of the Khmer South ("Ok" alone stays "ô kê").
     "ok om bok": "óc om bóc",
     # Sports.
