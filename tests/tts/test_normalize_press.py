@@ -51,7 +51,8 @@ def test_press_datelines_and_names(text: str, spoken: str) -> None:
 
 @pytest.mark.parametrize(("text", "spoken"), [
     # Police and health news: drugs, dengue control, vehicles written as one word.
-    ("dương tính với ketamine; bình hút shisha, phòng VIP 4", "dương tính với ke ta min; bình hút si sa, phòng víp bốn"),
+    ("dương tính với ketamine; bình hút shisha, phòng VIP 4",
+     "dương tính với ke ta min; bình hút si sa, phòng víp bốn"),
     ("muỗi mang Wolbachia, virus Dengue và Zika", "muỗi mang ôn ba chi a, vi rút đen gơ và di ca"),
     ("5 xe ôtô, 12 xe môtô; rò rỉ gas", "năm xe ô tô, mười hai xe mô tô; rò rỉ ga"),
 ])
