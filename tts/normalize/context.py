@@ -154,6 +154,20 @@ def _read_initials(match: re.Match[str]) -> str:
     return f" {spoken}." if at_end else f" {spoken} "
 
 
+# "đối tượng Lê Văn T. (SN 1995)", "Vũ Ngọc Th., trú tại": the initial that hides a given name in police
+# news ends nothing either; it follows a capitalised surname and middle name.
+_NAME_INITIAL = re.compile(r"(?<= )(?P<letter>[A-ZĐ]h?)\.(?=\s*[(,;:]|\s*$)")
+_TWO_NAME_WORDS = re.compile(r"(?:^|\s)[^\W\d_]+\s[^\W\d_]+\s$")
+
+
+def _read_name_initial(match: re.Match[str]) -> str:
+    before = _TWO_NAME_WORDS.search(match.string[max(0, match.start() - 30) : match.start()])
+    if not before or not all(word[0].isupper() for word in before.group(0).split()):
+        return match.group(0)
+    at_end = not match.string[match.end() :].strip()
+    return spell_letters(match.group("letter").upper()) + ("." if at_end else " ")
+
+
 # "H.Châu Phú", "P. Tân Định", "Q.3", "X.Vĩnh Phong": a one-letter unit before a place name or a
 # number (press addresses). "Q. Chủ tịch" (quyền) is read by RULES first.
 _UNITS = {"H": "huyện", "P": "phường", "Q": "quận", "X": "xã"}
@@ -164,7 +178,7 @@ _UNIT_BEFORE_PLACE = re.compile(
 
 
 def read_context_abbreviations(text: str) -> str:
-    text = _INITIALS.sub(_read_initials, text)
+    text = _NAME_INITIAL.sub(_read_name_initial, _INITIALS.sub(_read_initials, text))
     text = _read_school_levels(_read_tht(_JOINED.sub(r"\1 ", text)))
     text = _TOWN.sub(r"\g<lead> thị trấn ", text)
     for pattern, spoken, capital_next in RULES:
