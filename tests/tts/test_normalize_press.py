@@ -13,7 +13,7 @@ from tts.normalize import normalize
     ("Đối tượng Lê Văn T. (SN 1995), Vũ Ngọc Th., trú tại xã",
      "đối tượng lê văn tê, sinh năm một nghìn chín trăm chín mươi lăm, vũ ngọc tê hát, trú tại xã"),
     ("Bắt giữ Nguyễn Văn A.", "bắt giữ nguyễn văn a."),
-    ("Theo Điều 5 Mục B. (sửa đổi)", "theo điều năm mục bê. sửa đổi"),
+    ("Xem Phụ lục A. Nội dung kèm theo.", "xem phụ lục a. nội dung kèm theo."),
     # A one-letter unit before a place name or a number in an address.
     ("xã Bình Thủy, H.Châu Phú", "xã bình thủy, huyện châu phú"),
     ("P. Tân Định, Q.3", "phường tân định, quận ba"),
