@@ -176,6 +176,7 @@ LOANWORDS: dict[str, str] = {
     "zika": "di ca",
     "sabin": "sa bin",
     "omicron": "ô mi crôn",
+    "mazut": "ma dút",
     # Payment apps.
     "vnpay": "vê en pây",
     "zalopay": "da lô pây",
