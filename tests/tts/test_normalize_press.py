@@ -63,3 +63,8 @@ def test_press_datelines_and_names(text: str, spoken: str) -> None:
 ])
 def test_press_police_and_health_words(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_scam_warnings_read_app_names_and_dollars_without_a_number() -> None:
+    assert normalize("mất hàng chục nghìn USD qua Telegram, Viber") == "mất hàng chục nghìn đô la mỹ qua tê lê gram, vai bơ"
+    assert normalize("đạt 1,25 tỷ USD") == "đạt một phẩy hai mươi lăm tỷ đô la mỹ"

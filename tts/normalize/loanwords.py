@@ -177,6 +177,11 @@ LOANWORDS: dict[str, str] = {
     "sabin": "sa bin",
     "omicron": "ô mi crôn",
     "mazut": "ma dút",
+    # Scams: messaging apps, combos, crypto.
+    "telegram": "tê lê gram",
+    "viber": "vai bơ",
+    "combo": "com bô",
+    "bitcoin": "bít coin",
     # Payment apps.
     "vnpay": "vê en pây",
     "zalopay": "da lô pây",
@@ -218,6 +223,7 @@ ACRONYMS: dict[str, str] = {
     "BIDV": "bê i đê vê",
     "AI": "ây ai",
     "POS": "pốt",
+    "USD": "đô la mỹ",  # also where no number precedes: "hàng chục nghìn USD"
     "EC": "e xê",  # a pesticide's formulation, "300EC": not a syllable
 }
 
