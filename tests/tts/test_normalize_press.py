@@ -66,5 +66,6 @@ def test_press_police_and_health_words(text: str, spoken: str) -> None:
 
 
 def test_scam_warnings_read_app_names_and_dollars_without_a_number() -> None:
-    assert normalize("mất hàng chục nghìn USD qua Telegram, Viber") == "mất hàng chục nghìn đô la mỹ qua tê lê gram, vai bơ"
+    spoken = "mất hàng chục nghìn đô la mỹ qua tê lê gram, vai bơ"
+    assert normalize("mất hàng chục nghìn USD qua Telegram, Viber") == spoken
     assert normalize("đạt 1,25 tỷ USD") == "đạt một phẩy hai mươi lăm tỷ đô la mỹ"

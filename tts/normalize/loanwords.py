@@ -176,7 +176,6 @@ LOANWORDS: dict[str, str] = {
     "zika": "di ca",
     "sabin": "sa bin",
     "omicron": "ô mi crôn",
-    "mazut": "ma dút",
     # Scams: messaging apps, combos, crypto.
     "telegram": "tê lê gram",
     "viber": "vai bơ",
