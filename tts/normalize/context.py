@@ -143,17 +143,6 @@ def _read_tt_before_name(text: str) -> str:
     return _TT_BEFORE_NAME.sub(replace, text)
 
 
-# "anh T.V.H. (SN 1987)", "chị N.T.T", "Ảnh: Đ.C": a person's initials, read letter by letter. Their dots
-# end nothing, except the last one at the end of a line.
-_INITIALS = re.compile(r"(?<![\w.&/-])(?P<letters>[A-ZĐ](?:\.[A-ZĐ]){1,3})(?P<dot>\.?)(?![\w&])")
-
-
-def _read_initials(match: re.Match[str]) -> str:
-    spoken = spell_letters(match.group("letters").replace(".", ""))
-    at_end = match.group("dot") and not match.string[match.end() :].strip()
-    return f" {spoken}." if at_end else f" {spoken} "
-
-
 # "đối tượng Lê Văn T. (SN 1995)", "Vũ Ngọc Th., trú tại": the initial that hides a given name in police
 # news ends nothing either; it follows a capitalised surname and middle name.
 _NAME_INITIAL = re.compile(r"(?<= )(?P<letter>[A-ZĐ]h?)\.(?=\s*[(,;:]|\s*$)")
@@ -168,17 +157,8 @@ def _read_name_initial(match: re.Match[str]) -> str:
     return spell_letters(match.group("letter").upper()) + ("." if at_end else " ")
 
 
-# "H.Châu Phú", "P. Tân Định", "Q.3", "X.Vĩnh Phong": a one-letter unit before a place name or a
-# number (press addresses). "Q. Chủ tịch" (quyền) is read by RULES first.
-_UNITS = {"H": "huyện", "P": "phường", "Q": "quận", "X": "xã"}
-_UNIT_BEFORE_PLACE = re.compile(
-    r"(?<![\w.&/-])(?P<unit>[HPQX])\.\s?(?!" + _POSITION[3:-1] + r")"
-    r"(?=[A-ZĐ][^\W\d_]*[a-zà-ỹđ]|(?<=[PQ]\.)[0-9]{1,2}(?![\w/]|[.,][0-9]))"
-)
-
-
 def read_context_abbreviations(text: str) -> str:
-    text = _NAME_INITIAL.sub(_read_name_initial, _INITIALS.sub(_read_initials, text))
+    text = _NAME_INITIAL.sub(_read_name_initial, text)
     text = _read_school_levels(_read_tht(_JOINED.sub(r"\1 ", text)))
     text = _TOWN.sub(r"\g<lead> thị trấn ", text)
     for pattern, spoken, capital_next in RULES:
@@ -187,5 +167,4 @@ def read_context_abbreviations(text: str) -> str:
             return spoken if not capital_next or following.isupper() else match.group(0)
 
         text = pattern.sub(replace, text)
-    text = _UNIT_BEFORE_PLACE.sub(lambda match: f" {_UNITS[match.group('unit')]} ", text)
     return read_abbreviation_senses(_read_tt_before_name(text))
