@@ -21,7 +21,8 @@ from tts.normalize import normalize
     ("thùng carton, phân compost", "thùng các tông, phân com pốt"),
     ("Festival Cồng chiêng; trạng thái La Nina", "phét ti van cồng chiêng; trạng thái la ni na"),
     ("Lễ hội Ok Om Bok; Ok", "lễ hội óc om bóc; ô kê"),
-    ("vắc xin Sởi-Rubella", "vắc xin sởi ru bê la"),
+    ("vắc xin Sởi-Rubella; ứng dụng PC-Covid; Covid-19",
+     "vắc xin sởi, ru bê la; ứng dụng pê xê cô vít; cô vít mười chín"),
     # Syllables written as one name are said one by one.
     ("Lễ hội Katê của người Chăm theo đạo Bàlamôn, người Êđê",
      "lễ hội ca tê của người chăm theo đạo bà la môn, người ê đê"),

@@ -238,7 +238,8 @@ _PHRASES = re.compile(
 def _read_word(match: re.Match[str]) -> str:
     """A whole word of the table; not a label of an address or e-mail ("zalo.me", "video@").
 
-    A hyphenated word not in the table ("Sởi-Rubella") has its parts looked up, the hyphen kept.
+    A hyphenated word not in the table ("Sởi-Rubella") has its parts looked up: words of two
+    languages paired by a hyphen are a pair, said with a pause like "Sởi - Rubella".
     """
     word = match.group(0)
     rest = match.string[match.end() : match.end() + 2]
@@ -246,7 +247,14 @@ def _read_word(match: re.Match[str]) -> str:
         return word
     spoken = LOANWORDS.get(word.lower())
     if spoken is None and "-" in word:
-        return "-".join(LOANWORDS.get(part.lower(), part) for part in word.split("-"))
+        parts = [LOANWORDS.get(part.lower(), part) for part in word.split("-")]
+        found = [part.lower() in LOANWORDS for part in word.split("-")]
+        # "Sởi-Rubella" pairs a Vietnamese word with a foreign one; "PC-Covid" is one name.
+        vietnamese = [not known and not part.isupper() and is_syllable(part.lower())
+                      for part, known in zip(word.split("-"), found, strict=True)]
+        pair = any(found) and all(known or native for known, native in zip(found, vietnamese, strict=True))
+        pair = pair and not all(found)
+        return ", ".join(parts) if pair else "-".join(parts)
     return word if spoken is None else spoken
 
 
