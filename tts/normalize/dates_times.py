@@ -56,8 +56,22 @@ _SPAN_AFTER_DAYS = re.compile(
 )
 
 
+# "Ngày bầu cử được ấn định vào 15/3": a sentence that starts with "Ngày", not a day's name.
+_NOT_IN_A_NAME = re.compile(r"\b(?:vào|là|được|sẽ|đã|đang|từ|đến|tới|lúc|diễn|kéo|bắt|tổ)\b", re.IGNORECASE)
+# "từ ngày 8 đến 18/10": the span's one "ngày" covers both days ("đến hết" names a day of its own).
+_DAY_THEN_SPAN = re.compile(
+    r"\b(?i:ngày)\s+(?:mùng\s+)?(?:(?:một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm)\s+){1,3}"
+    r"(?i:đến|tới)\s*$"
+)
+
+
 def _with_day_prefix(before: str, words: str) -> str:
-    if _ends_with(before, "ngày", "ngày từ") or _NAMED_DAY.search(before) or _SPAN_AFTER_DAYS.search(before):
+    named = _NAMED_DAY.search(before)
+    if named and _NOT_IN_A_NAME.search(named.group(0)):
+        named = None
+    if _ends_with(before, "ngày", "ngày từ") or named or _SPAN_AFTER_DAYS.search(before):
+        return words
+    if _DAY_THEN_SPAN.search(before):
         return words
     return f"ngày {words}"
 
@@ -102,6 +116,11 @@ _DAY_MONTH = re.compile(rf"{_START}(?P<d>{_DAY})/(?P<m>[0-9]{{1,2}}){_END}")
 _ADDRESS_WORDS = ("số", "số nhà", "SN", "nhà", "ngõ", "ngách", "hẻm", "kiệt", "lô", "phòng", "căn hộ")
 # "1/2 số hộ", "2/3 diện tích": a fraction of something, not a date.
 _FRACTION_OF = re.compile(r"\s+(?:số|tổng|diện tích|dân số|lượng|khối lượng|kinh phí)\b", re.IGNORECASE)
+# "có 05/07 xã đạt chuẩn": so many of so many units, not the 5th of July.
+_COUNT_OF = re.compile(
+    r"\s+(?:xã|phường|thị trấn|huyện|tỉnh|ấp|khóm|thôn|bản|tổ|khu phố|khu dân cư|hộ|người|tiêu chí|chỉ tiêu|"
+    r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu)\b"
+)
 
 
 def _date(match: re.Match[str]) -> str:
@@ -114,6 +133,9 @@ def _date(match: re.Match[str]) -> str:
         return f"{read_int(int(day))} trên {read_int(int(month))}"
     if not year and not _ends_with(before, "ngày") and _FRACTION_OF.match(match.string, match.end()):
         return f"{read_int(int(day))} phần {read_int(int(month))}"
+    counted = not year and _COUNT_OF.match(match.string, match.end()) and int(day) <= int(month)
+    if counted and not _ends_with(before, *_DATE_CUES):
+        return f"{read_int(int(day))} trên {read_int(int(month))}"
     if _ends_with(before, "mùng", "mồng"):
         return _date_words(day, month, year, after_mung=True)
     return _with_day_prefix(before, _date_words(day, month, year))
@@ -121,11 +143,38 @@ def _date(match: re.Match[str]) -> str:
 
 # "ngày 12-8", "chiều 23-5": a date written with a dash. Only before a pause, a name or a linking
 # word: "ngày 2-3 lần", "sáng 7-8 giờ" are counts, and a span of days names its month after it.
-_DASH_DATE = re.compile(
-    r"\b(?P<lead>(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})"
-    r"(?![0-9]|[/.,-][0-9])(?=\s*(?:$|[,.;:!?)\]]|[A-ZĐ]|(?:tại|và|đến|tới|của|vừa|qua|về|ở|lúc|hoặc|cho|với"
-    r"|để|sẽ|đã|có|trước|sau|các|này|theo|trên|dưới)\b))"
+_DASH_DATE_END = (
+    r"(?![0-9]|[/.,-][0-9])(?=\s*(?:$|[,.;:!?()\]]|[A-ZĐ]|(?:tại|và|đến|tới|của|vừa|qua|về|ở|lúc|hoặc|cho|với"
+    r"|để|sẽ|đã|có|trước|sau|các|này|theo|trên|dưới|âm|dương|tức|nhằm)\b))"
 )
+_DASH_DATE = re.compile(
+    r"\b(?P<lead>(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})" + _DASH_DATE_END
+)
+# "ngày 7 và 8-12", "từ ngày 17 đến 23-11", "ngày 8 đến 18-10-2025": the days before share the month.
+_DASH_DATE_AFTER_DAYS = re.compile(
+    r"\b(?P<lead>(?i:ngày),?\s+)(?P<days>[0-9]{1,2}(?:\s*(?:,|và)\s*[0-9]{1,2})*)\s*(?P<link>,|và|đến|tới)\s*"
+    r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})(?:-(?P<y>[0-9]{4}))?" + _DASH_DATE_END
+)
+# "ngày 17-8 đến 27-8 âm lịch": the end of a span whose start is already read.
+_DASH_DATE_ENDING_SPAN = re.compile(
+    r"(?P<lead>\btháng\s+(?:mười\s+một|mười\s+hai|một|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|giêng|chạp)"
+    r"\s+(?:đến|tới)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})" + _DASH_DATE_END
+)
+
+
+def _dash_date_after_days(match: re.Match[str]) -> str:
+    days = re.findall(r"[0-9]+", match["days"])
+    if not (_valid(match["d"], match["m"]) and all(_valid(day) for day in days)):
+        return match.group(0)
+    listed = re.sub(r"[0-9]+", lambda day: read_day(int(day.group(0))), match["days"])
+    link = "," if match["link"] == "," else f" {match['link']}"
+    return f"{match['lead']}{listed}{link} {_date_words(match['d'], match['m'], match['y'])}"
+
+
+def _dash_date_ending_span(match: re.Match[str]) -> str:
+    if not _valid(match["d"], match["m"]):
+        return match.group(0)
+    return match["lead"] + _date_words(match["d"], match["m"], None)
 
 
 def _dash_date(match: re.Match[str]) -> str:
@@ -275,11 +324,18 @@ def _month_range(match: re.Match[str]) -> str:
     return f"{words} năm {read_int(int(year))}" if year else words
 
 
+# "08 giờ 00 phút": no minutes are not read.
+_ZERO_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ)\s+00\s*phút\b")
+
+
 def read_dates_and_times(text: str) -> str:
+    text = _ZERO_MINUTES.sub(lambda m: m["hour"], text)
     text = _MONTHLY_DAYS.sub(_bare_days, text)
     text = _DAY_BEFORE_SPAN.sub(_bare_days, text)
     text = _MONTH_RANGE.sub(_month_range, text)
+    text = _DASH_DATE_AFTER_DAYS.sub(_dash_date_after_days, text)
     text = _DASH_DATE.sub(_dash_date, text)
+    text = _DASH_DATE_ENDING_SPAN.sub(_dash_date_ending_span, text)
     text = _HOUR_OF_DAY.sub(_hour_of_day, text)
     text = _ROUND_THE_CLOCK.sub(_round_the_clock, text)
     text = _DAY_LIST.sub(_day_list, text)

@@ -23,6 +23,8 @@ _COUNTED_WORDS = sorted({*UNITS.values(), "ngày", "tháng", "năm", "tuổi", "
 _UNIT_RANGE = re.compile(rf"(?<=[0-9])(?P<unit>\s*(?:{'|'.join(_COUNTED_WORDS)}))\s*-\s*(?=[0-9])")
 # What is left of "24/24", "1:500" after dates and times: a ratio.
 _SLASH_AFTER_NUMBER = re.compile(r"(?<=[0-9])\s*/\s*(?=[0-9]|[^\W\d_])|(?<=[0-9]):(?=[0-9])")
+# "38.215 ha/152.640 ha", "231 ca mắc/100.000 dân", "6 huyện, thành phố/15 huyện": out of so many.
+_SLASH_BEFORE_NUMBER = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[0-9])")
 _PLUS = re.compile(r"(?<=[0-9])\s*\+\s*(?=[0-9])")
 _TOKEN = re.compile(rf"{_START}{_NUMBER}")
 _DOT_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
@@ -89,6 +91,7 @@ def read_numbers(text: str) -> str:
     text = _ORDINAL.sub(lambda m: m.group("lead") + read_ordinal(int(m.group("n"))), text)
     text = _PLUS.sub(" cộng ", text)
     text = _SLASH_AFTER_NUMBER.sub(" trên ", text)
+    text = _SLASH_BEFORE_NUMBER.sub(" trên ", text)
 
     def number_range(match: re.Match[str]) -> str:
         following = match.string[match.end() : match.end() + 30]
