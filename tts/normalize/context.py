@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from tts.normalize.abbreviation_senses import read_abbreviation_senses
+
 _COMMAND = r"(?:[Qq]uân sự|QS\b|[Pp]hòng thủ|PCTT|PCCC|[Pp]hòng,? chống|[Pp]hòng chống|[Pp]hòng cháy|[Cc]ứu hộ)"
 _STANDING = (
     r"(?:Tỉnh ủy|Huyện ủy|Thành ủy|Quận ủy|Thị ủy|Đảng ủy|Đảng bộ|HĐND|Hội đồng nhân dân|UBMTTQ|MTTQ|"
@@ -30,7 +32,6 @@ _POSITION = (
 RULES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(rf"(?<![\w&/-])BCH\s+(?={_COMMAND})"), " ban chỉ huy ", False),
     (re.compile(rf"(?<![\w&/-])TT\.?\s*(?={_STANDING}(?![\w]))"), " thường trực ", False),
-    (re.compile(rf"(?<![\w&/-])TT\.\s*{_UPPER_NEXT}"), " trung tâm ", True),
     (re.compile(r"(?<![\w&/-])TM\.\s*"), " thay mặt ", False),
     (re.compile(rf"(?<![\w&/-])KT\.\s*{_UPPER_NEXT}"), " ký thay ", True),
     (re.compile(rf"(?<![\w&/-])TL\.\s*{_UPPER_NEXT}"), " thừa lệnh ", True),
@@ -87,14 +88,14 @@ def _read_tht(text: str) -> str:
     return _THT.sub(replace, text)
 
 
-# "CĐ", "ĐH" are cao đẳng, đại học among school words ("tốt nghiệp CĐ, ĐH"); elsewhere CĐ may be
-# công điện and "ĐH 12" a district road, so they keep their other readings.
-_SCHOOL_LEVEL = re.compile(r"(?<![\w&/-])(?P<level>CĐ|ĐH)(?![\w&]|\s?[0-9])")
+# "ĐH" is đại học among school words ("tốt nghiệp CĐ, ĐH"); "ĐH 12" is a district road. ("CĐ" is
+# read in abbreviation_senses: công đoàn or cao đẳng.)
+_SCHOOL_LEVEL = re.compile(r"(?<![\w&/-])(?P<level>ĐH)(?![\w&]|\s?[0-9])")
 _SCHOOL_WORDS = re.compile(
     r"tốt nghiệp|[Tt]rường|sinh viên|học sinh|tuyển sinh|THPT|TCCN|[Tt]rung cấp|[Cc]ao đẳng|[Đđ]ại học|"
     r"(?<![\w&/-])(?:CĐ|ĐH)(?![\w&])\s*(?:,|và|hoặc)\s*(?:CĐ|ĐH)(?![\w&])"
 )
-_SCHOOL_READINGS = {"CĐ": " cao đẳng ", "ĐH": " đại học "}
+_SCHOOL_READINGS = {"ĐH": " đại học "}
 
 
 def _read_school_levels(text: str) -> str:
@@ -105,12 +106,49 @@ def _read_school_levels(text: str) -> str:
     return _SCHOOL_LEVEL.sub(replace, text)
 
 
+# "UBND TT. Phủ Thông", "các xã, TT": after a local body or beside "xã", TT is a thị trấn.
+_TOWN = re.compile(
+    r"(?P<lead>(?<![\w&/-])(?:UBND|HĐND|Ủy ban nhân dân|Đảng ủy|Đảng bộ|Công an|MTTQ|"
+    r"(?:xã|phường)\s*(?:,|/|và|hoặc))\s*)TT\.?(?![\w&])"
+)
+
+
+# "TT. Y tế" is a trung tâm: its name says what it does. "TT. Ngãi Giao", a name, is a thị trấn.
+_TT_BEFORE_NAME = re.compile(r"(?<![\w&/-])TT(?P<dot>\.?)(?:\s*|-(?=Huế))(?=[^\W\d_])")
+_CENTRE_FUNCTIONS = re.compile(
+    r"(?:Y tế|Văn hóa|Giáo dục|Dịch vụ|Phục vụ|Hành chính|Chính trị|Bồi dưỡng|Khuyến|Kiểm soát|Truyền|Phát triển|"
+    r"Dạy nghề|Quan trắc|Thông tin|Điều hành|Dữ liệu|Công nghệ|Nước|Quỹ|Kỹ thuật|Giống|Thể|Huấn luyện|Cứu hộ|"
+    r"Bảo trợ|Công tác|Xúc tiến|Lưu trữ|Giám định|Trợ giúp|Tư vấn|Khí tượng|Hội nghị|Thương mại|Học tập|"
+    r"Nghiên cứu|Chăm sóc|Điều dưỡng|Phòng|Tiêm chủng|Xét nghiệm|Pháp y|Đăng kiểm|Quản lý|Khai thác|Đào tạo|"
+    r"Ngoại ngữ|Tin học|Sát hạch|Hoạt động|Dân số|Lao động|Việc làm|Hỗ trợ|Giới thiệu|Môi trường|Nông nghiệp|"
+    r"Kiểm định|Đo lường|Ứng dụng|Sản xuất|Bảo tồn|Thanh thiếu niên|Tiếp nhận|Một cửa|Cai nghiện|Kinh tế|"
+    r"Phục hồi|Phát thanh|Báo chí|Thủy sản|Du lịch|Lâm nghiệp|Cấp|Nuôi dưỡng|Hướng nghiệp|Kiểm nghiệm|Kiểm dịch|"
+    r"Dịch tễ)(?!\w)"
+)
+
+
+def _read_tt_before_name(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        rest = text[match.end() : match.end() + 30]
+        word = re.match(r"\w+", rest)
+        if not word or not word.group(0)[0].isupper():
+            return match.group(0)
+        if word.group(0) == "Huế":  # TT.Huế, TT-Huế: the province of Thừa Thiên Huế
+            return " thừa thiên "
+        if _CENTRE_FUNCTIONS.match(rest) or word.group(0).isupper():
+            return " trung tâm " if match.group("dot") else match.group(0)
+        return " thị trấn "
+
+    return _TT_BEFORE_NAME.sub(replace, text)
+
+
 def read_context_abbreviations(text: str) -> str:
     text = _read_school_levels(_read_tht(_JOINED.sub(r"\1 ", text)))
+    text = _TOWN.sub(r"\g<lead> thị trấn ", text)
     for pattern, spoken, capital_next in RULES:
         def replace(match: re.Match[str], spoken: str = spoken, capital_next: bool = capital_next) -> str:
             following = match.string[match.end() : match.end() + 1]
             return spoken if not capital_next or following.isupper() else match.group(0)
 
         text = pattern.sub(replace, text)
-    return text
+    return read_abbreviation_senses(_read_tt_before_name(text))

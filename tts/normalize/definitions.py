@@ -67,7 +67,7 @@ def _full_form(before: str, letters: str) -> str | None:
     return before[words[first].start() :].strip(" ,;:")
 
 
-_FOREIGN_ACRONYM = re.compile(r"[A-Z]{2,5}")
+_FOREIGN_ACRONYM = re.compile(r"[A-Z]{2,6}")  # UNICEF, USAID
 
 
 @functools.cache

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tts.normalize.tone_marks import is_syllable
+
 LOANWORDS: dict[str, str] = {
     "facebook": "phây búc",
     "fanpage": "phan pết",
@@ -69,14 +71,172 @@ LOANWORDS: dict[str, str] = {
     "globalgap": "glô bồ gáp",
     "ocop": "ô cốp",
     "karaoke": "ca ra ô kê",
+    # Apps, payment and digital-government services.
+    "ihanoi": "ai hà nội",
+    "vneid": "vê en e ai đi",
+    "vssid": "vê ét ét ai đi",
+    "momo": "mô mô",
+    "viettelpay": "viết ten pây",
+    "banking": "banh kinh",
+    "bank": "banh",
+    "agribank": "a gri banh",
+    "vietcombank": "việt com banh",
+    "vietinbank": "viết tin banh",
+    "viettel": "viết ten",
+    "mobifone": "mô bi phôn",
+    "vinaphone": "vi na phôn",
+    "grab": "gráp",
+    "bluezone": "blu dôn",
+    "ipad": "ai pát",
+    "money": "mơ ni",
+    "maps": "máp",
+    "store": "sờ to",
+    "play": "plây",
+    "gmail": "giê meo",
+    "iphone": "ai phôn",
+    "ios": "ai ô ét",
+    "android": "an đờ roi",
+    "bluetooth": "blu tút",
+    "ekyc": "i ca i xê",
+    "e-cabinet": "i ca bi nét",
+    "ecabinet": "i ca bi nét",
+    "tablet": "táp lét",
+    "file": "phai",
+    "files": "phai",
+    "code": "cốt",
+    "office": "óp phít",
+    "gate": "ghết",
+    "tax": "tác",
+    "hack": "hách",
+    "hacker": "hác cơ",
+    "deepfake": "díp phếch",
+    "postmart": "pốt mát",
+    "shopee": "sốp pi",
+    "lazada": "la da đa",
+    "tiki": "ti ki",
+    "sendo": "xen đô",
+    "drone": "đờ rôn",
+    "flycam": "phờ lai cam",
+    "voso": "vô sô",
+    "smartca": "sờ mát xê a",
+    "shop": "sốp",
+    # Vaccines, disinfectants and farm products.
+    "pfizer": "phai dơ",
+    "astrazeneca": "át tra dê nê ca",
+    "moderna": "mô đéc na",
+    "verorab": "vê rô ráp",
+    "pentaxim": "pen ta xim",
+    "infanrix": "in phan rích",
+    "rotarix": "rô ta rích",
+    "rotateq": "rô ta téc",
+    "gardasil": "ga đa xin",
+    "vaxigrip": "vắc xi gríp",
+    "prevenar": "pờ rê vê na",
+    "quinvaxem": "quin vắc xem",
+    "jevax": "giê vắc",
+    "imojev": "i mô giép",
+    "vero cell": "vê rô xen",
+    "rota": "rô ta",
+    "rotavirus": "rô ta vi rút",
+    "combe five": "com bê phai",
+    "hexaxim": "hếch xa xim",
+    "varivax": "va ri vắc",
+    "cloramin": "clo ra min",
+    "chloramin": "clo ra min",
+    "chloramine": "clo ra min",
+    "chlorine": "clo",
+    "biogas": "bi ô ga",
+    "glyphosate": "gli phô sát",
+    # Sports.
+    "sea games": "xi ghêm",
+    "futsal": "phút xan",
 }
 
-_PATTERN = re.compile(
-    r"(?<![\w@./-])(?:" + "|".join(re.escape(word) for word in sorted(LOANWORDS, key=len, reverse=True))
-    + r")(?![\w@-]|\.[^\W\d_])",
+# International acronyms as Vietnamese say them (case-sensitive: "EU", not "eu"). English letter names
+# where the Vietnamese alphabet would mislead: D "đê", R "a" in "QR"; a few are said as words. ("OTP" keeps
+# the alphabet's "o tê pê", the corpus's reading.)
+ACRONYMS: dict[str, str] = {
+    "ASEAN": "a xê an",
+    "UNICEF": "u ni xép",
+    "FAO": "ép a ô",
+    "WTO": "vê kép tê ô",
+    "EU": "e u",
+    "JICA": "gi ca",
+    "KOICA": "côi ca",
+    "COVAX": "cô vắc",
+    "APEC": "a pếch",
+    "UNDP": "u en đê pê",
+    "ADB": "a đê bê",
+    "QR": "quy a",
+    "PDF": "pê đê ép",
+    "DVD": "đê vê đê",
+    "OPV": "ô pê vê",
+    "IPV": "i pê vê",
+    "bOPV": "bê ô pê vê",
+    "BIDV": "bê i đê vê",
+    "AI": "ây ai",
+    "POS": "pốt",
+    "EC": "e xê",  # a pesticide's formulation, "300EC": not a syllable
+}
+
+# Words are looked up in the table one by one (a regex of every entry would try them all at each
+# character); the few two-word entries ("Vero Cell") get a pattern of their own.
+_WORD = re.compile(r"(?<![\w@./-])[^\W\d_][\w-]*")
+_PHRASES = re.compile(
+    r"(?<![\w@./-])(?:" + "|".join(re.escape(word) for word in LOANWORDS if " " in word) + r")(?![\w@-])",
     re.IGNORECASE,
 )
 
 
+def _read_word(match: re.Match[str]) -> str:
+    """A whole word of the table; not a label of an address or e-mail ("zalo.me", "video@")."""
+    spoken = LOANWORDS.get(match.group(0).lower())
+    rest = match.string[match.end() : match.end() + 2]
+    if spoken is None or rest[:1] == "@" or (rest[:1] == "." and rest[1:].isalpha()):
+        return match.group(0)
+    return spoken
+
+
+# "QR-code" and "VNPAY-QR" keep their parts; "QR2" is a code, not the acronym.
+_ACRONYM_PATTERN = re.compile(
+    r"(?<![\w@./])(?:" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")(?![\w@]|\.[^\W\d_])"
+)
+
+
+def _read_acronym(match: re.Match[str]) -> str:
+    """An acronym that is also a syllable ("AI") stays as it is in an all-caps heading ("AI CŨNG ...")."""
+    found = match.group(0)
+    if is_syllable(found.lower()):
+        before = re.findall(r"[^\W\d_]+", match.string[max(0, match.start() - 30) : match.start()])[-1:]
+        after = re.findall(r"[^\W\d_]+", match.string[match.end() : match.end() + 30])[:1]
+        if any(len(word) > 1 and word.isupper() and is_syllable(word.lower()) for word in before + after):
+            return found
+    return ACRONYMS[found]
+
+
+# "iOffice", "eOffice", "iGate": the "i-" and "e-" of digital services are said "ai" and "i".
+_DIGITAL_PREFIX = re.compile(r"(?<![\w@./-])(?P<prefix>[ie])-?(?P<rest>[A-Z][a-z]{2,})(?![\w@-]|\.[^\W\d_])")
+_PREFIX_READINGS = {"i": "ai", "e": "i"}
+
+
+def _read_digital_prefix(match: re.Match[str]) -> str:
+    if match.group(0).lower() in LOANWORDS:
+        return match.group(0)
+    rest = match.group("rest")
+    return f"{_PREFIX_READINGS[match.group('prefix')]} {LOANWORDS.get(rest.lower(), rest)}"
+
+
+_TOKENS = re.compile(r"[^\W\d_][\w-]*")
+_SINGLE_WORDS = frozenset(word for word in LOANWORDS if " " not in word)
+
+
 def read_loanwords(text: str) -> str:
-    return _PATTERN.sub(lambda match: LOANWORDS[match.group(0).lower()], text)
+    tokens = set(_TOKENS.findall(text))
+    if tokens & ACRONYMS.keys():
+        text = _ACRONYM_PATTERN.sub(_read_acronym, text)
+    text = _DIGITAL_PREFIX.sub(_read_digital_prefix, text)
+    text = _PHRASES.sub(lambda match: LOANWORDS[match.group(0).lower()], text)
+    # Most lines hold no loanword: look words up only when one of them is in the table.
+    if {token.lower() for token in tokens} & _SINGLE_WORDS:
+        text = _WORD.sub(_read_word, text)
+    return text

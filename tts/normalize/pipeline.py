@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from tts.normalize.abbreviation_senses import read_document_type_abbreviations
 from tts.normalize.abbreviations import expand_abbreviations
 from tts.normalize.cleanup import clean_input, finalize
 from tts.normalize.codes import read_codes
@@ -29,6 +30,7 @@ PASSES: tuple[Callable[[str], str], ...] = (
     clean_input,
     normalize_tones,
     read_web_addresses,
+    read_document_type_abbreviations,
     read_document_numbers,
     read_codes,
     read_road_numbers,

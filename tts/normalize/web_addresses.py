@@ -11,10 +11,11 @@ from tts.normalize.abbreviations import spell_letters
 from tts.normalize.numbers import read_digits
 from tts.normalize.tone_marks import is_syllable
 
-_TOP_LEVEL = r"(?:vn|com|net|org|gov|edu|info|io|int)"
+# "zalo.me" and "bit.ly" links are common in notices that point people to a form or an official account.
+_TOP_LEVEL = r"(?:vn|com|net|org|gov|edu|info|io|int|me|ly)"
 _EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _URL = (
-    rf"(?:https?://)?(?:[A-Za-z0-9-]+\.)+{_TOP_LEVEL}(?![A-Za-z0-9-])"
+    rf"(?:https?://)?(?:[A-Za-z0-9-]+\.)+{_TOP_LEVEL}(?![A-Za-z0-9-])(?::[0-9]{{2,5}})?"
     r"(?:/[^\s]*[^\s.,;:!?)\"])?/?"
 )
 _ADDRESS = re.compile(rf"{_EMAIL}|{_URL}")
@@ -37,8 +38,19 @@ _KNOWN_LABELS = {
     "zalo": "da lô",
     "facebook": "phây búc",
     "youtube": "diu túp",
+    "google": "gu gồ",
+    "play": "plây",
+    "store": "sờ to",
+    "apps": "áp",
+    "app": "áp",
+    "home": "hôm",
+    "portal": "po tồ",
+    "news": "niu",
+    "me": "mi",
+    "bit": "bít",
+    "ly": "li",
 }
-_SEPARATORS = {".": "chấm", "@": "a còng", "/": "gạch chéo", "-": "gạch ngang", "_": "gạch dưới"}
+_SEPARATORS = {".": "chấm", "@": "a còng", "/": "gạch chéo", "-": "gạch ngang", "_": "gạch dưới", ":": "hai chấm"}
 
 
 # An unaccented Vietnamese syllable as addresses write them: "thai", "nguyen", "phong".
@@ -93,6 +105,11 @@ def _read_label(label: str) -> str:
         return " ".join(syllables)
     if is_syllable(lower):
         return lower
+    # An acronym run into syllables ("ubndxayenphu"): spell the acronym, then read the syllables.
+    for cut in range(2, min(6, len(lower) - 1) if len(lower) > 6 else 0):
+        rest = _split_syllables(lower[cut:])
+        if rest and not _split_syllables(lower[:cut]) and 2 * len(rest) <= len(lower) - cut:
+            return " ".join([spell_letters(lower[:cut].upper()), *rest])
     if len(lower) > 6:
         return lower
     return spell_letters(lower.upper())
