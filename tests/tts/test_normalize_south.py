@@ -11,9 +11,9 @@ from tts.normalize import normalize
         # Days listed or spanned before a dash date share its month (and its "ngày").
         ("vào ngày 7 và 8-12 (tức ngày 17 và 18-10 âm lịch).",
          "vào ngày mùng bảy và mùng tám tháng mười hai, tức ngày mười bảy và mười tám tháng mười âm lịch."),
-        ("diễn ra từ ngày 17 đến 23-11.", "diễn ra từ ngày mười bảy đến hai mươi ba tháng mười một."),
+        ("diễn ra từ ngày 17 đến 23-11.", "diễn ra từ ngày mười bảy đến ngày hai mươi ba tháng mười một."),
         ("từ ngày 8 đến 18-10-2025 (nhằm",
-         "từ ngày mùng tám đến mười tám tháng mười năm hai nghìn không trăm hai mươi lăm, nhằm"),
+         "từ ngày mùng tám đến ngày mười tám tháng mười năm hai nghìn không trăm hai mươi lăm, nhằm"),
         ("giải đua (diễn ra 2 ngày, 21 và 22-11);",
          "giải đua, diễn ra hai ngày, hai mươi mốt và hai mươi hai tháng mười một;"),
         # The end of a span whose start is already a date.
@@ -24,10 +24,47 @@ def test_dash_dates_after_days(text: str, reading: str) -> None:
     assert normalize(text) == reading
 
 
-def test_a_span_opened_by_ngay_says_it_once() -> None:
-    assert normalize("từ ngày 8 đến 18/10") == "từ ngày mùng tám đến mười tám tháng mười"
-    # "đến hết" names a day of its own.
-    assert normalize("từ ngày 03 - đến hết 05/3") == "từ ngày mùng ba đến hết ngày mùng năm tháng ba"
+def test_a_span_of_days_says_its_ngay_once_after_ngay_tu() -> None:
+    assert normalize("trong 03 ngày từ 09-11/10.") == "trong ba ngày từ mùng chín đến mười một tháng mười."
+    assert normalize("từ 17-10 đến 18-11;") == "từ ngày mười bảy tháng mười đến ngày mười tám tháng mười một;"
+    assert normalize("từ 2-3 ngày") == "từ hai đến ba ngày"
+
+
+def test_a_day_already_said_or_named_takes_no_ngay() -> None:
+    assert normalize("lúc 13 giờ ngày hôm nay (12/8) như sau") == (
+        "lúc mười ba giờ ngày hôm nay, mười hai tháng tám, như sau"
+    )
+    assert normalize("Sáng nay (3/1/2025), tỉnh") == (
+        "sáng nay, ngày mùng ba tháng một năm hai nghìn không trăm hai mươi lăm, tỉnh"
+    )
+    assert normalize("Ngày Chuyển đổi số quốc gia (10/10)") == "ngày chuyển đổi số quốc gia, mùng mười tháng mười"
+    assert normalize("Ngày cập nhật : 28/11/2025") == (
+        "ngày cập nhật: hai mươi tám tháng mười một năm hai nghìn không trăm hai mươi lăm"
+    )
+    assert normalize("dịp Lễ 30/4") == "dịp lễ ba mươi tháng tư"
+
+
+def test_dates_written_with_a_dot() -> None:
+    assert normalize("Tối 4.11, tin từ") == "tối ngày mùng bốn tháng mười một, tin từ"
+    assert normalize("Ngày Di sản Văn hóa Việt Nam (23.11).") == (
+        "ngày di sản văn hóa việt nam, hai mươi ba tháng mười một."
+    )
+    assert normalize("từ tháng 1.2022 việc") == "từ tháng một năm hai nghìn không trăm hai mươi hai việc"
+    assert normalize("mục 4.11. Nội dung") == "mục bốn chấm mười một. nội dung"
+
+
+def test_a_span_of_months_with_years() -> None:
+    assert normalize("từ tháng 12/2026 - 01/2027 phổ biến") == (
+        "từ tháng mười hai năm hai nghìn không trăm hai mươi sáu đến tháng một năm hai nghìn không trăm hai mươi bảy"
+        " phổ biến"
+    )
+
+
+def test_clock_times_written_with_words_or_a_dot() -> None:
+    assert normalize("Đúng 7 giờ 30 ngày 12/2") == "đúng bảy giờ ba mươi phút ngày mười hai tháng hai"
+    assert normalize("vào lúc 14 giờ 00 ngày 18/11") == "vào lúc mười bốn giờ ngày mười tám tháng mười một"
+    assert normalize("khai mạc lúc 07.30 phút với") == "khai mạc lúc bảy giờ ba mươi phút với"
+    assert normalize("lúc 07.30, các") == "lúc bảy giờ ba mươi phút, các"
 
 
 def test_so_many_of_so_many_units_is_no_date() -> None:
@@ -38,6 +75,7 @@ def test_so_many_of_so_many_units_is_no_date() -> None:
 def test_zero_minutes_written_out_are_not_read() -> None:
     assert normalize("Buổi sáng: 08 giờ 00 phút.") == "buổi sáng: tám giờ."
     assert normalize("từ 07 giờ 30 phút") == "từ bảy giờ ba mươi phút"
+    assert normalize("từ 07 giờ 30 đến 16 giờ") == "từ bảy giờ ba mươi phút đến mười sáu giờ"
 
 
 def test_a_sentence_starting_with_ngay_is_no_named_day() -> None:

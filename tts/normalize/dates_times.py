@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from tts.normalize.clock_times import read_clock_times, read_hours_of_day, read_written_minutes
 from tts.normalize.numbers import read_day, read_int, read_month
 
 _START = r"(?<![0-9/.,:])"
@@ -58,20 +59,25 @@ _SPAN_AFTER_DAYS = re.compile(
 
 # "Ngày bầu cử được ấn định vào 15/3": a sentence that starts with "Ngày", not a day's name.
 _NOT_IN_A_NAME = re.compile(r"\b(?:vào|là|được|sẽ|đã|đang|từ|đến|tới|lúc|diễn|kéo|bắt|tổ)\b", re.IGNORECASE)
-# "từ ngày 8 đến 18/10": the span's one "ngày" covers both days ("đến hết" names a day of its own).
-_DAY_THEN_SPAN = re.compile(
-    r"\b(?i:ngày)\s+(?:mùng\s+)?(?:(?:một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm)\s+){1,3}"
-    r"(?i:đến|tới)\s*$"
-)
+
+
+# "ngày hôm nay (12/8)": "ngày" is already said ("hôm nay (12/8)" still takes it); so is a named
+# day's before its bracket or colon ("Ngày Chuyển đổi số quốc gia (10/10)", "Ngày cập nhật: 28/11/2025").
+_SAID_DAY = re.compile(r"\b(?i:ngày\s+(?:hôm\s+nay|hôm\s+qua|mai))\s*[(,]\s*$")
+# "dịp Lễ 30/4 và 1/5": a holiday named by its date.
+_HOLIDAY = re.compile(r"\b(?:Lễ|Tết)\s*$")
 
 
 def _with_day_prefix(before: str, words: str) -> str:
+    if _SAID_DAY.search(before):
+        return words
+    before = re.sub(r"\s*[(:]\s*$", "", before)
+    if _HOLIDAY.search(before):
+        return words
     named = _NAMED_DAY.search(before)
     if named and _NOT_IN_A_NAME.search(named.group(0)):
         named = None
     if _ends_with(before, "ngày", "ngày từ") or named or _SPAN_AFTER_DAYS.search(before):
-        return words
-    if _DAY_THEN_SPAN.search(before):
         return words
     return f"ngày {words}"
 
@@ -106,6 +112,8 @@ def _date_range(match: re.Match[str]) -> str:
     if _ends_with(before, "ngày"):
         # "ngày 20-25/11" shares one month; "ngày 08/9 - 12/9" names two dates, each a "ngày".
         return f"{first} đến {'ngày ' if m1 else ''}{second}"
+    if _ends_with(before, "ngày từ"):
+        return f"{first} đến {second}"
     prefix = "" if _ends_with(before, "từ") else "từ "
     return f"{prefix}ngày {first} đến ngày {second}"
 
@@ -162,13 +170,34 @@ _DASH_DATE_ENDING_SPAN = re.compile(
 )
 
 
+# "từ 17-10 đến 18-11": two dash dates make a span (one alone may be a count, "từ 2-3 ngày").
+_DASH_DATE_SPAN = re.compile(
+    r"\b(?P<lead>(?i:từ)\s+)(?P<d1>[0-9]{1,2})-(?P<m1>[0-9]{1,2})\s+(?P<link>đến|tới)\s+"
+    r"(?P<d2>[0-9]{1,2})-(?P<m2>[0-9]{1,2})" + _DASH_DATE_END
+)
+# "từ tháng 12/2026 - 01/2027": a span of months.
+_MONTH_YEAR_SPAN = re.compile(
+    rf"(?P<first>\b(?i:tháng)\s+[0-9]{{1,2}}/{_YEAR})\s*[-–]\s*(?=[0-9]{{1,2}}/{_YEAR}{_END})"
+)
+
+
+def _dash_date_span(match: re.Match[str]) -> str:
+    d1, m1, d2, m2 = match.group("d1", "m1", "d2", "m2")
+    if not (_valid(d1, m1) and _valid(d2, m2)):
+        return match.group(0)
+    first, second = _date_words(d1, m1, None), _date_words(d2, m2, None)
+    return f"{match['lead']}ngày {first} {match['link']} ngày {second}"
+
+
 def _dash_date_after_days(match: re.Match[str]) -> str:
     days = re.findall(r"[0-9]+", match["days"])
     if not (_valid(match["d"], match["m"]) and all(_valid(day) for day in days)):
         return match.group(0)
     listed = re.sub(r"[0-9]+", lambda day: read_day(int(day.group(0))), match["days"])
     link = "," if match["link"] == "," else f" {match['link']}"
-    return f"{match['lead']}{listed}{link} {_date_words(match['d'], match['m'], match['y'])}"
+    # "từ ngày 2 đến 5-3": the end of a span is a day of its own ("đến ngày mùng năm tháng ba").
+    day = " ngày" if match["link"] in ("đến", "tới") else ""
+    return f"{match['lead']}{listed}{link}{day} {_date_words(match['d'], match['m'], match['y'])}"
 
 
 def _dash_date_ending_span(match: re.Match[str]) -> str:
@@ -182,21 +211,6 @@ def _dash_date(match: re.Match[str]) -> str:
     if not _valid(day, month):
         return match.group(0)
     return match["lead"] + _with_day_prefix(match["lead"], _date_words(day, month, None))
-
-
-# "từ 19h/25 đến 07h/26" in rainfall bulletins: an hour of a given day.
-_HOUR_OF_DAY = re.compile(r"(?<![0-9.,:/])(?P<h>[0-9]{1,2})[hH](?P<mi>[0-9]{2})?/(?P<d>[0-9]{1,2})(?![0-9]|[/.,][0-9])")
-
-
-def _hour_of_day(match: re.Match[str]) -> str:
-    hour, minute, day = int(match["h"]), int(match["mi"] or 0), match["d"]
-    if hour == 24 and not minute:
-        # "trực 24h/24", "24h/7": round the clock.
-        return f"hai mươi tư giờ trên {read_int(int(day))}"
-    if hour > 23 or minute > 59 or not _valid(day):
-        return match.group(0)
-    minutes = f" {read_int(minute)} phút" if minute else ""
-    return f"{read_int(hour)} giờ{minutes} ngày {read_day(int(day))}"
 
 
 # "trực 24/7" is round the clock, unless a date word comes before it ("từ 24/7", "ngày 24/7").
@@ -231,51 +245,6 @@ def _month_year(match: re.Match[str]) -> str:
         return match.group(0)
     words = f"{read_month(month)} năm {read_int(year)}"
     return words if _ends_with(before, "tháng") else f"tháng {words}"
-
-
-def _time_regex(suffix: str) -> str:
-    hour, minute, second = f"h{suffix}", f"mi{suffix}", f"s{suffix}"
-    with_letter = rf"(?P<{hour}a>[0-9]{{1,2}})(?:[hH]|g(?=[0-9]))(?P<{minute}a>[0-9]{{2}})?(?:'|ph\b|p\b)?"
-    with_colon = rf"(?P<{hour}b>[0-9]{{1,2}}):(?P<{minute}b>[0-9]{{2}})(?::(?P<{second}>[0-9]{{2}}))?"
-    return rf"(?:{with_letter}|{with_colon})(?![^\W\d_])"
-
-
-# A time may follow a slash: "24/24h".
-_TIME = re.compile(rf"(?<![0-9.,:]){_time_regex('1')}(?:\s*-\s*{_time_regex('2')})?{_END}")
-
-
-# "20-22h", "từ 7-11h": the first hour of a span may lack its "h".
-_HOUR_SPAN = re.compile(r"(?<![0-9.,:/])(?P<a>[0-9]{1,2})\s*[-–]\s*(?P<b>[0-9]{1,2})[hH](?![^\W\d_]|[0-9])")
-
-
-def _hour_span(match: re.Match[str]) -> str:
-    first, second = int(match["a"]), int(match["b"])
-    if not first < second <= 24:
-        return match.group(0)
-    return f"{read_int(first)} đến {read_int(second)} giờ"
-
-
-def _time_words(match: re.Match[str], suffix: str) -> str | None:
-    hour = match.group(f"h{suffix}a") or match.group(f"h{suffix}b")
-    minute = match.group(f"mi{suffix}a") or match.group(f"mi{suffix}b")
-    second = match.group(f"s{suffix}")
-    if int(hour) > 24 or (minute and int(minute) > 59) or (second and int(second) > 59):
-        return None
-    words = [read_int(int(hour)), "giờ"]
-    if minute and (int(minute) or second):
-        words += [read_int(int(minute)), "phút"]
-    if second and int(second):
-        words += [read_int(int(second)), "giây"]
-    return " ".join(words)
-
-
-def _time(match: re.Match[str]) -> str:
-    first = _time_words(match, "1")
-    has_second = match.group("h2a") or match.group("h2b")
-    second = _time_words(match, "2") if has_second else ""
-    if first is None or second is None:
-        return match.group(0)
-    return f"{first} đến {second}" if second else first
 
 
 _DAY_OF_MONTH = re.compile(r"\b(?P<lead>(?i:ngày)\s+)(?P<d>[0-9]{1,2})(?=\s+(?i:tháng)\s+[0-9])")
@@ -324,19 +293,41 @@ def _month_range(match: re.Match[str]) -> str:
     return f"{words} năm {read_int(int(year))}" if year else words
 
 
-# "08 giờ 00 phút": no minutes are not read.
-_ZERO_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ)\s+00\s*phút\b")
+# "(18.11)" after a named day, "tối 4.11", "tháng 1.2022": dates written with a dot.
+_DOT_DATE = re.compile(
+    r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+|\()(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})"
+    r"(?P<close>\))?(?![0-9]|[.,][0-9])"
+)
+_DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})\.(?P<y>{_YEAR}){_END}")
+
+
+def _dot_date(match: re.Match[str]) -> str:
+    day, month = match["d"], match["m"]
+    if not _valid(day, month):
+        return match.group(0)
+    before = _before(match)
+    if match["lead"] == "(":
+        # Only a bracket that closes right after, following a named day: "Ngày ... (18.11)".
+        if not match["close"] or not re.search(r"\bNgày\s+[^\W\d_]", before[-120:]):
+            return match.group(0)
+        return f"({_date_words(day, month, None)})"
+    return match["lead"] + _with_day_prefix(match["lead"], _date_words(day, month, None))
 
 
 def read_dates_and_times(text: str) -> str:
-    text = _ZERO_MINUTES.sub(lambda m: m["hour"], text)
+    text = read_written_minutes(text)
+    text = _DOT_DATE.sub(_dot_date, text)
+    text = _DOT_MONTH_YEAR.sub(lambda m: f"{m['lead']}{read_month(int(m['m']))} năm {read_int(int(m['y']))}"
+                               if _valid(month=m["m"]) else m.group(0), text)
+    text = _DASH_DATE_SPAN.sub(_dash_date_span, text)
+    text = _MONTH_YEAR_SPAN.sub(r"\g<first> đến ", text)
     text = _MONTHLY_DAYS.sub(_bare_days, text)
     text = _DAY_BEFORE_SPAN.sub(_bare_days, text)
     text = _MONTH_RANGE.sub(_month_range, text)
     text = _DASH_DATE_AFTER_DAYS.sub(_dash_date_after_days, text)
     text = _DASH_DATE.sub(_dash_date, text)
     text = _DASH_DATE_ENDING_SPAN.sub(_dash_date_ending_span, text)
-    text = _HOUR_OF_DAY.sub(_hour_of_day, text)
+    text = read_hours_of_day(text)
     text = _ROUND_THE_CLOCK.sub(_round_the_clock, text)
     text = _DAY_LIST.sub(_day_list, text)
     text = _DATE_RANGE.sub(_date_range, text)
@@ -344,8 +335,7 @@ def read_dates_and_times(text: str) -> str:
     text = _NUMBERED_IN_YEAR.sub(lambda m: f"{m['lead']}{read_int(int(m['n']))} năm {read_int(int(m['y']))}", text)
     text = _MONTH_YEAR.sub(_month_year, text)
     text = _DAY_MONTH.sub(_date, text)
-    text = _HOUR_SPAN.sub(_hour_span, text)
-    text = _TIME.sub(_time, text)
+    text = read_clock_times(text)
     text = _DAYS_OF_MONTH.sub(_days_of_month, text)
     text = _DAY_OF_MONTH.sub(
         lambda m: m.group("lead") + read_day(int(m.group("d"))) if _valid(m.group("d")) else m.group(0), text
