@@ -103,3 +103,13 @@ def test_numbers_between_repeated_words_slashes_and_unit_names() -> None:
 def test_rice_varieties_are_spelled() -> None:
     assert normalize("giá lúa OM 18 tăng") == "giá lúa o em mười tám tăng"
     assert normalize("giống lúa OM 5451") == "giống lúa o em năm bốn năm một"
+
+
+def test_a_slash_before_an_abbreviation_is_a_choice_not_a_per() -> None:
+    assert normalize("có khoảng 01-03 cơn bão/ATNĐ.") == "có khoảng một đến ba cơn bão hoặc áp thấp nhiệt đới."
+    assert normalize("giá 20.000 đồng/liều") == "giá hai mươi nghìn đồng mỗi liều"
+
+
+def test_dates_listed_after_a_holiday_take_no_ngay() -> None:
+    assert normalize("dịp Lễ 30/4 và 1/5.") == "dịp lễ ba mươi tháng tư và mùng một tháng năm."
+    assert normalize("ngày 30/4 và 1/5") == "ngày ba mươi tháng tư và ngày mùng một tháng năm"

@@ -64,15 +64,18 @@ _NOT_IN_A_NAME = re.compile(r"\b(?:vào|là|được|sẽ|đã|đang|từ|đến
 # "ngày hôm nay (12/8)": "ngày" is already said ("hôm nay (12/8)" still takes it); so is a named
 # day's before its bracket or colon ("Ngày Chuyển đổi số quốc gia (10/10)", "Ngày cập nhật: 28/11/2025").
 _SAID_DAY = re.compile(r"\b(?i:ngày\s+(?:hôm\s+nay|hôm\s+qua|mai))\s*[(,]\s*$")
-# "dịp Lễ 30/4 và 1/5": a holiday named by its date.
+# "dịp Lễ 30/4 và 1/5": a holiday named by its date, and the dates listed with it.
 _HOLIDAY = re.compile(r"\b(?:Lễ|Tết)\s*$")
+_LISTED_AFTER_HOLIDAY = re.compile(
+    r"\b(?:Lễ|Tết)\s+[0-9]{1,2}/[0-9]{1,2}(?:\s*(?:,|và)\s*[0-9]{1,2}/[0-9]{1,2})*\s*(?:,|và)\s*$"
+)
 
 
 def _with_day_prefix(before: str, words: str) -> str:
     if _SAID_DAY.search(before):
         return words
     before = re.sub(r"\s*[(:]\s*$", "", before)
-    if _HOLIDAY.search(before):
+    if _HOLIDAY.search(before) or _LISTED_AFTER_HOLIDAY.search(before):
         return words
     named = _NAMED_DAY.search(before)
     if named and _NOT_IN_A_NAME.search(named.group(0)):

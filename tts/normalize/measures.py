@@ -63,6 +63,10 @@ _QUANTITY_BEFORE = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}[^\W\d_]+\s
 _AFTER_PER = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}mỗi\s+(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*$")
 
 
+# The abbreviation pass leaves "bão/ áp thấp nhiệt đới": a word glued to the slash, a space after it.
+_EXPANDED_AFTER_SLASH = re.compile(r"/\s+[^\W\d_]")
+
+
 # "02 buổi/1 tuần" is "hai buổi mỗi tuần"; "6 tháng/lần" is "sáu tháng một lần".
 _PER_ONE = re.compile(r"(?<=[^\W\d_])\s*/\s*0*1\s+(?=[^\W\d_])")
 _ONCE_PER = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=lần\b)")
@@ -89,6 +93,9 @@ def _per(text: str) -> str:
         position = match.start() + 1
         before = text[max(0, match.start() - 80) : match.start()]
         if not (_QUANTITY_BEFORE.search(before) or _AFTER_PER.search(before)):
+            continue
+        if _EXPANDED_AFTER_SLASH.match(text, match.start()):
+            # "cơn bão/ATNĐ" is bão or áp thấp nhiệt đới: an abbreviation is never the unit of a "per".
             continue
         tail = match.group("tail")
         if tail in _COUNT_WORDS and text[: match.start()].endswith(_AMOUNT_UNITS):
