@@ -17,18 +17,19 @@ _END = r"(?![0-9]|[/.,:][0-9])"
 _ZERO_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ)\s+00(?:\s*phút\b)?(?![0-9])")
 _BARE_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ\s+[0-5][0-9])(?![0-9]|[.,][0-9]|\s*(?:phút|p)\b)")
 # "lúc 07.30", "07.30 phút": a time written with a dot.
-_DOT_TIME = re.compile(
-    r"(?:(?<=\blúc\s)|(?<=\bLúc\s))(?P<h>[0-9]{1,2})\.(?P<m>[0-5][0-9])(?![0-9]|[.,][0-9]|\s*phút\b)"
-    r"|(?<![0-9.,])(?P<h2>[0-9]{1,2})\.(?P<m2>[0-5][0-9])(?=\s*phút\b)"
-)
+_DOT_TIME = re.compile(r"(?<![0-9.,])(?P<h>[0-9]{1,2})\.(?P<m>[0-5][0-9])(?![0-9]|[.,][0-9])")
+_AFTER_LUC = re.compile(r"\b(?i:lúc)\s$")
+_BEFORE_PHUT = re.compile(r"\s*phút\b")
 
 
 def _dot_time(match: re.Match[str]) -> str:
-    hour, minute = int(match["h"] or match["h2"]), int(match["m"] or match["m2"])
+    hour, minute = int(match["h"]), int(match["m"])
     if hour > 24:
         return match.group(0)
-    if match["h2"]:
+    if _BEFORE_PHUT.match(match.string, match.end()):
         return f"{hour} giờ {minute}"
+    if not _AFTER_LUC.search(match.string[max(0, match.start() - 5) : match.start()]):
+        return match.group(0)
     return f"{hour} giờ {minute} phút" if minute else f"{hour} giờ"
 
 

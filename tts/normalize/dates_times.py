@@ -297,24 +297,24 @@ def _month_range(match: re.Match[str]) -> str:
 
 
 # "(18.11)" after a named day, "tối 4.11", "tháng 1.2022": dates written with a dot.
-_DOT_DATE = re.compile(
-    r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+|\()(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})"
-    r"(?P<close>\))?(?![0-9]|[.,][0-9])"
-)
+_DOT_DATE = re.compile(r"(?<![0-9.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])")
+_DOT_DATE_LEAD = re.compile(r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+|\()$")
 _DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})\.(?P<y>{_YEAR}){_END}")
 
 
 def _dot_date(match: re.Match[str]) -> str:
     day, month = match["d"], match["m"]
-    if not _valid(day, month):
-        return match.group(0)
     before = _before(match)
-    if match["lead"] == "(":
+    lead = _DOT_DATE_LEAD.search(before)
+    if not lead or not _valid(day, month):
+        return match.group(0)
+    if lead["lead"] == "(":
         # Only a bracket that closes right after, following a named day: "Ngày ... (18.11)".
-        if not match["close"] or not re.search(r"\bNgày\s+[^\W\d_]", before[-120:]):
+        closed = match.string.startswith(")", match.end())
+        if not closed or not re.search(r"\bNgày\s+[^\W\d_]", before[-120:]):
             return match.group(0)
-        return f"({_date_words(day, month, None)})"
-    return match["lead"] + _with_day_prefix(match["lead"], _date_words(day, month, None))
+        return _date_words(day, month, None)
+    return _with_day_prefix(lead["lead"], _date_words(day, month, None))
 
 
 def read_dates_and_times(text: str) -> str:

@@ -94,7 +94,8 @@ def read_numbers(text: str) -> str:
     text = _UNIT_RANGE.sub(lambda m: m.group("unit") + " đến ", text)
     text = _ORDINAL.sub(lambda m: m.group("lead") + read_ordinal(int(m.group("n"))), text)
     text = _PLUS.sub(" cộng ", text)
-    text = _REPEATED_WORD_RANGE.sub(lambda m: f"{m['word']} {m['a']} đến {m['word']} ", text)
+    if "-" in text or "–" in text:
+        text = _REPEATED_WORD_RANGE.sub(lambda m: f"{m['word']} {m['a']} đến {m['word']} ", text)
     text = _SLASH_BEFORE_NAME.sub(", ", text)
     text = _SLASH_AFTER_NUMBER.sub(" trên ", text)
     text = _SLASH_BEFORE_NUMBER.sub(" trên ", text)
