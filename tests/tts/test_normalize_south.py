@@ -113,3 +113,8 @@ def test_a_slash_before_an_abbreviation_is_a_choice_not_a_per() -> None:
 def test_dates_listed_after_a_holiday_take_no_ngay() -> None:
     assert normalize("dịp Lễ 30/4 và 1/5.") == "dịp lễ ba mươi tháng tư và mùng một tháng năm."
     assert normalize("ngày 30/4 và 1/5") == "ngày ba mươi tháng tư và ngày mùng một tháng năm"
+
+
+def test_a_month_and_year_joined_by_a_dash() -> None:
+    assert normalize("từ tháng 8-2021 đến nay") == "từ tháng tám năm hai nghìn không trăm hai mươi mốt đến nay"
+    assert normalize("tháng 7-8/2025") == "tháng bảy đến tháng tám năm hai nghìn không trăm hai mươi lăm"

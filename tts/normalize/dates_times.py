@@ -296,10 +296,10 @@ def _month_range(match: re.Match[str]) -> str:
     return f"{words} năm {read_int(int(year))}" if year else words
 
 
-# "(18.11)" after a named day, "tối 4.11", "tháng 1.2022": dates written with a dot.
+# "(18.11)" after a named day, "tối 4.11", "tháng 1.2022", "tháng 8-2021": dates written with a dot or dash.
 _DOT_DATE = re.compile(r"(?<![0-9.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])")
 _DOT_DATE_LEAD = re.compile(r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+|\()$")
-_DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})\.(?P<y>{_YEAR}){_END}")
+_DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})[.-](?P<y>{_YEAR}){_END}")
 
 
 def _dot_date(match: re.Match[str]) -> str:
