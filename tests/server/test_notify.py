@@ -8,7 +8,6 @@ import email
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,7 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from pydantic import SecretStr
 from sqlmodel import Session
 
@@ -25,6 +23,7 @@ from server.models.devices import Device
 from server.notify.component import Notifier, Watcher, deliver
 from server.notify.senders import SIGNATURE_HEADER
 from tests.server.conftest import World
+from tests.server.smtp import smtp_server
 
 
 class Inbox:
@@ -76,13 +75,8 @@ def hook() -> Iterator[tuple[Hook, str]]:
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
     handler = Inbox()
-    with socket.socket() as probe:  # aiosmtpd checks readiness by connecting to its port: name one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    with smtp_server(handler) as port:
+        yield handler, port
 
 
 def test_watcher_turns_new_events_and_offline_devices_into_notices(world: World) -> None:

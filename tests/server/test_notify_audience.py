@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import email
 import io
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
 from server.cli import main
@@ -28,6 +26,7 @@ from server.services.areas import load_tree
 from server.services.users import clean_email
 from tests.factories import add_users
 from tests.server.conftest import World
+from tests.server.smtp import smtp_server
 
 COPY = "vanthu@tinh.gov.vn"
 
@@ -69,13 +68,8 @@ class Inbox:
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
     handler = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    with smtp_server(handler) as port:
+        yield handler, port
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import functools
 import re
 import unicodedata
 
-from tts.normalize.abbreviations import spell_letters
+from tts.normalize.abbreviations import default_table, spell_letters
 from tts.normalize.tone_marks import is_syllable
 
 _TRANSLATION = str.maketrans(
@@ -44,6 +44,36 @@ _WORD_NUMBER = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=[0-9])")
 # "Covid- 19", "Covid – 19": a dash between a foreign name and a small number joins one name; between
 # Vietnamese words ("xã - thị trấn") or numbers ("2021 - 2025") it is left for the later passes.
 _NAME_NUMBER = re.compile(r"\b([A-Za-z]{3,})(?:\s+-\s*|\s*-\s+)([0-9]{1,2})(?![0-9]|[/.,:][0-9])")
+# "6 huyện, thành phố/15 huyện", "38.215 ha/152.640 ha", "231,6 ca mắc/100.000 dân", "85,4%/60%": a count out of a
+# total is "trên". A time after the slash is a rate or a span the units pass reads ("2 lần/3 tháng"),
+# and so is one of a unit ("0,4 miligam/1 lít": mỗi lít).
+_COUNT_OF_TOTAL = re.compile(
+    r"(?<![\w.,/])([0-9][0-9.,]*(?:\s*%|\s+[^\W\d_]+(?:[ ,]+[^\W\d_]+){0,4}?))\s*/\s*"
+    r"(?=[0-9])(?!1\s)(?![0-9.,]+\s*(?:h|giờ|phút|giây|ngày|tuần|tháng|năm|quý)(?![^\W\d_]))"
+)
+# "lúa giai đoạn đẻ nhánh – làm đòng", "rầy nâu tuổi 5 - trưởng thành": a dash between two growth stages
+# is a span.
+_STAGE_SPAN = re.compile(
+    r"(?i:\b(?:giai đoạn|tuổi)\s+)((?:[^\W\d_]+\s+){0,2}[^\W\d_]+|[0-9]{1,2})\s*-\s*"
+    r"(?=(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*(?:[,.;)]|$))"
+)
+# "Sư đoàn 346/Quân khu 1", "Trung đoàn 852/Bộ CHQS tỉnh": a unit, then the body it belongs to.
+_UNIT_OF_BODY = re.compile(
+    r"(?i:\b(?:sư đoàn|trung đoàn|lữ đoàn|tiểu đoàn|đại đội|hải đội|hải đoàn|đồn)\s+[0-9]+)\s*/\s*(?=[A-ZĐ])"
+)
+# "TPO - Dự báo ...", "(GLO)- Hai tuần qua ...": a news site's tag opening a line is not read.
+_SOURCE_TAG = re.compile(r"^\s*(?:\((?P<paren>[A-Z][A-Za-z.]{1,14})\)|(?P<tag>[A-Z]{2,6}(?:\.VN)?))\s*[-–]\s+(?=\S)")
+# "14//14 thôn": a doubled slash between numbers is a typing slip.
+_DOUBLE_SLASH = re.compile(r"(?<=[0-9])\s*/{2,}\s*(?=[0-9])")
+# "cấp 12-cấp 13", "tháng 7 - tháng 8": the same word before both numbers makes a span.
+_REPEATED_SPAN = re.compile(r"\b([^\W\d_]+)\s+([0-9]+)\s*-\s*(?=\1\s+[0-9])", re.IGNORECASE)
+# "sáng-xanh-sạch-đẹp": three or more Vietnamese words joined by hyphens are a list (two may be one
+# word: "vắc-xin").
+_HYPHEN_LIST = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+){2,}(?![\w-])")
+# "phía Đông - Đông Nam", "hướng Tây - Tây Bắc": one compass direction, said without a pause.
+_COMPASS = re.compile(r"(?i:\b(đông|tây|nam|bắc)\s*-\s*(?=(?:đông|tây)\s+(?:nam|bắc)\b))")
+# "anh T.V.H. (SN 1987", "bà N.T.L.": initials are spelled, their dots are no sentence ends.
+_INITIALS = re.compile(r"(?<![\w.])((?:[A-ZĐ]\.){1,3}[A-ZĐ])\.?(?=\s|[,;:)(]|$)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,6 +101,15 @@ def clean_input(line: str) -> str:
     line = _VV.sub("v.v.", line)
     line = _VV_SUBJECT.sub(r"\1 ", line)
     line = _DASH_BEFORE_TO.sub(" ", line)
+    line = _SOURCE_TAG.sub(_source_tag, line)
+    line = _DOUBLE_SLASH.sub("/", line)
+    line = _UNIT_OF_BODY.sub(lambda m: m.group(0).split("/")[0].rstrip() + ", ", line)
+    line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
+    line = _REPEATED_SPAN.sub(r"\1 \2 đến ", line)
+    line = _HYPHEN_LIST.sub(_hyphen_list, line)
+    line = _COMPASS.sub(r"\1 ", line)
+    line = _INITIALS.sub(lambda m: " " + spell_letters(m.group(1).replace(".", "")) + " ", line)
+    line = _STAGE_SPAN.sub(lambda m: m.group(0)[: m.end(1) - m.start()] + " đến ", line)
     line = _APPOSITION_DASH.sub(lambda m: ", " if line[m.start() - 1].islower() else m.group(0), line)
     return _LINE_BULLET.sub("", line).strip()
 
@@ -84,11 +123,24 @@ def _is_word(letters: str) -> bool:
     return not letters.isascii() and is_syllable(letters) and (letters.islower() or letters.istitle())
 
 
+def _source_tag(match: re.Match[str]) -> str:
+    tag = match.group("paren") or match.group("tag")
+    return match.group(0) if tag in default_table().text_entries() else ""
+
+
+def _hyphen_list(match: re.Match[str]) -> str:
+    words = match.group(0).split("-")
+    if all(_is_word(word) or (word.islower() and is_syllable(word)) for word in words):
+        return ", ".join(words)
+    return match.group(0)
+
+
 def _join_name_number(match: re.Match[str]) -> str:
     name, number = match.groups()
     return match.group(0) if is_syllable(name) else f"{name}-{number}"
 
 
+_ADDRESS = "ông|bà|anh|chị|cô|chú|bác|em|cháu"
 _SYMBOL_WORDS = (
     (re.compile(r"\s*&\s*"), " và "),
     (re.compile(r"\s*(?:=>|->|==>|-->)\s*"), ", "),
@@ -101,6 +153,8 @@ _SYMBOL_WORDS = (
     # A dash between spaces (or opening a line) is a pause; inside a word (vắc-xin) a space.
     (re.compile(r"(?:^|\s)-+(?=\s|$)|^-+"), ", "),
     (re.compile(r"(?<=[^\W_])-+(?=[^\W_])"), " "),
+    # "quý Ông/Bà", "anh/chị": a pair of forms of address is said as a pair, not as a choice.
+    (re.compile(rf"(?i:\b({_ADDRESS})\s*/\s*(?=(?:{_ADDRESS})\b))"), r"\1, "),
     # "xã/phường" offers a choice; "và/hoặc" already says so.
     (re.compile(r"(?:(?<=\bvà)|(?<=\bhoặc))\s*/\s*(?=[^\W\d_])|(?<=[^\W\d_])\s*/\s*(?=(?:và|hoặc)\b)"), " "),
     (re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])"), " hoặc "),

@@ -37,6 +37,8 @@ _DATE = (
     r"|tháng\s+[0-9]{1,2}(?:\s+năm\s+[0-9]{4})?)"
 )
 _OWN_ISSUER_AFTER = re.compile(rf"\s*(?:,?\s*{_DATE}\s*)?,?\s*của\b", re.IGNORECASE)
+# "công điện khẩn số 12/CĐ.UBND": a dot typed for the dash between the type and the issuer.
+_DOTTED_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5})\.(?=[A-ZĐ][A-ZĐ0-9]+(?!\w))")
 # "Quyết định số: 95/QĐ-UBND": inside a sentence the colon after "số" is no pause (a "Số:" label is).
 _SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
 # Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
@@ -64,9 +66,17 @@ def _number_words(match: re.Match[str]) -> list[str]:
 def _issuer_mentioned_after(text: str, end: int, code: str, spoken: str) -> bool:
     if _OWN_ISSUER_AFTER.match(text, end):
         return True
+    issuer = rf"(?:{re.escape(code)}|{re.escape(spoken)})"
     window = re.match(r"[^.;!?\n]{0,80}", text[end:])
-    pattern = rf"\bcủa\s+(?:{re.escape(code)}|{re.escape(spoken)})\b"
-    return bool(window and re.search(pattern, window.group(0), re.IGNORECASE))
+    # "của" after the subject ("về việc cấp vắc xin của TTYT khu vực") belongs to the subject.
+    before_subject = re.split(r"\bvề\b", window.group(0), maxsplit=1, flags=re.IGNORECASE)[0] if window else ""
+    if re.search(rf"\bcủa\s+{issuer}\b", before_subject, re.IGNORECASE):
+        return True
+    # A title in a list of legal bases ends with its issuer: "Thông tư 25/2019/TT-BNNPTNT quy định
+    # về ... do Bộ Nông nghiệp và Phát triển nông thôn ban hành", "... do UBND tỉnh Kon Tum ban hành".
+    clause = re.match(r"[^.;!?\n]{0,200}", text[end:])
+    issued_by = rf"\bdo\s+{issuer}(?:\s+[^\W\d_]+){{0,4}}?\s+(?:ban hành|phát hành|ký)\b"
+    return bool(clause and re.search(issued_by, clause.group(0), re.IGNORECASE))
 
 
 def _issuer_segments(match: re.Match[str], table: AbbreviationTable) -> list[str]:
@@ -150,8 +160,9 @@ def _spoken_issuers(segments: list[str], doc_type: str, table: AbbreviationTable
     spoken = [table.issuer(segment) for segment in segments]
     if "liên tịch" in doc_type:
         return spoken
+    # "CAT-PA05": a unit's number does not make an unknown code known.
     known = [
-        i == 0 or said != spell_letters(segment.rstrip("0123456789"))
+        i == 0 or not (said + " ").startswith(spell_letters(segment.rstrip("0123456789")) + " ")
         for i, (segment, said) in enumerate(zip(segments, spoken, strict=True))
     ]
     return [said for said, keep in zip(spoken, known, strict=True) if keep]
@@ -170,6 +181,7 @@ def _squeeze(match: re.Match[str], table: AbbreviationTable) -> str:
 def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
     table = table or default_table()
     text = _SO_COLON.sub(r"\1 ", text)
+    text = _DOTTED_CODE.sub(lambda m: m.group(1) + ("-" if table.doc_type(m.group(1)) else "."), text)
     text = _SPACED_NUMBER.sub(lambda match: _squeeze(match, table), text)
     text = _PARTY_NUMBER.sub(lambda match: _read_document_number(match, table), text)
     return _STATE_NUMBER.sub(lambda match: _read_document_number(match, table), text)

@@ -1,7 +1,8 @@
 """Roman numerals, read only where Vietnamese uses them: after "quý", "thế kỷ", "khóa", "lần thứ" ...
 
 "Quý IV" -> "quý bốn", "thế kỷ XXI" -> "thế kỷ hai mươi mốt", "lần thứ II" -> "lần thứ hai",
-"Quý I/2024" -> "quý một năm hai nghìn không trăm hai mươi tư", and a heading "II. NỘI DUNG" ->
+"Quý I/2024" or "quý I-2024" -> "quý một năm hai nghìn không trăm hai mươi tư", "lần II" -> "lần hai",
+and a heading "II. NỘI DUNG" ->
 "hai. NỘI DUNG". A capital I or V anywhere else is left alone.
 """
 
@@ -16,6 +17,7 @@ _CONTEXT_WORDS = (
     "tầng", "cấp", "giai đoạn", "đợt", "tập", "nhóm", "loại", "hạng", "vùng", "khu vực", "quân khu",
     "phụ lục", "tuần", "bậc", "quyển", "điều", "khoản", "tiểu mục", "học kỳ", "trung đoàn", "sư đoàn",
     "báo động", "mức báo động", "độ", "cấp độ", "lữ đoàn", "tiểu đoàn", "đại đội", "khối", "phần thứ",
+    "lần",
 )  # fmt: skip
 # Up to 399, and a lone C or L is a letter ("loại C"), not a number.
 _ROMAN = r"(?=[IVX]|[CL][CLXVI])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
@@ -24,7 +26,8 @@ _IN_CONTEXT = re.compile(
     rf"(?P<lead>\b(?i:{_CONTEXT})\s+(?:(?i:lần\s+)?(?P<ordinal>(?i:thứ))\s+)?|\b(?i:lần\s+)?(?P<ordinal2>(?i:thứ))\s+)"
     # "khu vực I, II và III", "quý III-IV": the context word covers the whole list.
     rf"(?P<roman>{_ROMAN})(?![\w])(?P<more>(?:\s*(?:,|và|hoặc|đến|-)\s*{_ROMAN}(?![\w]))*)"
-    rf"(?:/(?P<year>[0-9]{{4}})(?![0-9]))?"
+    # "Quý I/2024", "quý II-2025": the year after a slash or a dash.
+    rf"(?:[/-](?P<year>(?:19|20)[0-9]{{2}})(?![0-9]))?"
     # "mục II.1": a numbered part of a Roman one.
     rf"(?P<sub>(?:\.[0-9]{{1,2}})+(?![0-9]))?"
 )
