@@ -118,3 +118,15 @@ def test_dates_listed_after_a_holiday_take_no_ngay() -> None:
 def test_a_month_and_year_joined_by_a_dash() -> None:
     assert normalize("từ tháng 8-2021 đến nay") == "từ tháng tám năm hai nghìn không trăm hai mươi mốt đến nay"
     assert normalize("tháng 7-8/2025") == "tháng bảy đến tháng tám năm hai nghìn không trăm hai mươi lăm"
+
+
+def test_named_places_and_named_days_in_brackets() -> None:
+    assert normalize("đường 23/8 và đường Lê Huân") == "đường hai mươi ba tháng tám và đường lê huân"
+    assert normalize("Ngày toàn dân đưa trẻ đến trường, khai giảng năm học mới (05/9);") == (
+        "ngày toàn dân đưa trẻ đến trường, khai giảng năm học mới, mùng năm tháng chín;"
+    )
+
+
+def test_spans_after_a_time_of_day_and_with_a_dot() -> None:
+    assert normalize("chiều và đêm 14-15/6, miền") == "chiều và đêm mười bốn đến mười lăm tháng sáu, miền"
+    assert normalize("từ ngày 21 - 23.5 tại") == "từ ngày hai mươi mốt đến hai mươi ba tháng năm tại"

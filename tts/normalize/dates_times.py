@@ -64,6 +64,10 @@ _NOT_IN_A_NAME = re.compile(r"\b(?:vào|là|được|sẽ|đã|đang|từ|đến
 # "ngày hôm nay (12/8)": "ngày" is already said ("hôm nay (12/8)" still takes it); so is a named
 # day's before its bracket or colon ("Ngày Chuyển đổi số quốc gia (10/10)", "Ngày cập nhật: 28/11/2025").
 _SAID_DAY = re.compile(r"\b(?i:ngày\s+(?:hôm\s+nay|hôm\s+qua|mai))\s*[(,]\s*$")
+# "Ngày toàn dân đưa trẻ đến trường, khai giảng năm học mới (05/9)": a named day's date in brackets.
+_NAMED_DAY_BRACKET = re.compile(r"\bNgày\s+[^\W\d_][^.;:()]*\(\s*$")
+# "đường 23/8", "công viên 30/4": a place named after a date.
+_NAMED_PLACE = re.compile(r"\b(?i:đường|phố|công\s+viên|quảng\s+trường|cầu|sân\s+vận\s+động)\s*$")
 # "dịp Lễ 30/4 và 1/5": a holiday named by its date, and the dates listed with it.
 _HOLIDAY = re.compile(r"\b(?:Lễ|Tết)\s*$")
 _LISTED_AFTER_HOLIDAY = re.compile(
@@ -73,6 +77,8 @@ _LISTED_AFTER_HOLIDAY = re.compile(
 
 def _with_day_prefix(before: str, words: str) -> str:
     if _SAID_DAY.search(before):
+        return words
+    if _NAMED_DAY_BRACKET.search(before[-120:]) or _NAMED_PLACE.search(before):
         return words
     before = re.sub(r"\s*[(:]\s*$", "", before)
     if _HOLIDAY.search(before) or _LISTED_AFTER_HOLIDAY.search(before):
@@ -112,7 +118,7 @@ def _date_range(match: re.Match[str]) -> str:
         return match.group(0)
     first, second = _date_words(d1, m1, y1), _date_words(d2, m2, y2)
     before = _before(match)
-    if _ends_with(before, "ngày"):
+    if _ends_with(before, "ngày", "sáng", "trưa", "chiều", "tối", "đêm"):
         # "ngày 20-25/11" shares one month; "ngày 08/9 - 12/9" names two dates, each a "ngày".
         return f"{first} đến {'ngày ' if m1 else ''}{second}"
     if _ends_with(before, "ngày từ"):
@@ -298,6 +304,10 @@ def _month_range(match: re.Match[str]) -> str:
 
 # "(18.11)" after a named day, "tối 4.11", "tháng 1.2022", "tháng 8-2021": dates written with a dot or dash.
 _DOT_DATE = re.compile(r"(?<![0-9.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])")
+# "từ ngày 21 - 23.5": a span of days in a month written with a dot.
+_DOT_DATE_SPAN = re.compile(
+    r"\b(?P<lead>(?i:ngày)\s+)(?P<d1>[0-9]{1,2})\s*[-–]\s*(?P<d2>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])"
+)
 _DOT_DATE_LEAD = re.compile(r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+|\()$")
 _DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})[.-](?P<y>{_YEAR}){_END}")
 
@@ -319,6 +329,11 @@ def _dot_date(match: re.Match[str]) -> str:
 
 def read_dates_and_times(text: str) -> str:
     text = read_written_minutes(text)
+    text = _DOT_DATE_SPAN.sub(
+        lambda m: f"{m['lead']}{read_day(int(m['d1']))} đến {_date_words(m['d2'], m['m'], None)}"
+        if _valid(m["d1"], m["m"]) and _valid(m["d2"]) else m.group(0),
+        text,
+    )
     text = _DOT_DATE.sub(_dot_date, text)
     text = _DOT_MONTH_YEAR.sub(lambda m: f"{m['lead']}{read_month(int(m['m']))} năm {read_int(int(m['y']))}"
                                if _valid(month=m["m"]) else m.group(0), text)
