@@ -85,21 +85,6 @@ def test_a_sentence_starting_with_ngay_is_no_named_day() -> None:
     assert normalize("Ngày Giải phóng miền Nam 30/4") == "ngày giải phóng miền nam ba mươi tháng tư"
 
 
-def test_a_slash_before_a_number_is_out_of() -> None:
-    assert normalize("thu hoạch 38.215 ha/152.640 ha") == (
-        "thu hoạch ba mươi tám nghìn hai trăm mười lăm héc ta trên một trăm năm mươi hai nghìn sáu trăm bốn mươi héc ta"
-    )
-    assert normalize("231,6 ca mắc/100.000 dân") == "hai trăm ba mươi mốt phẩy sáu ca mắc trên một trăm nghìn dân"
-
-
-def test_numbers_between_repeated_words_slashes_and_unit_names() -> None:
-    assert normalize("mạnh cấp 12-cấp 13, giật") == "mạnh cấp mười hai đến cấp mười ba, giật"
-    assert normalize("họp thôn 14//14 thôn") == "họp thôn mười bốn trên mười bốn thôn"
-    assert normalize("nhập ngũ vào Sư đoàn 346/Quân khu 1;") == (
-        "nhập ngũ vào sư đoàn ba trăm bốn mươi sáu, quân khu một;"
-    )
-
-
 def test_rice_varieties_are_spelled() -> None:
     assert normalize("giá lúa OM 18 tăng") == "giá lúa o em mười tám tăng"
     assert normalize("giống lúa OM 5451") == "giống lúa o em năm bốn năm một"

@@ -22,13 +22,7 @@ _COUNTED_WORDS = sorted({*UNITS.values(), "ngày", "tháng", "năm", "tuổi", "
 # "10% - 15%", "5 ngày - 7 ngày": the dash between a quantity's unit and the next number.
 _UNIT_RANGE = re.compile(rf"(?<=[0-9])(?P<unit>\s*(?:{'|'.join(_COUNTED_WORDS)}))\s*-\s*(?=[0-9])")
 # What is left of "24/24", "1:500" after dates and times: a ratio.
-_SLASH_AFTER_NUMBER = re.compile(r"(?<=[0-9])\s*/+\s*(?=[0-9]|[^\W\d_])|(?<=[0-9]):(?=[0-9])")
-# "Sư đoàn 346/Quân khu 1", "Trung đoàn 852/Bộ CHQS tỉnh": a unit and the body it belongs to.
-_SLASH_BEFORE_NAME = re.compile(r"(?<=[0-9])\s*/\s*(?=[A-ZĐ][a-zà-ỹđ])")
-# "cấp 12-cấp 13", "tuổi 5 - tuổi 6": the word repeated on both ends of a span.
-_REPEATED_WORD_RANGE = re.compile(r"\b(?P<word>[^\W\d_]+)\s+(?P<a>[0-9]+)\s*[-–]\s*(?P=word)\s+(?=[0-9])")
-# "38.215 ha/152.640 ha", "231 ca mắc/100.000 dân", "6 huyện, thành phố/15 huyện": out of so many.
-_SLASH_BEFORE_NUMBER = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[0-9])")
+_SLASH_AFTER_NUMBER = re.compile(r"(?<=[0-9])\s*/\s*(?=[0-9]|[^\W\d_])|(?<=[0-9]):(?=[0-9])")
 _PLUS = re.compile(r"(?<=[0-9])\s*\+\s*(?=[0-9])")
 _TOKEN = re.compile(rf"{_START}{_NUMBER}")
 _DOT_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
@@ -94,11 +88,7 @@ def read_numbers(text: str) -> str:
     text = _UNIT_RANGE.sub(lambda m: m.group("unit") + " đến ", text)
     text = _ORDINAL.sub(lambda m: m.group("lead") + read_ordinal(int(m.group("n"))), text)
     text = _PLUS.sub(" cộng ", text)
-    if "-" in text or "–" in text:
-        text = _REPEATED_WORD_RANGE.sub(lambda m: f"{m['word']} {m['a']} đến {m['word']} ", text)
-    text = _SLASH_BEFORE_NAME.sub(", ", text)
     text = _SLASH_AFTER_NUMBER.sub(" trên ", text)
-    text = _SLASH_BEFORE_NUMBER.sub(" trên ", text)
 
     def number_range(match: re.Match[str]) -> str:
         following = match.string[match.end() : match.end() + 30]
