@@ -115,3 +115,9 @@ def test_named_places_and_named_days_in_brackets() -> None:
 def test_spans_after_a_time_of_day_and_with_a_dot() -> None:
     assert normalize("chiều và đêm 14-15/6, miền") == "chiều và đêm mười bốn đến mười lăm tháng sáu, miền"
     assert normalize("từ ngày 21 - 23.5 tại") == "từ ngày hai mươi mốt đến hai mươi ba tháng năm tại"
+
+
+def test_degrees_typed_with_a_letter_o_and_hours_with_g() -> None:
+    assert normalize("ghi nhận được 38OC (ngày 14-3") == "ghi nhận được ba mươi tám độ xê, ngày mười bốn tháng ba"
+    assert normalize("lúc 14g tại trạm") == "lúc mười bốn giờ tại trạm"
+    assert normalize("mua 14g đường") == "mua mười bốn gam đường"

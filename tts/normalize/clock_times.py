@@ -95,8 +95,13 @@ def _time(match: re.Match[str]) -> str:
     return f"{first} đến {second}" if second else first
 
 
+# "lúc 14g", "từ 7g đến 11g": an hour written with "g" (giờ), as southern papers do; "14g đường" is grams.
+_HOUR_G = re.compile(r"(?P<lead>\b(?i:lúc|từ|đến|vào)\s+)(?P<h>[0-9]{1,2})g\b")
+
+
 def read_written_minutes(text: str) -> str:
     """Hours and minutes written with words or a dot, read before dates take the digits."""
+    text = _HOUR_G.sub(lambda m: f"{m['lead']}{m['h']} giờ" if int(m["h"]) <= 24 else m.group(0), text)
     text = _ZERO_MINUTES.sub(lambda m: m["hour"], text)
     text = _BARE_MINUTES.sub(lambda m: m["hour"] + " phút", text)
     return _DOT_TIME.sub(_dot_time, text)

@@ -107,6 +107,8 @@ def _per(text: str) -> str:
     return text
 
 
+# "38OC", "37,5 oC": the degree sign typed as a letter o.
+_LETTER_O_DEGREES = re.compile(r"(?<=[0-9])\s?[oO]C\b")
 # "ảnh 3x4", "phòng 4 x 6 m": dimensions are read "ba nhân bốn".
 _BY = re.compile(r"(?<=[0-9])\s*[x×]\s*(?=[0-9])")
 # "cao 1m57": a height in metres and centimetres.
@@ -138,6 +140,7 @@ def read_measures(text: str) -> str:
     text = _DOLLARS.sub(lambda match: f"{match['amount'] or ''} đô la", text)
     text = _NEGATIVE.sub("âm ", text)
     text = _DEGREES_C.sub(" độ xê", text)
+    text = _LETTER_O_DEGREES.sub(" độ xê", text)
     text = _KILOMETRE_MARKER.sub("ki lô mét ", text)
     text = _UNIT_AFTER_SCALE.sub(lambda match: f"{match['scale']} {UNITS[match['unit']]}", text)
     text = _UNIT_AFTER_NUMBER.sub(lambda match: " " + UNITS[match.group("unit")], text)
