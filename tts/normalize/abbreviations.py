@@ -59,7 +59,39 @@ def _parse_tsv(text: str) -> list[Abbreviation]:
 
 
 # Readings that depend on what follows, checked before the dictionary: "SN 1965" is a birth year.
-_CONTEXT_READINGS = ((re.compile(r"\bSN:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " sinh năm "),)
+_CONTEXT_READINGS = (
+    (re.compile(r"\bSN:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " sinh năm "),
+    # "HĐND các cấp NK 2021 – 2026": before a year NK is a term (nhân khẩu, nhập khẩu elsewhere).
+    (re.compile(r"\bNK:?\s*(?=(?:19|20)[0-9]{2}(?![0-9]))"), " nhiệm kỳ "),
+)
+# "(xã Bình Thủy, H.Châu Phú, An Giang)", "1 phố Xốm, P.Phú Lãm, Q.Hà Đông", "phường Bến Nghé, Q.1":
+# a district, ward or urban district in a place apposition. Only after "(" or ",", and only before a
+# place name (a capitalised word with small letters) or, for wards and urban districts, a number:
+# elsewhere "H." is a person's initial, and "Q. Giám đốc", "P. Chủ tịch", "(P.KT)" are quyền, phó, phòng.
+_PLACE_INITIAL = re.compile(r"(?:(?<=\()|(?<=,)|(?<=, ))(?P<initial>[HPQ])\.\s?(?=(?P<next>[^\W_]+))")
+_PLACE_UNITS = {"H": "huyện", "P": "phường", "Q": "quận"}
+_TITLE_AFTER_INITIAL = frozenset({"Chủ", "Giám", "Trưởng", "Phó", "Hiệu", "Chánh", "Bí", "Tổng", "Thủ"})
+
+
+# After a comma the part before must be a place too ("1 phố Xốm, P.Phú Lãm"), not a byline ("N.Anh, P.Thanh").
+_PLACE_BEFORE = re.compile(
+    r"\b(?:xã|phường|thị trấn|thôn|xóm|bản|ấp|khóm|tổ|phố|đường|số|quận|huyện|tỉnh|thành phố|TP|[HPQ]\.)", re.I
+)
+
+
+def _read_place_initials(text: str) -> str:
+    def unit(match: re.Match[str]) -> str:
+        initial, following = match["initial"], match["next"]
+        name = following[0].isupper() and following != following.upper() and following not in _TITLE_AFTER_INITIAL
+        number = following.isdigit() and initial != "H"
+        separator = text.rfind(",", 0, match.start())
+        opened = max(text.rfind(",", 0, separator), text.rfind("(", 0, separator))
+        in_place = text[match.start() - 1] == "(" or _PLACE_BEFORE.search(text[opened + 1 : separator]) is not None
+        return f" {_PLACE_UNITS[initial]} " if (name or number) and in_place else match.group(0)
+
+    return _PLACE_INITIAL.sub(unit, text)
+
+
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*(?:\s?&\s?[^\W_]+)+")
 _AMPERSAND = re.compile(r"\s?&\s?")
 # A period ending these keys also ends the sentence when the line ends or a capital follows.
@@ -138,6 +170,7 @@ class AbbreviationTable:
         entries = self.text_entries()
         for pattern, spoken in _CONTEXT_READINGS:
             text = pattern.sub(spoken, text)
+        text = _read_place_initials(text)
 
         def replace(match: re.Match[str]) -> str:
             found = match.group(0)

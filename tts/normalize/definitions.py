@@ -12,10 +12,11 @@ import functools
 import re
 import unicodedata
 
-from tts.normalize.abbreviations import default_table, load_entries
+from tts.normalize.abbreviations import default_table, load_entries, spell_letters
 from tts.normalize.tone_marks import normalize_tones
 
-_PARENTHESIS = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-Za-zĐđ&.\- ]{0,18}[A-Za-zĐđ])\s*\)")
+# "dưới báo động 3 (BĐ3)": an acronym may end with the number the words before it end with.
+_PARENTHESIS = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-Za-zĐđ&./\- ]{0,18}[A-Za-zĐđ](?P<number>[0-9]{1,3})?)\s*\)")
 _WORD = re.compile(r"[^\W\d_]+")
 # "vũ khí, vật liệu nổ, công cụ hỗ trợ (VK, VLN, CCHT)": one bracket defining a list.
 _PARENTHESIS_LIST = re.compile(
@@ -77,12 +78,33 @@ def _known_abbreviations() -> frozenset[str]:
 
 def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
     """ "Dịch tả lợn châu Phi (ASF)": an English acronym glossing the words before it is for
-    readers; an announcer skips it. Kept when the text uses it again or the table knows it."""
+    readers; an announcer skips it. Kept when the text uses it again or the table knows it as
+    words; one the table only spells ("Ủy ban châu Âu (EC)", EC e xê) is still a gloss."""
+    known = abbr in _known_abbreviations()
     return (
         _FOREIGN_ACRONYM.fullmatch(abbr) is not None
         and text[: match.start()].rstrip()[-1:].isalpha()
-        and abbr not in _known_abbreviations()
-        and text.count(abbr) == 1
+        and (not known or default_table().text_entries().get(abbr) == spell_letters(abbr))
+        and _uses(text, abbr) == 1
+    )
+
+
+def _uses(text: str, abbr: str) -> int:
+    """How many times `abbr` stands as a word ("MR" is not used again inside "TCMR")."""
+    return len(re.findall(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", text))
+
+
+# Police and army units' own codes: PC06, PA03, PV01.
+_UNIT_CODE = re.compile(r"[A-Z]{2,3}[0-9]{2}")
+
+
+def _is_unit_code_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
+    """ "Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06)": a unit's code after its
+    name is for readers, like a foreign gloss; kept when the text uses it again."""
+    return (
+        _UNIT_CODE.fullmatch(abbr) is not None
+        and text[: match.start()].rstrip()[-1:].isalpha()
+        and _uses(text, abbr) == 1
     )
 
 
@@ -94,6 +116,12 @@ def _restates_known(abbr: str, before: str) -> bool:
         return False
     words = spoken.split()
     return _WORD.findall(normalize_tones(before).lower())[-len(words) :] == words
+
+
+def _ends_with_number(before: str, match: re.Match[str]) -> bool:
+    """An acronym with a number ("BĐ3") defines the words before it only when they end with it."""
+    number = match.group("number")
+    return number is None or re.search(rf"(?<![0-9]){number}\s*$", before) is not None
 
 
 def _list_definitions(before: str, abbrs: list[str]) -> dict[str, str] | None:
@@ -133,9 +161,13 @@ def find_definitions(text: str) -> tuple[dict[str, str], str]:
         letters = _letters(abbr)
         line_start = text.rfind("\n", 0, match.start()) + 1
         before = text[line_start : match.start()]
-        full = _full_form(before, letters) if letters else None
+        full = _full_form(before, letters) if letters and _ends_with_number(before, match) else None
         if full is None:
-            glossed = _is_foreign_gloss(abbr, text, match) or _restates_known(abbr, before)
+            glossed = (
+                _is_foreign_gloss(abbr, text, match)
+                or _is_unit_code_gloss(abbr, text, match)
+                or _restates_known(abbr, before)
+            )
             return " " if glossed else match.group(0)
         key = " ".join(abbr.split())
         definitions.setdefault(key, " ".join(full.replace(",", " ").split()).lower())
