@@ -121,3 +121,18 @@ def test_degrees_typed_with_a_letter_o_and_hours_with_g() -> None:
     assert normalize("ghi nhận được 38OC (ngày 14-3") == "ghi nhận được ba mươi tám độ xê, ngày mười bốn tháng ba"
     assert normalize("lúc 14g tại trạm") == "lúc mười bốn giờ tại trạm"
     assert normalize("mua 14g đường") == "mua mười bốn gam đường"
+
+
+def test_a_dash_date_after_an_hour_and_a_day_before_the_span_end() -> None:
+    assert normalize("đến 5 giờ 10-8, nhiều") == "đến năm giờ ngày mùng mười tháng tám, nhiều"
+    assert normalize("từ ngày 6 đến ngày 7-11, khu vực") == "từ ngày mùng sáu đến ngày mùng bảy tháng mười một, khu vực"
+
+
+def test_minutes_after_a_space_or_before_phut_and_a_dot_date_after_hom_nay() -> None:
+    assert normalize("từ 16h 45 cho tới 19h") == "từ mười sáu giờ bốn mươi lăm phút cho tới mười chín giờ"
+    assert normalize("lúc 6h30 phút") == "lúc sáu giờ ba mươi phút"
+    assert normalize("từ 22 giờ ngày hôm nay 14.10 đến") == "từ hai mươi hai giờ ngày hôm nay ngày mười bốn tháng mười đến"
+
+
+def test_the_lunar_calendar_written_al() -> None:
+    assert normalize("Rằm tháng 9 AL có thể") == "rằm tháng chín âm lịch có thể"

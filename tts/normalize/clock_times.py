@@ -15,7 +15,9 @@ _END = r"(?![0-9]|[/.,:][0-9])"
 
 # "08 giờ 00 phút", "14 giờ 00 ngày": no minutes are not read; "7 giờ 30 ngày" says its "phút".
 _ZERO_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ)\s+00(?:\s*phút\b)?(?![0-9])")
-_BARE_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ\s+[0-5][0-9])(?![0-9]|[.,][0-9]|\s*(?:phút|p)\b)")
+_BARE_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ\s+[0-5][0-9])(?![0-9]|[.,/-][0-9]|\s*(?:phút|p)\b)")
+# "16h 45": the minutes set apart by a space.
+_SPACED_MINUTES = re.compile(r"(?<![0-9.,:])(?P<h>[0-9]{1,2})[hH]\s(?P<m>[0-5][0-9])(?![0-9]|[.,/-][0-9]|\s*(?:phút|p)\b)")
 # "lúc 07.30", "07.30 phút": a time written with a dot.
 _DOT_TIME = re.compile(r"(?<![0-9.,])(?P<h>[0-9]{1,2})\.(?P<m>[0-5][0-9])(?![0-9]|[.,][0-9])")
 _AFTER_LUC = re.compile(r"\b(?i:lúc)\s$")
@@ -52,7 +54,7 @@ def _hour_of_day(match: re.Match[str]) -> str:
 
 def _time_regex(suffix: str) -> str:
     hour, minute, second = f"h{suffix}", f"mi{suffix}", f"s{suffix}"
-    with_letter = rf"(?P<{hour}a>[0-9]{{1,2}})(?:[hH]|g(?=[0-9]))(?P<{minute}a>[0-9]{{2}})?(?:'|ph\b|p\b)?"
+    with_letter = rf"(?P<{hour}a>[0-9]{{1,2}})(?:[hH]|g(?=[0-9]))(?P<{minute}a>[0-9]{{2}})?(?:'|ph\b|p\b|\s?phút\b)?"
     with_colon = rf"(?P<{hour}b>[0-9]{{1,2}}):(?P<{minute}b>[0-9]{{2}})(?::(?P<{second}>[0-9]{{2}}))?"
     return rf"(?:{with_letter}|{with_colon})(?![^\W\d_])"
 
@@ -104,6 +106,7 @@ def read_written_minutes(text: str) -> str:
     text = _HOUR_G.sub(lambda m: f"{m['lead']}{m['h']} giờ" if int(m["h"]) <= 24 else m.group(0), text)
     text = _ZERO_MINUTES.sub(lambda m: m["hour"], text)
     text = _BARE_MINUTES.sub(lambda m: m["hour"] + " phút", text)
+    text = _SPACED_MINUTES.sub(r"\g<h>h\g<m>", text)
     return _DOT_TIME.sub(_dot_time, text)
 
 

@@ -165,7 +165,7 @@ _DASH_DATE_END = (
     r"|để|sẽ|đã|có|trước|sau|các|này|theo|trên|dưới|âm|dương|tức|nhằm)\b))"
 )
 _DASH_DATE = re.compile(
-    r"\b(?P<lead>(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})" + _DASH_DATE_END
+    r"\b(?P<lead>(?i:ngày|sáng|trưa|chiều|tối|đêm|giờ)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})" + _DASH_DATE_END
 )
 # "ngày 7 và 8-12", "từ ngày 17 đến 23-11", "ngày 8 đến 18-10-2025": the days before share the month.
 _DASH_DATE_AFTER_DAYS = re.compile(
@@ -274,7 +274,7 @@ _MONTHLY_DAYS = re.compile(
     r"\b(?P<lead>(?i:ngày)\s+)(?P<days>[0-9]{1,2}(?:\s*(?:,|và|hoặc)\s*[0-9]{1,2})*)(?=\s+(?i:hàng|hằng|mỗi)\s+tháng\b)"
 )
 _DAY_BEFORE_SPAN = re.compile(
-    r"\b(?P<lead>(?i:ngày)\s+)(?P<days>[0-9]{1,2})(?=\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?[0-9]{1,2}/[0-9]{1,2})"
+    r"\b(?P<lead>(?i:ngày)\s+)(?P<days>[0-9]{1,2})(?=\s+(?:đến|tới)\s+(?:hết\s+)?(?:(?:ngày\s+)?[0-9]{1,2}/|ngày\s+[0-9]{1,2}-)[0-9]{1,2})"
 )
 
 
@@ -308,7 +308,7 @@ _DOT_DATE = re.compile(r"(?<![0-9.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9
 _DOT_DATE_SPAN = re.compile(
     r"\b(?P<lead>(?i:ngày)\s+)(?P<d1>[0-9]{1,2})\s*[-–]\s*(?P<d2>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])"
 )
-_DOT_DATE_LEAD = re.compile(r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+|\()$")
+_DOT_DATE_LEAD = re.compile(r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm|hôm\s+nay)\s+|\()$")
 _DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})[.-](?P<y>{_YEAR}){_END}")
 
 
@@ -324,10 +324,15 @@ def _dot_date(match: re.Match[str]) -> str:
         if not closed or not re.search(r"\bNgày\s+[^\W\d_]", before[-120:]):
             return match.group(0)
         return _date_words(day, month, None)
-    return _with_day_prefix(lead["lead"], _date_words(day, month, None))
+    return _with_day_prefix(before, _date_words(day, month, None))
+
+
+# "tháng 9 AL", "15/8 AL": the lunar calendar.
+_LUNAR = re.compile(r"(?P<lead>\b(?i:tháng)\s+[0-9]{1,2}|(?<![0-9/])[0-9]{1,2}/[0-9]{1,2})\s+AL\b")
 
 
 def read_dates_and_times(text: str) -> str:
+    text = _LUNAR.sub(r"\g<lead> âm lịch", text)
     text = read_written_minutes(text)
     text = _DOT_DATE_SPAN.sub(
         lambda m: f"{m['lead']}{read_day(int(m['d1']))} đến {_date_words(m['d2'], m['m'], None)}"
