@@ -131,7 +131,9 @@ def test_a_dash_date_after_an_hour_and_a_day_before_the_span_end() -> None:
 def test_minutes_after_a_space_or_before_phut_and_a_dot_date_after_hom_nay() -> None:
     assert normalize("từ 16h 45 cho tới 19h") == "từ mười sáu giờ bốn mươi lăm phút cho tới mười chín giờ"
     assert normalize("lúc 6h30 phút") == "lúc sáu giờ ba mươi phút"
-    assert normalize("từ 22 giờ ngày hôm nay 14.10 đến") == "từ hai mươi hai giờ ngày hôm nay ngày mười bốn tháng mười đến"
+    assert normalize("từ 22 giờ ngày hôm nay 14.10 đến") == (
+        "từ hai mươi hai giờ ngày hôm nay ngày mười bốn tháng mười đến"
+    )
 
 
 def test_the_lunar_calendar_written_al() -> None:

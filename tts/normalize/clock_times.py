@@ -17,7 +17,9 @@ _END = r"(?![0-9]|[/.,:][0-9])"
 _ZERO_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ)\s+00(?:\s*phút\b)?(?![0-9])")
 _BARE_MINUTES = re.compile(r"(?<=[0-9])(?P<hour>\s*giờ\s+[0-5][0-9])(?![0-9]|[.,/-][0-9]|\s*(?:phút|p)\b)")
 # "16h 45": the minutes set apart by a space.
-_SPACED_MINUTES = re.compile(r"(?<![0-9.,:])(?P<h>[0-9]{1,2})[hH]\s(?P<m>[0-5][0-9])(?![0-9]|[.,/-][0-9]|\s*(?:phút|p)\b)")
+_SPACED_MINUTES = re.compile(
+    r"(?<![0-9.,:])(?P<h>[0-9]{1,2})[hH]\s(?P<m>[0-5][0-9])(?![0-9]|[.,/-][0-9]|\s*(?:phút|p)\b)"
+)
 # "lúc 07.30", "07.30 phút": a time written with a dot.
 _DOT_TIME = re.compile(r"(?<![0-9.,])(?P<h>[0-9]{1,2})\.(?P<m>[0-5][0-9])(?![0-9]|[.,][0-9])")
 _AFTER_LUC = re.compile(r"\b(?i:lúc)\s$")
