@@ -100,16 +100,24 @@ def _time(match: re.Match[str]) -> str:
 
 
 # "lúc 14g", "từ 7g đến 11g": an hour written with "g" (giờ), as southern papers do; "14g đường" is grams.
-_HOUR_G = re.compile(r"(?P<lead>\b(?i:lúc|từ|đến|vào)\s+)(?P<h>[0-9]{1,2})g\b")
+_HOUR_G = re.compile(r"(?<![0-9.,])(?P<h>[0-9]{1,2})g\b")
+_HOUR_G_LEAD = re.compile(r"\b(?i:lúc|từ|đến|vào)\s+$")
+
+
+def _hour_g(match: re.Match[str]) -> str:
+    lead = _HOUR_G_LEAD.search(match.string[max(0, match.start() - 5) : match.start()])
+    return f"{match['h']} giờ" if lead and int(match["h"]) <= 24 else match.group(0)
 
 
 def read_written_minutes(text: str) -> str:
     """Hours and minutes written with words or a dot, read before dates take the digits."""
-    text = _HOUR_G.sub(lambda m: f"{m['lead']}{m['h']} giờ" if int(m["h"]) <= 24 else m.group(0), text)
-    text = _ZERO_MINUTES.sub(lambda m: m["hour"], text)
-    text = _BARE_MINUTES.sub(lambda m: m["hour"] + " phút", text)
-    text = _SPACED_MINUTES.sub(r"\g<h>h\g<m>", text)
-    return _DOT_TIME.sub(_dot_time, text)
+    text = _HOUR_G.sub(_hour_g, text)
+    if "giờ" in text:
+        text = _ZERO_MINUTES.sub(lambda m: m["hour"], text)
+        text = _BARE_MINUTES.sub(lambda m: m["hour"] + " phút", text)
+    if "h " in text or "H " in text:
+        text = _SPACED_MINUTES.sub(r"\g<h>h\g<m>", text)
+    return _DOT_TIME.sub(_dot_time, text) if "." in text else text
 
 
 def read_hours_of_day(text: str) -> str:

@@ -331,25 +331,44 @@ def _dot_date(match: re.Match[str]) -> str:
 _LUNAR = re.compile(r"(?P<lead>\b(?i:tháng)\s+[0-9]{1,2}|(?<![0-9/])[0-9]{1,2}/[0-9]{1,2})\s+AL\b")
 
 
-def read_dates_and_times(text: str) -> str:
-    text = _LUNAR.sub(r"\g<lead> âm lịch", text)
-    text = read_written_minutes(text)
+# Cheap tests that let a line without a dotted or dashed number skip those passes.
+_DOT_BETWEEN_DIGITS = re.compile(r"[0-9][.-][0-9]")
+_DASH_AFTER_DIGIT = re.compile(r"[0-9]\s*[-–]")
+
+
+def _read_dot_dates(text: str) -> str:
     text = _DOT_DATE_SPAN.sub(
         lambda m: f"{m['lead']}{read_day(int(m['d1']))} đến {_date_words(m['d2'], m['m'], None)}"
-        if _valid(m["d1"], m["m"]) and _valid(m["d2"]) else m.group(0),
+        if _valid(m["d1"], m["m"]) and _valid(m["d2"])
+        else m.group(0),
         text,
     )
     text = _DOT_DATE.sub(_dot_date, text)
-    text = _DOT_MONTH_YEAR.sub(lambda m: f"{m['lead']}{read_month(int(m['m']))} năm {read_int(int(m['y']))}"
-                               if _valid(month=m["m"]) else m.group(0), text)
-    text = _DASH_DATE_SPAN.sub(_dash_date_span, text)
-    text = _MONTH_YEAR_SPAN.sub(r"\g<first> đến ", text)
+    return _DOT_MONTH_YEAR.sub(
+        lambda m: f"{m['lead']}{read_month(int(m['m']))} năm {read_int(int(m['y']))}"
+        if _valid(month=m["m"])
+        else m.group(0),
+        text,
+    )
+
+
+def read_dates_and_times(text: str) -> str:
+    if "AL" in text:
+        text = _LUNAR.sub(r"\g<lead> âm lịch", text)
+    text = read_written_minutes(text)
+    if _DOT_BETWEEN_DIGITS.search(text):
+        text = _read_dot_dates(text)
+    dashed = _DASH_AFTER_DIGIT.search(text)
+    if dashed:
+        text = _DASH_DATE_SPAN.sub(_dash_date_span, text)
+        text = _MONTH_YEAR_SPAN.sub(r"\g<first> đến ", text)
     text = _MONTHLY_DAYS.sub(_bare_days, text)
     text = _DAY_BEFORE_SPAN.sub(_bare_days, text)
     text = _MONTH_RANGE.sub(_month_range, text)
-    text = _DASH_DATE_AFTER_DAYS.sub(_dash_date_after_days, text)
-    text = _DASH_DATE.sub(_dash_date, text)
-    text = _DASH_DATE_ENDING_SPAN.sub(_dash_date_ending_span, text)
+    if dashed:
+        text = _DASH_DATE_AFTER_DAYS.sub(_dash_date_after_days, text)
+        text = _DASH_DATE.sub(_dash_date, text)
+        text = _DASH_DATE_ENDING_SPAN.sub(_dash_date_ending_span, text)
     text = read_hours_of_day(text)
     text = _ROUND_THE_CLOCK.sub(_round_the_clock, text)
     text = _DAY_LIST.sub(_day_list, text)
