@@ -68,6 +68,7 @@ _SOURCE_TAG = re.compile(
 )
 # "(BDO) Sáng 19-11, ...", "(TTV) Chủ động ...": without a dash, a bracketed tag before a sentence is a
 # byline too, unless a table or the area's lexicon reads it; clean_input marks the line, finalize decides.
+_ROMAN_TAG = re.compile(r"[IVXLC]+")
 _BRACKETED_TAG = re.compile(r"^\s*\((?P<tag>[A-ZĐ][A-ZĐ.&]{1,9})\)\s+(?P<next>\S)")
 _BYLINE_MARK = "\ue000"
 _MARKED_TAG = re.compile(rf"^{_BYLINE_MARK}\s*(?:\([A-ZĐ][A-ZĐ.&]{{1,9}}\)\s+)?")
@@ -129,10 +130,17 @@ def clean_input(line: str) -> str:
     line = _WEEKDAY_SPAN.sub(r"\1 đến ", line)
     line = _HYPHEN_LIST.sub(_hyphen_list, line)
     line = _COMPASS.sub(r"\1 ", line)
-    line = _INITIALS.sub(lambda m: " " + spell_letters(m.group(1).replace(".", "")) + " ", line)
+    line = _INITIALS.sub(_initials, line)
     line = _STAGE_SPAN.sub(lambda m: m.group(0)[: m.end(1) - m.start()] + " đến ", line)
     line = _APPOSITION_DASH.sub(lambda m: ", " if line[m.start() - 1].islower() else m.group(0), line)
     return _LINE_BULLET.sub("", line).strip()
+
+
+def _initials(match: re.Match[str]) -> str:
+    # The last dot still ends a sentence at the end of the line or before a capital ("chị N.T.T. Sau đó").
+    rest = match.string[match.end() :].lstrip()
+    ends = match.group(0).endswith(".") and (not rest or rest[0].isupper())
+    return " " + spell_letters(match.group(1).replace(".", "")) + (". " if ends else " ")
 
 
 def _capital_after(match: re.Match[str]) -> bool:
@@ -146,6 +154,8 @@ def _is_word(letters: str) -> bool:
 
 def _source_tag(match: re.Match[str]) -> str:
     tag = match.group("paren") or match.group("tag")
+    if _ROMAN_TAG.fullmatch(tag):  # "(II) - Nội dung": a heading's number, not a news site's tag
+        return tag + ". "
     return match.group(0) if tag in default_table().text_entries() else ""
 
 
