@@ -112,11 +112,11 @@ def test_apps_and_products_are_spelled_for_one_voice(text: str, spoken: str) -> 
 
 
 @pytest.mark.parametrize(("text", "spoken"), [
-    ("zalo.me/ubndxa và bit.ly/khaosat", "da lô chấm mi gạch chéo u bê en dê ích a và bít chấm li gạch chéo khao sat"),
+    ("zalo.me/ubndxa và bit.ly/khaosat", "da lô chấm mi gạch chéo u bê en đê ích a và bít chấm li gạch chéo khao sat"),
     ("http://thanhhoa.gov.vn:8080/portal",
      "thanh hoa chấm gốp chấm vê en hai chấm tám không tám không gạch chéo po tồ"),
     ("https://play.google.com/store/apps", "plây chấm gu gồ chấm com gạch chéo sờ to gạch chéo áp"),
-    ("facebook.com/ubndxayenphu", "phây búc chấm com gạch chéo u bê en dê xa yen phu"),
+    ("facebook.com/ubndxayenphu", "phây búc chấm com gạch chéo u bê en đê xa yen phu"),
 ])
 def test_links_with_ports_short_domains_and_run_together_names(text: str, spoken: str) -> None:
     assert normalize(text) == spoken

@@ -37,7 +37,7 @@ def test_symbols_become_words_or_pauses(text: str, spoken: str) -> None:
         ("dichvucong.gov.vn", "dịch vụ công chấm gốp chấm vê en"),
         ("Truy cập https://dichvucong.gov.vn.", "truy cập dịch vụ công chấm gốp chấm vê en."),
         ("www.chinhphu.vn", "vê kép vê kép vê kép chấm chính phủ chấm vê en"),
-        ("email: ubndxa@gmail.com", "i meo: u bê en dê ích a a còng giê meo chấm com"),
+        ("email: ubndxa@gmail.com", "i meo: u bê en đê ích a a còng giê meo chấm com"),
     ],
 )
 def test_web_and_email_addresses(text: str, spoken: str) -> None:

@@ -29,6 +29,12 @@ _POSITION = (
     r"Chỉ huy trưởng|Vụ trưởng|Thủ trưởng)\b)"
 )
 
+# The bodies a title heads: a mass organisation, a council, a committee, a Party cell.
+_BODY = (
+    r"(?:Hội|UBND|HĐND|Ủy ban|Uỷ ban|UBMTTQ|MTTQ|Mặt trận|Công đoàn|CĐCS|LĐLĐ|Liên đoàn|Đoàn|Chi bộ|Chi hội|"
+    r"Đảng ủy|Đảng bộ|Huyện ủy|Tỉnh ủy|Thành ủy|Quận ủy|Thị ủy|Huyện đoàn|Tỉnh đoàn|Thành đoàn|HTX|Hợp tác xã)(?!\w)"
+)
+
 # (pattern, reading, whether a capital letter must follow)
 RULES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(rf"(?<![\w&/-])BCH\s+(?={_COMMAND})"), " ban chỉ huy ", False),
@@ -38,6 +44,17 @@ RULES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(rf"(?<![\w&/-])TL\.\s*{_UPPER_NEXT}"), " thừa lệnh ", True),
     (re.compile(r"(?<![\w&/-])TUQ\.\s*"), " thừa ủy quyền ", False),
     (re.compile(rf"(?<![\w&/-])Q\.\s*{_POSITION}"), " quyền ", False),
+    # "QĐ. Hoàng Sa", "QĐ Trường Sa": the archipelagos, not a decision; the dot ends nothing.
+    (re.compile(r"(?<![\w&/-])QĐ\.?\s*(?=(?:Hoàng Sa|Trường Sa|HOÀNG SA|TRƯỜNG SA)(?!\w))"), " quần đảo ", False),
+    # A title with its dot before the body it heads: "CT. Hội NCT huyện", "PCT. UBND xã", "BT. Chi bộ".
+    (re.compile(rf"(?<![\w&/-])CT\.\s*(?={_BODY})"), " chủ tịch ", False),
+    (re.compile(rf"(?<![\w&/-])PCT\.\s*(?={_BODY})"), " phó chủ tịch ", False),
+    (re.compile(rf"(?<![\w&/-])BT\.\s*(?={_BODY})"), " bí thư ", False),
+    (re.compile(rf"(?<![\w&/-])PBT\.\s*(?={_BODY})"), " phó bí thư ", False),
+    # "Ngày hội VHTT và DL": the ministry's culture, sports and tourism, written with a spaced "và".
+    (re.compile(r"(?<![\w&/-])VHTT\s*(?:và|&)\s*DL(?![\w&])"), " văn hóa thể thao và du lịch ", False),
+    # Water-quality indices: dissolved oxygen "DO" after "chỉ số" or in brackets (an all-caps "DO" is "do").
+    (re.compile(r"(?:(?<=[Cc]hỉ số )|(?<=[Hh]àm lượng )|(?<=\())DO(?![\w&])"), "đê ô", False),
     # "TH" is tiểu học among school levels ("MN, TH, THCS", "Trường TH").
     (re.compile(r"(?<![\w&/-])TH(?=\s*(?:,|&|và)\s*THCS\b)|(?<=[Tt]rường )TH(?![\w&])"), " tiểu học ", False),
 )

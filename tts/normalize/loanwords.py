@@ -68,6 +68,10 @@ LOANWORDS: dict[str, str] = {
     # Health and farming campaigns.
     "rubella": "ru bê la",
     "covid": "cô vít",
+    "sars": "sát",
+    "sars-cov-2": "sát cô vi hai",
+    # A vaccine's serotype: "type O, type O-A" (foot-and-mouth disease).
+    "type": "típ",
     "vietgap": "việt gáp",
     "globalgap": "glô bồ gáp",
     "ocop": "ô cốp",
@@ -193,6 +197,12 @@ LOANWORDS: dict[str, str] = {
     "hermes": "éc mét",
     # Festivals of the Khmer South ("Ok" alone stays "ô kê").
     "ok om bok": "óc om bóc",
+    # Neighbouring countries written the English way in border and fisheries news.
+    "malaysia": "ma lai xi a",
+    "singapore": "xin ga po",
+    "indonesia": "in đô nê xi a",
+    "philippines": "phi líp pin",
+    "myanmar": "mi an ma",
     # Sports.
     "sea games": "xi ghêm",
     "futsal": "phút xan",
@@ -224,6 +234,9 @@ ACRONYMS: dict[str, str] = {
     "POS": "pốt",
     "USD": "đô la mỹ",  # also where no number precedes: "hàng chục nghìn USD"
     "EC": "e xê",  # a pesticide's formulation, "300EC": not a syllable
+    # Water-quality indices in environment reports, with the English D.
+    "COD": "xê ô đê",
+    "BOD": "bê ô đê",
 }
 
 # Words are looked up in the table one by one (a regex of every entry would try them all at each

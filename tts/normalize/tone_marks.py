@@ -73,10 +73,32 @@ def _tone_position(bases: str, start: int, end: int) -> int:
     return start
 
 
+# "ươ" typed with one horn: "nguời", "truờng", "đưong". Vietnamese has "uơ" only open ("thuở", "huơ"),
+# and no "ưo" at all, so a half-horned pair before a final sound is "ươ" ("quơ" keeps its "qu").
+_HALF_HORN = re.compile(r"(?<![qQ])[uU](?=[ơƠ][cimnptuCIMNPTU])|(?<=[ưƯ])[oO]")
+_HORNED = {"u": "ư", "U": "Ư", "o": "ơ", "O": "Ơ"}
+
+
+def _mend_horns(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    bases = "".join(base for base, _ in parts)
+    found = [match.start() for match in _HALF_HORN.finditer(bases)]
+    if not found:
+        return parts
+    parts = list(parts)
+    for i in found:
+        parts[i] = (_HORNED[parts[i][0]], parts[i][1])
+    return parts
+
+
 # Bulletins reuse a small vocabulary, so caching per word makes this pass nearly free.
 @functools.lru_cache(maxsize=65536)
 def _place_tone(word: str) -> str:
-    parts = [_split_tone(ch) for ch in word]
+    parts = _mend_horns([_split_tone(ch) for ch in word])
+    if any(len(base) != 1 for base, _ in parts):
+        return word
+    mended = "".join(unicodedata.normalize("NFC", base + tone) for base, tone in parts)
+    if mended != word:
+        return _place_tone(mended)
     tones = [(i, tone) for i, (_, tone) in enumerate(parts) if tone]
     if len(tones) != 1:
         return word

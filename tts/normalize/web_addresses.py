@@ -93,6 +93,11 @@ def _split_syllables(label: str) -> list[str] | None:
     return best[-1]
 
 
+def _spell(letters: str) -> str:
+    """Dictated letters: "d" is "đê" in an address ("ubnd", "pbgdpl"), as presenters spell it."""
+    return " ".join("đê" if word == "dê" else word for word in spell_letters(letters.upper()).split())
+
+
 def _read_label(label: str) -> str:
     lower = label.lower()
     if lower in _KNOWN_LABELS:
@@ -109,10 +114,10 @@ def _read_label(label: str) -> str:
     for cut in range(2, min(6, len(lower) - 1) if len(lower) > 6 else 0):
         rest = _split_syllables(lower[cut:])
         if rest and not _split_syllables(lower[:cut]) and 2 * len(rest) <= len(lower) - cut:
-            return " ".join([spell_letters(lower[:cut].upper()), *rest])
+            return " ".join([_spell(lower[:cut]), *rest])
     if len(lower) > 6:
         return lower
-    return spell_letters(lower.upper())
+    return _spell(lower)
 
 
 def read_address(address: str) -> str:
