@@ -62,6 +62,9 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
               near=_SCHOOL_WORDS),
     ), "công đoàn"),
     "KT": ((
+        # Social-assistance lists: "người KT nặng", "trẻ em KT".
+        Sense("khuyết tật", before=_before(r"[Nn]gười|[Tt]rẻ em|[Hh]ọc sinh|HS"),
+              after=_after(r"nặng|đặc biệt nặng|nhẹ|vận động|trí tuệ")),
         Sense("ký thay", after=_after(_POSITIONS)),
         Sense("kiểm tra", before=_before(r"[Đđ]oàn|[Tt]ổ|[Cc]ông tác|[Cc]ơ quan"),
               after=_after(_JOIN + r"(?:GS|giám sát|liên ngành|chéo|đột xuất|định kỳ)")),
@@ -130,6 +133,8 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
         Sense("sản lượng", after=_after(r"lúa|ngô|lương thực|thịt|trứng|sữa|thủy sản|cá|chè|đạt"), near=_CROP_WORDS),
     ), "số lượng"),
     "CN": ((
+        # "hộ nghèo, hộ CN", "hộ nghèo và CN": the near-poor households of social-policy lending.
+        Sense("cận nghèo", before=_before(r"nghèo(?:,| và| -)?(?: hộ)?")),
         Sense("công nhân", after=_after(r"lao động|LĐ|viên chức|CNVC")),
         Sense("chăn nuôi", after=_after(r"-?\s*(?:TY|thú y)|gia súc|gia cầm|lợn|trâu|bò|tập trung|trang trại|nông hộ"),
               before=_before(r"[Tt]rồng trọt(?:,| và| -)?|[Hh]ộ"),
@@ -137,6 +142,11 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
         Sense("công nghiệp", after=_after(_JOIN + r"(?:TTCN|XD|xây dựng|tiểu thủ công nghiệp|dịch vụ|thương mại)"),
               near=r"TTCN|tiểu thủ công nghiệp|XD|xây dựng|KCN|CCN|thương mại"),
     ), None),  # else the table's chủ nhật (timetables)
+    # "Chi hội PN thôn 2", "hội viên PN": the Women's Union and its members.
+    "PN": ((
+        Sense("phụ nữ", before=_before(r"[Hh]ội|[Cc]hi hội|[Hh]ội viên|[Cc]án bộ|[Tt]ổ|CLB|[Cc]âu lạc bộ|LH|[Ll]iên hiệp"),
+              after=_after(r"nghèo|khó khăn|đơn thân|khởi nghiệp|xã|phường|thị trấn|huyện|tỉnh|thôn|ấp|bản")),
+    ), None),
     "ĐV": ((
         Sense("đơn vị", before=_before(r"[Cc]ơ quan,?|[Mm]ỗi|[Tt]ừng|[Cc]ác cơ quan,?"),
               after=_after(r"trực thuộc|sự nghiệp|hành chính|tính|thi công")),
