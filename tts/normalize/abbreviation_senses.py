@@ -144,7 +144,8 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
     ), None),  # else the table's chủ nhật (timetables)
     # "Chi hội PN thôn 2", "hội viên PN": the Women's Union and its members.
     "PN": ((
-        Sense("phụ nữ", before=_before(r"[Hh]ội|[Cc]hi hội|[Hh]ội viên|[Cc]án bộ|[Tt]ổ|CLB|[Cc]âu lạc bộ|LH|[Ll]iên hiệp"),
+        Sense("phụ nữ",
+              before=_before(r"[Hh]ội|[Cc]hi hội|[Hh]ội viên|[Cc]án bộ|[Tt]ổ|CLB|[Cc]âu lạc bộ|LH|[Ll]iên hiệp"),
               after=_after(r"nghèo|khó khăn|đơn thân|khởi nghiệp|xã|phường|thị trấn|huyện|tỉnh|thôn|ấp|bản")),
     ), None),
     "ĐV": ((
