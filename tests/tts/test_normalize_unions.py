@@ -14,6 +14,7 @@ from tts.normalize import normalize
     ("Lở mồm long móng (type O, type O-A)", "lở mồm long móng, típ o, típ o a"),
     ("Việt Nam - Malaysia - Singapore", "việt nam, ma lai xi a, xin ga po"),
     ("Chỉ số DO, COD và BOD đạt", "chỉ số đê ô, xê ô đê và bê ô đê đạt"),
+    ("talkshow khởi nghiệp, mini game, điểm check-in", "tóc sô khởi nghiệp, mi ni gêm, điểm chéc in"),
     ("DO ẢNH HƯỞNG CỦA BÃO", "do ảnh hưởng của bão"),
     # "ươ" typed with one horn.
     ("dân số 215 nguời; TRUỜNG học; đưong đầu", "dân số hai trăm mười lăm người; trường học; đương đầu"),

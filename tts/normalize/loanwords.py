@@ -197,6 +197,15 @@ LOANWORDS: dict[str, str] = {
     "hermes": "éc mét",
     # Festivals of the Khmer South ("Ok" alone stays "ô kê").
     "ok om bok": "óc om bóc",
+    # Youth Union events and digital campaigns.
+    "talkshow": "tóc sô",
+    "gameshow": "gêm sô",
+    "workshop": "guốc sóp",
+    "startup": "sờ tát ắp",
+    "mini": "mi ni",
+    "check-in": "chéc in",
+    "data": "đa ta",
+    "chatgpt": "chát gi pi ti",
     # Neighbouring countries written the English way in border and fisheries news.
     "malaysia": "ma lai xi a",
     "singapore": "xin ga po",
