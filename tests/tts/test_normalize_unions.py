@@ -25,6 +25,10 @@ from tts.normalize import normalize
     ("Thủy triều tại QĐ. Hoàng Sa cao 0,8m", "thủy triều tại quần đảo hoàng sa cao không phẩy tám mét"),
     ("Theo QĐ số 12 của UBND", "theo quyết định số mười hai của ủy ban nhân dân"),
     ("Ngày hội VHTT và DL vùng Tây Bắc", "ngày hội văn hóa thể thao và du lịch vùng tây bắc"),
+    # Signature formulas typed with a slash, and "Q." before an all-caps position.
+    ("T/M BAN CHẤP HÀNH", "thay mặt ban chấp hành"),
+    ("K/T CHỦ TỊCH", "ký thay chủ tịch"),
+    ("Q. CHỦ TỊCH", "quyền chủ tịch"),
     # Social-policy senses: the Women's Union, disability, near-poor households.
     ("Chi hội PN thôn 2 ra mắt", "chi hội phụ nữ thôn hai ra mắt"),
     ("trợ cấp cho người KT nặng", "trợ cấp cho người khuyết tật nặng"),

@@ -26,7 +26,7 @@ _STANDING = (
 _UPPER_NEXT = r"(?=\w)"
 _POSITION = (
     r"(?=(?:Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng|Chánh|Bí thư|Hiệu trưởng|Viện trưởng|Tổng|Cục trưởng|"
-    r"Chỉ huy trưởng|Vụ trưởng|Thủ trưởng)\b)"
+    r"Chỉ huy trưởng|Vụ trưởng|Thủ trưởng|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|CHÁNH|BÍ THƯ|HIỆU TRƯỞNG)\b)"
 )
 
 # The bodies a title heads: a mass organisation, a council, a committee, a Party cell.
@@ -40,6 +40,9 @@ RULES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(rf"(?<![\w&/-])BCH\s+(?={_COMMAND})"), " ban chỉ huy ", False),
     (re.compile(rf"(?<![\w&/-])TT\.?\s*(?={_STANDING}(?![\w]))"), " thường trực ", False),
     (re.compile(r"(?<![\w&/-])TM\.\s*"), " thay mặt ", False),
+    # The same formulas typed with a slash: "T/M BAN CHẤP HÀNH", "K/T CHỦ TỊCH".
+    (re.compile(r"(?<![\w&/-])T/M\.?\s*"), " thay mặt ", False),
+    (re.compile(rf"(?<![\w&/-])K/T\.?\s*{_UPPER_NEXT}"), " ký thay ", True),
     (re.compile(rf"(?<![\w&/-])KT\.\s*{_UPPER_NEXT}"), " ký thay ", True),
     (re.compile(rf"(?<![\w&/-])TL\.\s*{_UPPER_NEXT}"), " thừa lệnh ", True),
     (re.compile(r"(?<![\w&/-])TUQ\.\s*"), " thừa ủy quyền ", False),
