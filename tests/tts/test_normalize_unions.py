@@ -34,6 +34,8 @@ from tts.normalize import normalize
     ("trợ cấp cho người KT nặng", "trợ cấp cho người khuyết tật nặng"),
     ("cho vay hộ nghèo, hộ CN", "cho vay hộ nghèo, hộ cận nghèo"),
     ("Hộ CN lợn", "hộ chăn nuôi lợn"),
+    ("hộ có mức sống TB; chế độ cho TB, BB", "hộ có mức sống trung bình; chế độ cho thương binh, bệnh binh"),
+    ("Theo TB của UBND xã", "theo thông báo của ủy ban nhân dân xã"),
 ])
 def test_unions_kinds(text: str, spoken: str) -> None:
     assert normalize(text) == spoken

@@ -142,6 +142,13 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
         Sense("công nghiệp", after=_after(_JOIN + r"(?:TTCN|XD|xây dựng|tiểu thủ công nghiệp|dịch vụ|thương mại)"),
               near=r"TTCN|tiểu thủ công nghiệp|XD|xây dựng|KCN|CCN|thương mại"),
     ), None),  # else the table's chủ nhật (timetables)
+    # "hộ có mức sống TB", "điểm TB": average; "TB, BB", "gia đình TB": war invalids (thương binh).
+    "TB": ((
+        Sense("trung bình", before=_before(r"[Mm]ức sống|[Mm]ức|[Đđ]iểm|[Ll]oại|[Hh]ạng|[Tt]hu nhập|[Kk]há(?:,| và)?")),
+        Sense("thương binh", before=_before(r"[Gg]ia đình|[Tt]hân nhân|[Cc]hế độ|[Tt]hẻ|[Cc]ác|[Vv]ợ|[Cc]on"),
+              after=_after(_JOIN + r"(?:BB|bệnh binh|LS|liệt sĩ)|hạng")),
+    ), None),
+    "BB": ((Sense("bệnh binh", before=_before(r"(?:TB|thương binh)" + _JOIN)),), None),
     # "Chi hội PN thôn 2", "hội viên PN": the Women's Union and its members.
     "PN": ((
         Sense("phụ nữ",
