@@ -136,8 +136,16 @@ _FRACTION_OF = re.compile(r"\s+(?:số|tổng|diện tích|dân số|lượng|kh
 # "có 05/07 xã đạt chuẩn": so many of so many units, not the 5th of July.
 _COUNT_OF = re.compile(
     r"\s+(?:xã|phường|thị trấn|huyện|tỉnh|ấp|khóm|thôn|bản|tổ|khu phố|khu dân cư|hộ|người|tiêu chí|chỉ tiêu|"
-    r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu)\b"
+    r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu|"
+    r"chi bộ|chi hội|đảng bộ|đảng viên|hội viên|đoàn viên|thành viên|mẫu)\b"
 )
+
+
+def _counted_after(match: re.Match[str]) -> re.Match[str] | None:
+    following = match.string[match.end() : match.end() + 40]
+    # A heading in capitals ("11/11 CHI BỘ TRỰC THUỘC") counts the same units.
+    word = following.split(maxsplit=1)[:1]
+    return _COUNT_OF.match(following.lower() if word and word[0].isupper() else following)
 
 
 def _date(match: re.Match[str]) -> str:
@@ -150,7 +158,7 @@ def _date(match: re.Match[str]) -> str:
         return f"{read_int(int(day))} trên {read_int(int(month))}"
     if not year and not _ends_with(before, "ngày") and _FRACTION_OF.match(match.string, match.end()):
         return f"{read_int(int(day))} phần {read_int(int(month))}"
-    counted = not year and _COUNT_OF.match(match.string, match.end()) and int(day) <= int(month)
+    counted = not year and _counted_after(match) and int(day) <= int(month)
     if counted and not _ends_with(before, *_DATE_CUES):
         return f"{read_int(int(day))} trên {read_int(int(month))}"
     if _ends_with(before, "mùng", "mồng"):
@@ -179,10 +187,11 @@ _DASH_DATE_ENDING_SPAN = re.compile(
 )
 
 
-# "từ 17-10 đến 18-11": two dash dates make a span (one alone may be a count, "từ 2-3 ngày").
+# "từ 17-10 đến 18-11", "từ 22-3 đến tháng 8-2026": a span (one dash date alone may be a count, "từ 2-3 ngày").
 _DASH_DATE_SPAN = re.compile(
     r"\b(?P<lead>(?i:từ)\s+)(?P<d1>[0-9]{1,2})-(?P<m1>[0-9]{1,2})\s+(?P<link>đến|tới)\s+"
-    r"(?P<d2>[0-9]{1,2})-(?P<m2>[0-9]{1,2})" + _DASH_DATE_END
+    r"(?:(?P<d2>[0-9]{1,2})-(?P<m2>[0-9]{1,2})" + _DASH_DATE_END
+    + r"|(?=(?i:tháng)\s+(?:[0-9]{1,2}[-/.][0-9]{4}|\S+(?:\s\S+)?\snăm\s)))"
 )
 # "từ tháng 12/2026 - 01/2027": a span of months.
 _MONTH_YEAR_SPAN = re.compile(
@@ -192,6 +201,8 @@ _MONTH_YEAR_SPAN = re.compile(
 
 def _dash_date_span(match: re.Match[str]) -> str:
     d1, m1, d2, m2 = match.group("d1", "m1", "d2", "m2")
+    if d2 is None:
+        return f"{match['lead']}ngày {_date_words(d1, m1, None)} {match['link']} " if _valid(d1, m1) else match[0]
     if not (_valid(d1, m1) and _valid(d2, m2)):
         return match.group(0)
     first, second = _date_words(d1, m1, None), _date_words(d2, m2, None)

@@ -1,0 +1,66 @@
+"""Kinds found in the coastal blind set (split "coast"), one phrase test each."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        # Maritime notices give positions in degrees, minutes and seconds.
+        ("tọa độ 20°49'53.9\" N, 106°48'20.2\" E.",
+         "tọa độ hai mươi độ bốn mươi chín phút năm mươi ba phẩy chín giây vĩ bắc, "
+         "một trăm lẻ sáu độ bốn mươi tám phút hai mươi phẩy hai giây kinh đông."),
+        # Curly marks, which cleaning drops, and a leading zero.
+        ("Phao “6A”: 09°26’53,0” N; 106°28’04,4” E.",
+         "phao sáu a: chín độ hai mươi sáu phút năm mươi ba phẩy không giây vĩ bắc; "
+         "một trăm lẻ sáu độ hai mươi tám phút bốn phẩy bốn giây kinh đông."),
+        # Minutes only, written with "độ".
+        ("tại tọa độ 09 độ 43’N - 106 độ 37’E, cách bờ",
+         "tại tọa độ chín độ bốn mươi ba phút vĩ bắc, một trăm lẻ sáu độ ba mươi bảy phút kinh đông, cách bờ"),
+    ],
+)
+def test_degrees_minutes_seconds(text: str, reading: str) -> None:
+    assert normalize(text) == reading
+
+
+def test_fishing_boat_numbers_are_read_like_plates() -> None:
+    assert normalize("truy đuổi tàu cá KG - 94793 TS, kết hợp") == (
+        "truy đuổi tàu cá ca giê, chín bốn bảy chín ba, tê ét, kết hợp"
+    )
+    assert normalize("tàu cá BTh-97188-TS và QNg 90512 TS") == (
+        "tàu cá bê tê hát, chín bảy một tám tám, tê ét và quy en giê, chín không năm một hai, tê ét"
+    )
+    # "TS." before a name is still tiến sĩ.
+    assert normalize("TS. Lê Văn An") == "tiến sĩ lê văn an"
+
+
+def test_hours_past_twenty_four_are_a_number_of_hours() -> None:
+    assert normalize("cảnh báo thời tiết 48h đến 72h:") == (
+        "cảnh báo thời tiết bốn mươi tám giờ đến bảy mươi hai giờ:"
+    )
+    assert normalize("Dự báo trong 24-72h tới") == "dự báo trong hai mươi tư đến bảy mươi hai giờ tới"
+    assert normalize("từ 20-22h") == "từ hai mươi đến hai mươi hai giờ"
+
+
+def test_so_many_of_so_many_party_cells_and_samples() -> None:
+    assert normalize("Có 8/10 chi hội đạt") == "có tám trên mười chi hội đạt"
+    assert normalize("toàn bộ 11/11 chi bộ trực thuộc") == "toàn bộ mười một trên mười một chi bộ trực thuộc"
+    assert normalize("11/11 CHI BỘ TRỰC THUỘC ĐẢNG BỘ") == "mười một trên mười một chi bộ trực thuộc đảng bộ"
+    # A date cue keeps the date.
+    assert normalize("Ngày 11/11 chi bộ họp") == "ngày mười một tháng mười một chi bộ họp"
+
+
+def test_a_dash_date_spanning_to_a_month() -> None:
+    assert normalize("tiêm bổ sung từ 22-3 đến tháng 8-2026.") == (
+        "tiêm bổ sung từ ngày hai mươi hai tháng ba đến tháng tám năm hai nghìn không trăm hai mươi sáu."
+    )
+    assert normalize("từ 2-3 ngày") == "từ hai đến ba ngày"
+
+
+def test_numbered_units_listed_with_a_bare_comma() -> None:
+    assert normalize("gồm: Tổ dân phố 41,42 và 43.") == (
+        "gồm: tổ dân phố bốn mươi mốt, bốn mươi hai và bốn mươi ba."
+    )
+    assert normalize("diện tích 27,28 ha") == "diện tích hai mươi bảy phẩy hai mươi tám héc ta"
