@@ -64,3 +64,21 @@ def test_numbered_units_listed_with_a_bare_comma() -> None:
         "gồm: tổ dân phố bốn mươi mốt, bốn mươi hai và bốn mươi ba."
     )
     assert normalize("diện tích 27,28 ha") == "diện tích hai mươi bảy phẩy hai mươi tám héc ta"
+
+
+def test_a_minus_before_a_measured_number_is_am() -> None:
+    assert normalize("mực nước thấp nhất -15cm lúc 23h30.") == (
+        "mực nước thấp nhất âm mười lăm xen ti mét lúc hai mươi ba giờ ba mươi phút."
+    )
+    # The dash of a span stays a span.
+    assert normalize("từ 10 -15cm") == "từ mười đến mười lăm xen ti mét"
+
+
+def test_a_unit_alone_in_brackets_is_said() -> None:
+    assert normalize("Bảng trị số mực nước thực đo (cm).") == "bảng trị số mực nước thực đo, xen ti mét."
+    assert normalize("Diện tích gieo cấy (ha)") == "diện tích gieo cấy, héc ta"
+
+
+def test_comparison_signs_before_numbers() -> None:
+    assert normalize("LÀ < 2 MÉT SO VỚI") == "là nhỏ hơn hai mét so với"
+    assert normalize("cá biệt >80 con/m2") == "cá biệt lớn hơn tám mươi con mỗi mét vuông"
