@@ -1,0 +1,43 @@
+"""Round 3 blind set hills (mountain and ethnic-minority portals): the abbreviation kinds it found."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("biên giới của CHDCND Lào", "biên giới của cộng hòa dân chủ nhân dân lào"),
+        ("vùng ĐBDTTS và miền núi", "vùng đồng bào dân tộc thiểu số và miền núi"),
+        ("giảm tảo hôn và HNCHT", "giảm tảo hôn và hôn nhân cận huyết thống"),
+        ("đẩy lùi tình trạng TH-HNCHT", "đẩy lùi tình trạng tảo hôn và hôn nhân cận huyết thống"),
+        ("tình trạng XNCTP tại huyện", "tình trạng xuất nhập cảnh trái phép tại huyện"),
+        ("Rằm tháng 9 AL", "rằm tháng chín âm lịch"),
+    ],
+)
+def test_entries_from_real_lines(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_issuing_units_of_the_ethnic_committee_and_the_forest_service() -> None:
+    assert normalize("Công văn số 583/UBDT-CSDT ngày 20/6/2016") == (
+        "công văn số năm trăm tám mươi ba của ủy ban dân tộc, chính sách dân tộc "
+        "ngày hai mươi tháng sáu năm hai nghìn không trăm mười sáu"
+    )
+    assert "bộ lao động thương binh và xã hội, văn phòng quốc gia về giảm nghèo" in normalize(
+        "Công văn số 87/LĐTBXH-VPQGGN ngày 08/01/2024"
+    )
+    assert "tổng cục lâm nghiệp" in normalize("Quyết định số 447/QĐ-TCLN-KHTC ngày 11/10/2018")
+    # In running text LĐTBXH stays the sector's name.
+    assert normalize("Sở LĐTBXH tỉnh") == "sở lao động thương binh và xã hội tỉnh"
+
+
+def test_an_entry_written_with_va_or_a_spaced_dash_is_read_as_the_entry() -> None:
+    # VHTT alone is văn hóa thông tin; "VHTT&DL" is the culture, sports and tourism sector.
+    assert normalize("Ngày hội VHTT và DL các dân tộc") == "ngày hội văn hóa thể thao và du lịch các dân tộc"
+    assert normalize("Ban chỉ huy PCLB – TKCN tỉnh") == "ban chỉ huy phòng chống lụt bão và tìm kiếm cứu nạn tỉnh"
+    assert normalize("Sở NN - PTNT tỉnh") == "sở nông nghiệp và phát triển nông thôn tỉnh"
+    # Two bodies that form no entry stay two.
+    assert normalize("Đoàn TN và Hội LHPN") == "đoàn thanh niên và hội liên hiệp phụ nữ"
+    assert normalize("TP.HCM - Hà Nội") == "thành phố hồ chí minh, hà nội"
