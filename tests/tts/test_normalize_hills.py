@@ -41,3 +41,23 @@ def test_an_entry_written_with_va_or_a_spaced_dash_is_read_as_the_entry() -> Non
     # Two bodies that form no entry stay two.
     assert normalize("Đoàn TN và Hội LHPN") == "đoàn thanh niên và hội liên hiệp phụ nữ"
     assert normalize("TP.HCM - Hà Nội") == "thành phố hồ chí minh, hà nội"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("đồng chí Chu Thị Lan - QUV, Phó Chủ tịch", "đồng chí chu thị lan, quận ủy viên, phó chủ tịch"),
+        ("Đoàn TNCSHCM phường", "đoàn thanh niên cộng sản hồ chí minh phường"),
+        ("lập lại TTĐH, TTXD", "lập lại trật tự đường hè, trật tự xây dựng"),
+        ("Nếp sống VMĐT", "nếp sống văn minh đô thị"),
+        ("Ban QLDA ĐTXD quận", "ban quản lý dự án đầu tư xây dựng quận"),
+    ],
+)
+def test_entries_from_the_city_set(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+def test_an_app_named_in_capitals_after_its_description_is_read() -> None:
+    # The app is what people install, not a gloss of the words before it (an English acronym is).
+    assert normalize("bảo hiểm xã hội số (VSSID)") == "bảo hiểm xã hội số, vê ét ét ai đi"
+    assert normalize("dịch tả lợn châu Phi (ASF) lan rộng") == "dịch tả lợn châu phi lan rộng"

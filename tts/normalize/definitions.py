@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from tts.normalize.abbreviations import default_table, load_entries, spell_letters
+from tts.normalize.loanwords import LOANWORDS
 from tts.normalize.tone_marks import normalize_tones
 
 # "dưới báo động 3 (BĐ3)": an acronym may end with the number the words before it end with.
@@ -79,10 +80,12 @@ def _known_abbreviations() -> frozenset[str]:
 def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
     """ "Dịch tả lợn châu Phi (ASF)": an English acronym glossing the words before it is for
     readers; an announcer skips it. Kept when the text uses it again or the table knows it as
-    words; one the table only spells ("Ủy ban châu Âu (EC)", EC e xê) is still a gloss."""
+    words; one the table only spells ("Ủy ban châu Âu (EC)", EC e xê) is still a gloss. An app's
+    name in capitals ("bảo hiểm xã hội số (VSSID)") names the thing to install: it is read."""
     known = abbr in _known_abbreviations()
     return (
         _FOREIGN_ACRONYM.fullmatch(abbr) is not None
+        and abbr.lower() not in LOANWORDS
         and text[: match.start()].rstrip()[-1:].isalpha()
         and (not known or default_table().text_entries().get(abbr) == spell_letters(abbr))
         and _uses(text, abbr) == 1
