@@ -61,3 +61,20 @@ def test_an_app_named_in_capitals_after_its_description_is_read() -> None:
     # The app is what people install, not a gloss of the words before it (an English acronym is).
     assert normalize("bảo hiểm xã hội số (VSSID)") == "bảo hiểm xã hội số, vê ét ét ai đi"
     assert normalize("dịch tả lợn châu Phi (ASF) lan rộng") == "dịch tả lợn châu phi lan rộng"
+
+
+def test_a_district_after_a_town_in_an_address() -> None:
+    # "TX." and "TT." name places too, so the "H." after them is huyện, not a person's initial.
+    assert normalize("TX.Mường Lay, H.Mường Nhé") == "thị xã mường lay, huyện mường nhé"
+    assert normalize("(TT.Sìn Hồ, H.Sìn Hồ)") == "thị trấn sìn hồ, huyện sìn hồ"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("479 NCUT trong thôn", "bốn trăm bảy mươi chín người có uy tín trong thôn"),
+        ("quản lý rừng sau GĐGR", "quản lý rừng sau giao đất giao rừng"),
+    ],
+)
+def test_entries_from_ethnic_affairs_and_forest_pages(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

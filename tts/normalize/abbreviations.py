@@ -75,7 +75,7 @@ _TITLE_AFTER_INITIAL = frozenset({"Chủ", "Giám", "Trưởng", "Phó", "Hiệu
 
 # After a comma the part before must be a place too ("1 phố Xốm, P.Phú Lãm"), not a byline ("N.Anh, P.Thanh").
 _PLACE_BEFORE = re.compile(
-    r"\b(?:xã|phường|thị trấn|thôn|xóm|bản|ấp|khóm|tổ|phố|đường|số|quận|huyện|tỉnh|thành phố|TP|[HPQ]\.)", re.I
+    r"\b(?:xã|phường|thị trấn|thôn|xóm|bản|ấp|khóm|tổ|phố|đường|số|quận|huyện|tỉnh|thành phố|TP|TX|TT|[HPQ]\.)", re.I
 )
 
 
