@@ -13,7 +13,6 @@ from tts.normalize import normalize
         ("giảm tảo hôn và HNCHT", "giảm tảo hôn và hôn nhân cận huyết thống"),
         ("đẩy lùi tình trạng TH-HNCHT", "đẩy lùi tình trạng tảo hôn và hôn nhân cận huyết thống"),
         ("tình trạng XNCTP tại huyện", "tình trạng xuất nhập cảnh trái phép tại huyện"),
-        ("Rằm tháng 9 AL", "rằm tháng chín âm lịch"),
     ],
 )
 def test_entries_from_real_lines(text: str, spoken: str) -> None:

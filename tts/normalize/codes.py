@@ -3,8 +3,8 @@
 Storm positions "16,8N-112,4E" -> "16,8 độ vĩ bắc, 112,4 độ kinh đông"; virus subtypes "A/H5N1",
 "A(H5N1)" -> "A H5N1" (the slash is no "hoặc", the bracket no aside); "Covid – 19" -> "Covid-19";
 flood-alert spans "BĐ2-BĐ3" -> "BĐ2 đến BĐ3"; licence plates "29A-123.45" -> "hai chín a, một hai ba
-bốn năm" (digit by digit, as the police and the radio read them). Runs before document numbers are
-read and before letters and digits are split apart.
+bốn năm" (digit by digit, as the police and the radio read them); rice varieties "lúa OM 18", "IR 50404".
+Runs before document numbers are read and before letters and digits are split apart.
 """
 
 from __future__ import annotations
@@ -46,7 +46,21 @@ def _plate(match: re.Match[str]) -> str:
     return f"{head}, {read_digits(number)}"
 
 
+# Rice varieties: "lúa OM 18" is o em mười tám, not the word "om"; a long number is said digit by digit,
+# as the extension service reads it ("OM 5451" o em năm bốn năm một, "IR 50404").
+_VARIETY = re.compile(
+    r"\b(?P<lead>(?i:lúa|giống|nếp|gạo)\s+)(?P<letters>[A-Z]{2,4})\s*(?P<number>[0-9]+)(?![0-9]|[.,/][0-9])"
+)
+
+
+def _variety(match: re.Match[str]) -> str:
+    letters = " ".join(LETTER_NAMES[letter] for letter in match["letters"])
+    number = match["number"]
+    return f"{match['lead']}{letters} {read_digits(number) if len(number) >= 4 else number}"
+
+
 def read_codes(text: str) -> str:
+    text = _VARIETY.sub(_variety, text)
     text = _COORDINATES.sub(_coordinates, text)
     text = _VIRUS_SUBTYPE.sub(lambda match: f"{match['type']} {match['sub']}", text)
     text = _COVID_DASH.sub(lambda match: f"{match['name']}-{match['year']}", text)

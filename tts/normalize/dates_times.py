@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from tts.normalize.clock_times import read_clock_times, read_hours_of_day, read_written_minutes
 from tts.normalize.numbers import read_day, read_int, read_month
 
 _START = r"(?<![0-9/.,:])"
@@ -56,8 +57,36 @@ _SPAN_AFTER_DAYS = re.compile(
 )
 
 
+# "Ngày bầu cử được ấn định vào 15/3": a sentence that starts with "Ngày", not a day's name.
+_NOT_IN_A_NAME = re.compile(r"\b(?:vào|là|được|sẽ|đã|đang|từ|đến|tới|lúc|diễn|kéo|bắt|tổ)\b", re.IGNORECASE)
+
+
+# "ngày hôm nay (12/8)": "ngày" is already said ("hôm nay (12/8)" still takes it); so is a named
+# day's before its bracket or colon ("Ngày Chuyển đổi số quốc gia (10/10)", "Ngày cập nhật: 28/11/2025").
+_SAID_DAY = re.compile(r"\b(?i:ngày\s+(?:hôm\s+nay|hôm\s+qua|mai))\s*[(,]\s*$")
+# "Ngày toàn dân đưa trẻ đến trường, khai giảng năm học mới (05/9)": a named day's date in brackets.
+_NAMED_DAY_BRACKET = re.compile(r"\bNgày\s+[^\W\d_][^.;:()]*\(\s*$")
+# "đường 23/8", "công viên 30/4": a place named after a date.
+_NAMED_PLACE = re.compile(r"\b(?i:đường|phố|công\s+viên|quảng\s+trường|cầu|sân\s+vận\s+động)\s*$")
+# "dịp Lễ 30/4 và 1/5": a holiday named by its date, and the dates listed with it.
+_HOLIDAY = re.compile(r"\b(?:Lễ|Tết)\s*$")
+_LISTED_AFTER_HOLIDAY = re.compile(
+    r"\b(?:Lễ|Tết)\s+[0-9]{1,2}/[0-9]{1,2}(?:\s*(?:,|và)\s*[0-9]{1,2}/[0-9]{1,2})*\s*(?:,|và)\s*$"
+)
+
+
 def _with_day_prefix(before: str, words: str) -> str:
-    if _ends_with(before, "ngày", "ngày từ") or _NAMED_DAY.search(before) or _SPAN_AFTER_DAYS.search(before):
+    if _SAID_DAY.search(before):
+        return words
+    if _NAMED_DAY_BRACKET.search(before[-120:]) or _NAMED_PLACE.search(before):
+        return words
+    before = re.sub(r"\s*[(:]\s*$", "", before)
+    if _HOLIDAY.search(before) or _LISTED_AFTER_HOLIDAY.search(before):
+        return words
+    named = _NAMED_DAY.search(before)
+    if named and _NOT_IN_A_NAME.search(named.group(0)):
+        named = None
+    if _ends_with(before, "ngày", "ngày từ") or named or _SPAN_AFTER_DAYS.search(before):
         return words
     return f"ngày {words}"
 
@@ -89,9 +118,11 @@ def _date_range(match: re.Match[str]) -> str:
         return match.group(0)
     first, second = _date_words(d1, m1, y1), _date_words(d2, m2, y2)
     before = _before(match)
-    if _ends_with(before, "ngày"):
+    if _ends_with(before, "ngày", "sáng", "trưa", "chiều", "tối", "đêm"):
         # "ngày 20-25/11" shares one month; "ngày 08/9 - 12/9" names two dates, each a "ngày".
         return f"{first} đến {'ngày ' if m1 else ''}{second}"
+    if _ends_with(before, "ngày từ"):
+        return f"{first} đến {second}"
     prefix = "" if _ends_with(before, "từ") else "từ "
     return f"{prefix}ngày {first} đến ngày {second}"
 
@@ -102,6 +133,11 @@ _DAY_MONTH = re.compile(rf"{_START}(?P<d>{_DAY})/(?P<m>[0-9]{{1,2}}){_END}")
 _ADDRESS_WORDS = ("số", "số nhà", "SN", "nhà", "ngõ", "ngách", "hẻm", "kiệt", "lô", "phòng", "căn hộ")
 # "1/2 số hộ", "2/3 diện tích": a fraction of something, not a date.
 _FRACTION_OF = re.compile(r"\s+(?:số|tổng|diện tích|dân số|lượng|khối lượng|kinh phí)\b", re.IGNORECASE)
+# "có 05/07 xã đạt chuẩn": so many of so many units, not the 5th of July.
+_COUNT_OF = re.compile(
+    r"\s+(?:xã|phường|thị trấn|huyện|tỉnh|ấp|khóm|thôn|bản|tổ|khu phố|khu dân cư|hộ|người|tiêu chí|chỉ tiêu|"
+    r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu)\b"
+)
 
 
 def _date(match: re.Match[str]) -> str:
@@ -114,6 +150,9 @@ def _date(match: re.Match[str]) -> str:
         return f"{read_int(int(day))} trên {read_int(int(month))}"
     if not year and not _ends_with(before, "ngày") and _FRACTION_OF.match(match.string, match.end()):
         return f"{read_int(int(day))} phần {read_int(int(month))}"
+    counted = not year and _COUNT_OF.match(match.string, match.end()) and int(day) <= int(month)
+    if counted and not _ends_with(before, *_DATE_CUES):
+        return f"{read_int(int(day))} trên {read_int(int(month))}"
     if _ends_with(before, "mùng", "mồng"):
         return _date_words(day, month, year, after_mung=True)
     return _with_day_prefix(before, _date_words(day, month, year))
@@ -121,11 +160,59 @@ def _date(match: re.Match[str]) -> str:
 
 # "ngày 12-8", "chiều 23-5": a date written with a dash. Only before a pause, a name or a linking
 # word: "ngày 2-3 lần", "sáng 7-8 giờ" are counts, and a span of days names its month after it.
-_DASH_DATE = re.compile(
-    r"\b(?P<lead>(?i:ngày|sáng|trưa|chiều|tối|đêm)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})"
-    r"(?![0-9]|[/.,-][0-9])(?=\s*(?:$|[,.;:!?)\]]|[A-ZĐ]|(?:tại|và|đến|tới|của|vừa|qua|về|ở|lúc|hoặc|cho|với"
-    r"|để|sẽ|đã|có|trước|sau|các|này|theo|trên|dưới)\b))"
+_DASH_DATE_END = (
+    r"(?![0-9]|[/.,-][0-9])(?=\s*(?:$|[,.;:!?()\]]|[A-ZĐ]|(?:tại|và|đến|tới|của|vừa|qua|về|ở|lúc|hoặc|cho|với"
+    r"|để|sẽ|đã|có|trước|sau|các|này|theo|trên|dưới|âm|dương|tức|nhằm)\b))"
 )
+_DASH_DATE = re.compile(
+    r"\b(?P<lead>(?i:ngày|sáng|trưa|chiều|tối|đêm|giờ)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})" + _DASH_DATE_END
+)
+# "ngày 7 và 8-12", "từ ngày 17 đến 23-11", "ngày 8 đến 18-10-2025": the days before share the month.
+_DASH_DATE_AFTER_DAYS = re.compile(
+    r"\b(?P<lead>(?i:ngày),?\s+)(?P<days>[0-9]{1,2}(?:\s*(?:,|và)\s*[0-9]{1,2})*)\s*(?P<link>,|và|đến|tới)\s*"
+    r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})(?:-(?P<y>[0-9]{4}))?" + _DASH_DATE_END
+)
+# "ngày 17-8 đến 27-8 âm lịch": the end of a span whose start is already read.
+_DASH_DATE_ENDING_SPAN = re.compile(
+    r"(?P<lead>\btháng\s+(?:mười\s+một|mười\s+hai|một|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|giêng|chạp)"
+    r"\s+(?:đến|tới)\s+)(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})" + _DASH_DATE_END
+)
+
+
+# "từ 17-10 đến 18-11": two dash dates make a span (one alone may be a count, "từ 2-3 ngày").
+_DASH_DATE_SPAN = re.compile(
+    r"\b(?P<lead>(?i:từ)\s+)(?P<d1>[0-9]{1,2})-(?P<m1>[0-9]{1,2})\s+(?P<link>đến|tới)\s+"
+    r"(?P<d2>[0-9]{1,2})-(?P<m2>[0-9]{1,2})" + _DASH_DATE_END
+)
+# "từ tháng 12/2026 - 01/2027": a span of months.
+_MONTH_YEAR_SPAN = re.compile(
+    rf"(?P<first>\b(?i:tháng)\s+[0-9]{{1,2}}/{_YEAR})\s*[-–]\s*(?=[0-9]{{1,2}}/{_YEAR}{_END})"
+)
+
+
+def _dash_date_span(match: re.Match[str]) -> str:
+    d1, m1, d2, m2 = match.group("d1", "m1", "d2", "m2")
+    if not (_valid(d1, m1) and _valid(d2, m2)):
+        return match.group(0)
+    first, second = _date_words(d1, m1, None), _date_words(d2, m2, None)
+    return f"{match['lead']}ngày {first} {match['link']} ngày {second}"
+
+
+def _dash_date_after_days(match: re.Match[str]) -> str:
+    days = re.findall(r"[0-9]+", match["days"])
+    if not (_valid(match["d"], match["m"]) and all(_valid(day) for day in days)):
+        return match.group(0)
+    listed = re.sub(r"[0-9]+", lambda day: read_day(int(day.group(0))), match["days"])
+    link = "," if match["link"] == "," else f" {match['link']}"
+    # "từ ngày 2 đến 5-3": the end of a span is a day of its own ("đến ngày mùng năm tháng ba").
+    day = " ngày" if match["link"] in ("đến", "tới") else ""
+    return f"{match['lead']}{listed}{link}{day} {_date_words(match['d'], match['m'], match['y'])}"
+
+
+def _dash_date_ending_span(match: re.Match[str]) -> str:
+    if not _valid(match["d"], match["m"]):
+        return match.group(0)
+    return match["lead"] + _date_words(match["d"], match["m"], None)
 
 
 def _dash_date(match: re.Match[str]) -> str:
@@ -133,21 +220,6 @@ def _dash_date(match: re.Match[str]) -> str:
     if not _valid(day, month):
         return match.group(0)
     return match["lead"] + _with_day_prefix(match["lead"], _date_words(day, month, None))
-
-
-# "từ 19h/25 đến 07h/26" in rainfall bulletins: an hour of a given day.
-_HOUR_OF_DAY = re.compile(r"(?<![0-9.,:/])(?P<h>[0-9]{1,2})[hH](?P<mi>[0-9]{2})?/(?P<d>[0-9]{1,2})(?![0-9]|[/.,][0-9])")
-
-
-def _hour_of_day(match: re.Match[str]) -> str:
-    hour, minute, day = int(match["h"]), int(match["mi"] or 0), match["d"]
-    if hour == 24 and not minute:
-        # "trực 24h/24", "24h/7": round the clock.
-        return f"hai mươi tư giờ trên {read_int(int(day))}"
-    if hour > 23 or minute > 59 or not _valid(day):
-        return match.group(0)
-    minutes = f" {read_int(minute)} phút" if minute else ""
-    return f"{read_int(hour)} giờ{minutes} ngày {read_day(int(day))}"
 
 
 # "trực 24/7" is round the clock, unless a date word comes before it ("từ 24/7", "ngày 24/7").
@@ -184,51 +256,6 @@ def _month_year(match: re.Match[str]) -> str:
     return words if _ends_with(before, "tháng") else f"tháng {words}"
 
 
-def _time_regex(suffix: str) -> str:
-    hour, minute, second = f"h{suffix}", f"mi{suffix}", f"s{suffix}"
-    with_letter = rf"(?P<{hour}a>[0-9]{{1,2}})(?:[hH]|g(?=[0-9]))(?P<{minute}a>[0-9]{{2}})?(?:'|ph\b|p\b)?"
-    with_colon = rf"(?P<{hour}b>[0-9]{{1,2}}):(?P<{minute}b>[0-9]{{2}})(?::(?P<{second}>[0-9]{{2}}))?"
-    return rf"(?:{with_letter}|{with_colon})(?![^\W\d_])"
-
-
-# A time may follow a slash: "24/24h".
-_TIME = re.compile(rf"(?<![0-9.,:]){_time_regex('1')}(?:\s*-\s*{_time_regex('2')})?{_END}")
-
-
-# "20-22h", "từ 7-11h": the first hour of a span may lack its "h".
-_HOUR_SPAN = re.compile(r"(?<![0-9.,:/])(?P<a>[0-9]{1,2})\s*[-–]\s*(?P<b>[0-9]{1,2})[hH](?![^\W\d_]|[0-9])")
-
-
-def _hour_span(match: re.Match[str]) -> str:
-    first, second = int(match["a"]), int(match["b"])
-    if not first < second <= 24:
-        return match.group(0)
-    return f"{read_int(first)} đến {read_int(second)} giờ"
-
-
-def _time_words(match: re.Match[str], suffix: str) -> str | None:
-    hour = match.group(f"h{suffix}a") or match.group(f"h{suffix}b")
-    minute = match.group(f"mi{suffix}a") or match.group(f"mi{suffix}b")
-    second = match.group(f"s{suffix}")
-    if int(hour) > 24 or (minute and int(minute) > 59) or (second and int(second) > 59):
-        return None
-    words = [read_int(int(hour)), "giờ"]
-    if minute and (int(minute) or second):
-        words += [read_int(int(minute)), "phút"]
-    if second and int(second):
-        words += [read_int(int(second)), "giây"]
-    return " ".join(words)
-
-
-def _time(match: re.Match[str]) -> str:
-    first = _time_words(match, "1")
-    has_second = match.group("h2a") or match.group("h2b")
-    second = _time_words(match, "2") if has_second else ""
-    if first is None or second is None:
-        return match.group(0)
-    return f"{first} đến {second}" if second else first
-
-
 _DAY_OF_MONTH = re.compile(r"\b(?P<lead>(?i:ngày)\s+)(?P<d>[0-9]{1,2})(?=\s+(?i:tháng)\s+[0-9])")
 # "ngày 5-6 tháng 9": each day of the span takes "mùng" when it is 1-10.
 _DAYS_OF_MONTH = re.compile(
@@ -247,7 +274,7 @@ _MONTHLY_DAYS = re.compile(
     r"\b(?P<lead>(?i:ngày)\s+)(?P<days>[0-9]{1,2}(?:\s*(?:,|và|hoặc)\s*[0-9]{1,2})*)(?=\s+(?i:hàng|hằng|mỗi)\s+tháng\b)"
 )
 _DAY_BEFORE_SPAN = re.compile(
-    r"\b(?P<lead>(?i:ngày)\s+)(?P<days>[0-9]{1,2})(?=\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?[0-9]{1,2}/[0-9]{1,2})"
+    r"\b(?P<lead>(?i:ngày)\s+)(?P<days>[0-9]{1,2})(?=\s+(?:đến|tới)\s+(?:hết\s+)?(?:(?:ngày\s+)?[0-9]{1,2}/|ngày\s+[0-9]{1,2}-)[0-9]{1,2})"
 )
 
 
@@ -275,12 +302,74 @@ def _month_range(match: re.Match[str]) -> str:
     return f"{words} năm {read_int(int(year))}" if year else words
 
 
+# "(18.11)" after a named day, "tối 4.11", "tháng 1.2022", "tháng 8-2021": dates written with a dot or dash.
+_DOT_DATE = re.compile(r"(?<![0-9.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])")
+# "từ ngày 21 - 23.5": a span of days in a month written with a dot.
+_DOT_DATE_SPAN = re.compile(
+    r"\b(?P<lead>(?i:ngày)\s+)(?P<d1>[0-9]{1,2})\s*[-–]\s*(?P<d2>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])"
+)
+_DOT_DATE_LEAD = re.compile(r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm|hôm\s+nay)\s+|\()$")
+_DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})[.-](?P<y>{_YEAR}){_END}")
+
+
+def _dot_date(match: re.Match[str]) -> str:
+    day, month = match["d"], match["m"]
+    before = _before(match)
+    lead = _DOT_DATE_LEAD.search(before)
+    if not lead or not _valid(day, month):
+        return match.group(0)
+    if lead["lead"] == "(":
+        # Only a bracket that closes right after, following a named day: "Ngày ... (18.11)".
+        closed = match.string.startswith(")", match.end())
+        if not closed or not re.search(r"\bNgày\s+[^\W\d_]", before[-120:]):
+            return match.group(0)
+        return _date_words(day, month, None)
+    return _with_day_prefix(before, _date_words(day, month, None))
+
+
+# "tháng 9 AL", "15/8 AL": the lunar calendar.
+_LUNAR = re.compile(r"(?P<lead>\b(?i:tháng)\s+[0-9]{1,2}|(?<![0-9/])[0-9]{1,2}/[0-9]{1,2})\s+AL\b")
+
+
+# Cheap tests that let a line without a dotted or dashed number skip those passes.
+_DOT_BETWEEN_DIGITS = re.compile(r"[0-9][.-][0-9]")
+_DASH_AFTER_DIGIT = re.compile(r"[0-9]\s*[-–]")
+
+
+def _read_dot_dates(text: str) -> str:
+    text = _DOT_DATE_SPAN.sub(
+        lambda m: f"{m['lead']}{read_day(int(m['d1']))} đến {_date_words(m['d2'], m['m'], None)}"
+        if _valid(m["d1"], m["m"]) and _valid(m["d2"])
+        else m.group(0),
+        text,
+    )
+    text = _DOT_DATE.sub(_dot_date, text)
+    return _DOT_MONTH_YEAR.sub(
+        lambda m: f"{m['lead']}{read_month(int(m['m']))} năm {read_int(int(m['y']))}"
+        if _valid(month=m["m"])
+        else m.group(0),
+        text,
+    )
+
+
 def read_dates_and_times(text: str) -> str:
+    if "AL" in text:
+        text = _LUNAR.sub(r"\g<lead> âm lịch", text)
+    text = read_written_minutes(text)
+    if _DOT_BETWEEN_DIGITS.search(text):
+        text = _read_dot_dates(text)
+    dashed = _DASH_AFTER_DIGIT.search(text)
+    if dashed:
+        text = _DASH_DATE_SPAN.sub(_dash_date_span, text)
+        text = _MONTH_YEAR_SPAN.sub(r"\g<first> đến ", text)
     text = _MONTHLY_DAYS.sub(_bare_days, text)
     text = _DAY_BEFORE_SPAN.sub(_bare_days, text)
     text = _MONTH_RANGE.sub(_month_range, text)
-    text = _DASH_DATE.sub(_dash_date, text)
-    text = _HOUR_OF_DAY.sub(_hour_of_day, text)
+    if dashed:
+        text = _DASH_DATE_AFTER_DAYS.sub(_dash_date_after_days, text)
+        text = _DASH_DATE.sub(_dash_date, text)
+        text = _DASH_DATE_ENDING_SPAN.sub(_dash_date_ending_span, text)
+    text = read_hours_of_day(text)
     text = _ROUND_THE_CLOCK.sub(_round_the_clock, text)
     text = _DAY_LIST.sub(_day_list, text)
     text = _DATE_RANGE.sub(_date_range, text)
@@ -288,8 +377,7 @@ def read_dates_and_times(text: str) -> str:
     text = _NUMBERED_IN_YEAR.sub(lambda m: f"{m['lead']}{read_int(int(m['n']))} năm {read_int(int(m['y']))}", text)
     text = _MONTH_YEAR.sub(_month_year, text)
     text = _DAY_MONTH.sub(_date, text)
-    text = _HOUR_SPAN.sub(_hour_span, text)
-    text = _TIME.sub(_time, text)
+    text = read_clock_times(text)
     text = _DAYS_OF_MONTH.sub(_days_of_month, text)
     text = _DAY_OF_MONTH.sub(
         lambda m: m.group("lead") + read_day(int(m.group("d"))) if _valid(m.group("d")) else m.group(0), text

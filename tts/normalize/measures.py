@@ -63,6 +63,10 @@ _QUANTITY_BEFORE = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}[^\W\d_]+\s
 _AFTER_PER = re.compile(r"[0-9][0-9.,]*\s*(?:[^\W\d_]+\s+){0,3}mỗi\s+(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*$")
 
 
+# The abbreviation pass leaves "bão/ áp thấp nhiệt đới": a word glued to the slash, a space after it.
+_EXPANDED_AFTER_SLASH = re.compile(r"/\s+[^\W\d_]")
+
+
 # "02 buổi/1 tuần" is "hai buổi mỗi tuần"; "6 tháng/lần" is "sáu tháng một lần".
 _PER_ONE = re.compile(r"(?<=[^\W\d_])\s*/\s*0*1\s+(?=[^\W\d_])")
 _ONCE_PER = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=lần\b)")
@@ -90,6 +94,9 @@ def _per(text: str) -> str:
         before = text[max(0, match.start() - 80) : match.start()]
         if not (_QUANTITY_BEFORE.search(before) or _AFTER_PER.search(before)):
             continue
+        if _EXPANDED_AFTER_SLASH.match(text, match.start()):
+            # "cơn bão/ATNĐ" is bão or áp thấp nhiệt đới: an abbreviation is never the unit of a "per".
+            continue
         tail = match.group("tail")
         if tail in _COUNT_WORDS and text[: match.start()].endswith(_AMOUNT_UNITS):
             # "150 mm/24h" is an amount over a span: "trong hai mươi tư giờ".
@@ -100,6 +107,8 @@ def _per(text: str) -> str:
     return text
 
 
+# "38OC", "37,5 oC": the degree sign typed as a letter o.
+_LETTER_O_DEGREES = re.compile(r"(?<=[0-9])\s?[oO]C\b")
 # "ảnh 3x4", "phòng 4 x 6 m": dimensions are read "ba nhân bốn".
 _BY = re.compile(r"(?<=[0-9])\s*[x×]\s*(?=[0-9])")
 # "cao 1m57": a height in metres and centimetres.
@@ -131,6 +140,7 @@ def read_measures(text: str) -> str:
     text = _DOLLARS.sub(lambda match: f"{match['amount'] or ''} đô la", text)
     text = _NEGATIVE.sub("âm ", text)
     text = _DEGREES_C.sub(" độ xê", text)
+    text = _LETTER_O_DEGREES.sub(" độ xê", text)
     text = _KILOMETRE_MARKER.sub("ki lô mét ", text)
     text = _UNIT_AFTER_SCALE.sub(lambda match: f"{match['scale']} {UNITS[match['unit']]}", text)
     text = _UNIT_AFTER_NUMBER.sub(lambda match: " " + UNITS[match.group("unit")], text)
