@@ -77,3 +77,20 @@ def test_a_district_after_a_town_in_an_address() -> None:
 )
 def test_entries_from_ethnic_affairs_and_forest_pages(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_a_bracket_writing_its_ampersand_as_va_defines_the_words_before_it() -> None:
+    text = "vùng đồng bào dân tộc thiểu số và miền núi (DTTS và MN) giai đoạn 2021-2030"
+    assert normalize(text).startswith("vùng đồng bào dân tộc thiểu số và miền núi giai đoạn")
+
+
+def test_a_bracket_repeating_the_head_word_before_the_acronym_defines_it() -> None:
+    assert normalize("Ban Quản lý dự án (Ban QLDA) huyện") == "ban quản lý dự án huyện"
+    assert normalize("Ban Quản lý rừng phòng hộ (Ban QLRPH) Mường Tè, Ban QLRPH") == (
+        "ban quản lý rừng phòng hộ mường tè, ban quản lý rừng phòng hộ"
+    )
+    assert normalize("Quỹ Bảo vệ và Phát triển rừng (Quỹ BV&PTR) tỉnh") == "quỹ bảo vệ và phát triển rừng tỉnh"
+    # A title in brackets is not a definition: it is read.
+    assert normalize("ông Nguyễn Văn A (Chủ tịch UBND) phát biểu") == (
+        "ông nguyễn văn a, chủ tịch ủy ban nhân dân, phát biểu"
+    )
