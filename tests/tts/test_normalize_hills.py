@@ -73,6 +73,9 @@ def test_a_district_after_a_town_in_an_address() -> None:
     [
         ("479 NCUT trong thôn", "bốn trăm bảy mươi chín người có uy tín trong thôn"),
         ("quản lý rừng sau GĐGR", "quản lý rừng sau giao đất giao rừng"),
+        ("Chương trình MTQG GNBV", "chương trình mục tiêu quốc gia giảm nghèo bền vững"),
+        ("kiểm soát XNC tại cửa khẩu", "kiểm soát xuất nhập cảnh tại cửa khẩu"),
+        ("BCĐTƯ các CTMTQG", "ban chỉ đạo trung ương các chương trình mục tiêu quốc gia"),
     ],
 )
 def test_entries_from_ethnic_affairs_and_forest_pages(text: str, spoken: str) -> None:
