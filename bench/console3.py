@@ -20,8 +20,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from bench._setup import backend, insert_rows, prepare_empty, seed_bulletins, seed_fleet, seed_slots, table
-from bench.console_api import _more_bulletins
+from bench._setup import backend, insert_rows, prepare_empty, table
+from bench.console_api import seed_busy_province
 from server.app import create_app
 from server.db import dispose_engines
 from server.models.users import User
@@ -64,11 +64,8 @@ def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) 
     engine = prepare_empty(settings)
     try:
         now = datetime.now(UTC).replace(microsecond=0)
-        fleet = seed_fleet(engine, count, now)
+        fleet, approved = seed_busy_province(engine, count, extra, now)
         province = fleet.provinces[0].code
-        seed_slots(engine, fleet.provinces, now.date(), fleet.user_id, now)
-        approved = seed_bulletins(engine, fleet, now)
-        _more_bulletins(engine, fleet.communes, fleet.user_id, extra, now)
         insert_rows(engine, table(User), [{"username": "bench.duyet", "full_name": "", "password_hash": "!",
                                            "role": "approver", "area_code": province, "active": True,
                                            "created_at": now}])

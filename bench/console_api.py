@@ -19,7 +19,16 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bench._setup import backend, insert_rows, prepare_empty, seed_bulletins, seed_fleet, seed_slots, table
+from bench._setup import (
+    Fleet,
+    backend,
+    insert_rows,
+    prepare_empty,
+    seed_bulletins,
+    seed_fleet,
+    seed_slots,
+    table,
+)
 from server.db import dispose_engines
 from server.models.bulletins import Bulletin, BulletinTarget, BulletinVersion
 from server.models.console import AlertDelivery
@@ -81,17 +90,24 @@ def _more_bulletins(engine: Engine, communes: list[Any], user_id: int, count: in
         conn.execute(b.update().where(b.c.id >= first).values(current_version_id=b.c.id))
 
 
+def seed_busy_province(engine: Engine, devices: int, extra: int, now: datetime) -> tuple[Fleet, int]:
+    """A province's fleet, its slots, its approved bulletins and ``extra`` more; returns the fleet
+    and how many bulletins are approved."""
+    fleet = seed_fleet(engine, devices, now)
+    seed_slots(engine, fleet.provinces, now.date(), fleet.user_id, now)
+    approved = seed_bulletins(engine, fleet, now)
+    _more_bulletins(engine, fleet.communes, fleet.user_id, extra, now)
+    return fleet, approved
+
+
 def run(*, data_dir: Path, devices: int | None = None, rows: int | None = None) -> dict[str, Any]:
     count, extra = devices or DEFAULT_DEVICES, DEFAULT_BULLETINS if rows is None else rows
     settings = Settings(data_dir=data_dir)
     engine = prepare_empty(settings)
     try:
         now = datetime.now(UTC).replace(microsecond=0)
-        fleet = seed_fleet(engine, count, now)
+        fleet, approved = seed_busy_province(engine, count, extra, now)
         province = fleet.provinces[0].code
-        seed_slots(engine, fleet.provinces, now.date(), fleet.user_id, now)
-        approved = seed_bulletins(engine, fleet, now)
-        _more_bulletins(engine, fleet.communes, fleet.user_id, extra, now)
         insert_rows(engine, table(AreaAlert), [{
             "alert_id": "bench-alert", "area_code": province, "bulletin_id": 1, "version_hash": "h", "action": "start",
             "seq": 1, "envelope": "{}", "starts_at": now, "expires_at": now + timedelta(hours=6), "created_at": now}])

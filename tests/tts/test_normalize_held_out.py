@@ -24,6 +24,12 @@ from tts.normalize import normalize
     # A dash glued to a word sets off an apposition; after a code it is a stray space in a number.
     ("Ông Trần Minh Khải- PCT UBND xã", "ông trần minh khải, phó chủ tịch ủy ban nhân dân xã"),
     ("Số: 09/UBND- VP", "số: chín của ủy ban nhân dân, văn phòng"),
+    # Initials keep the sentence end their last dot makes; a bracketed Roman number heads a section.
+    ("Tặng quà cho chị N.T.T. Sau đó về.", "tặng quà cho chị en tê tê. sau đó về."),
+    ("Tặng quà cho chị N.T.T.", "tặng quà cho chị en tê tê."),
+    ("anh T.V.H. (SN 1987) trú tại", "anh tê vê hát, sinh năm một nghìn chín trăm tám mươi bảy, trú tại"),
+    ("(II) - Nội dung chính", "hai. nội dung chính"),
+    ("TPO - Dự báo mưa lớn", "dự báo mưa lớn"),
     # Metric units written out as one word are said syllable by syllable.
     ("0,4 miligam/1 lít khí thở; 5 Kilôgam gạo", "không phẩy bốn mi li gam mỗi lít khí thở; năm ki lô gam gạo"),
 ])  # fmt: skip

@@ -189,6 +189,28 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
         Sense("bộ đội", after=_after(r"biên phòng|BP|cụ Hồ|xuất ngũ|địa phương|chủ lực")),
         Sense("bưu điện", after=_after(r"văn hóa|VHX|huyện|tỉnh|xã")),
     ), None),  # "BĐ2", "BĐ III" are flood alert levels (context.py)
+    # "Công ty CP" is a joint-stock company; "NĐ-CP" and a bare "CP" keep the table's chính phủ.
+    "CP": ((
+        Sense("cổ phần",
+              before=_before(r"[Cc]ông ty|CÔNG TY|Cty|CTy|CT|TCT|[Tt]ổng [Cc]ông ty|[Tt]ập đoàn|[Nn]gân hàng TM")),
+    ), None),
+    # "ĐH" beside Party, Front and union words is a congress (đại hội); among school words context.py
+    # has already read đại học, and "ĐH 12" is a district road.
+    "ĐH": ((
+        Sense("đại hội", before=_before(r"[Bb]ầu|[Cc]hào mừng|[Tt]ổ chức|[Dd]ự|[Bb]ế mạc|[Kk]hai mạc|[Nn]ghị quyết|NQ"),
+              after=_after(r"[Đđ]ảng|đại biểu|[Đđ]oàn|[Hh]ội|[Cc]ông đoàn|MTTQ|[Mm]ặt trận|[Cc]hi bộ|nhiệm kỳ|lần thứ|"
+                           r"đã bầu|đã thông qua|[IVX]+\b"),
+              near=r"[Đđ]ảng|nhiệm kỳ|BCH|[Bb]an [Cc]hấp hành|bầu|đại biểu|khóa|[Bb]í thư|[Cc]hi bộ|đảng viên"),
+    ), None),
+    # "SK" is sức khỏe in health checks and conscription; elsewhere (sáng kiến, sự kiện) it is left alone.
+    "SK": ((
+        Sense("sức khỏe",
+              before=_before(r"[Kk]hám|[Tt]iêu chuẩn|[Cc]hăm sóc|[Bb]ảo vệ|[Tt]ình trạng|[Nn]âng cao|[Tt]ư vấn|"
+                             r"[Kk]iểm tra|[Pp]hân loại|[Gg]iấy khám|[Gg]iấy chứng nhận|[Đđ]ủ|[Tt]ruyền thông"),
+              after=_after(r"sinh sản|cộng đồng|ban đầu|định kỳ|tâm thần|người cao tuổi|học đường|răng miệng|"
+                           r"loại [0-9]|nghĩa vụ|NVQS|tốt"),
+              near=r"[Kk]hám|[Yy] tế|bệnh|NVQS|nghĩa vụ quân sự|tuyển quân|nhập ngũ|[Tt]iêm"),
+    ), None),
     "PC": ((
         Sense("phòng chống", after=_after(
             r"dịch|thiên tai|lụt|bão|cháy|tội phạm|ma túy|tham nhũng|tác hại|bệnh|HIV|sốt|đuối|COVID|Covid|rét|"

@@ -61,12 +61,29 @@ _STAGE_SPAN = re.compile(
 _UNIT_OF_BODY = re.compile(
     r"(?i:\b(?:sư đoàn|trung đoàn|lữ đoàn|tiểu đoàn|đại đội|hải đội|hải đoàn|đồn)\s+[0-9]+)\s*/\s*(?=[A-ZĐ])"
 )
-# "TPO - Dự báo ...", "(GLO)- Hai tuần qua ...": a news site's tag opening a line is not read.
-_SOURCE_TAG = re.compile(r"^\s*(?:\((?P<paren>[A-Z][A-Za-z.]{1,14})\)|(?P<tag>[A-Z]{2,6}(?:\.VN)?))\s*[-–]\s+(?=\S)")
+# "TPO - Dự báo ...", "(GLO)- Hai tuần qua ...", "ĐBP - Điện Biên ...": a news site's tag opening a line is
+# not read.
+_SOURCE_TAG = re.compile(
+    r"^\s*(?:\((?P<paren>[A-ZĐ][A-Za-zĐ.&]{1,14})\)|(?P<tag>[A-ZĐ]{2,6}(?:\.VN)?))\s*[-–]\s+(?=\S)"
+)
+# "(BDO) Sáng 19-11, ...", "(TTV) Chủ động ...": without a dash, a bracketed tag before a sentence is a
+# byline too, unless a table or the area's lexicon reads it; clean_input marks the line, finalize decides.
+_ROMAN_TAG = re.compile(r"[IVXLC]+")
+_BRACKETED_TAG = re.compile(r"^\s*\((?P<tag>[A-ZĐ][A-ZĐ.&]{1,9})\)\s+(?P<next>\S)")
+_BYLINE_MARK = "\ue000"
+_MARKED_TAG = re.compile(rf"^{_BYLINE_MARK}\s*(?:\([A-ZĐ][A-ZĐ.&]{{1,9}}\)\s+)?")
+# "GIA ĐÌNH HẠNH PHÚC *** 2. HƯỞNG ỨNG ...": the stars between the items of a ticker end a sentence.
+_TICKER_STARS = re.compile(r"\s*(?:\*\s*){3,}")
+# "Tổ dân phố 41,42 và 43": a list of consecutive numbers typed without the space after its comma
+# (a decimal "6,5" is no list: the next number does not follow it in a list).
+_GLUED_LIST_COMMA = re.compile(r"(?<![0-9.,])([0-9]{1,4}),([0-9]{1,4})(?=\s*(?:,|và)\s*[0-9]+(?![0-9]|[.,][0-9]))")
 # "14//14 thôn": a doubled slash between numbers is a typing slip.
 _DOUBLE_SLASH = re.compile(r"(?<=[0-9])\s*/{2,}\s*(?=[0-9])")
 # "cấp 12-cấp 13", "tháng 7 - tháng 8": the same word before both numbers makes a span.
 _REPEATED_SPAN = re.compile(r"\b([^\W\d_]+)\s+([0-9]+)\s*-\s*(?=\1\s+[0-9])", re.IGNORECASE)
+# "(thứ Hai - thứ Sáu)", "Thứ Hai – Chủ nhật": a dash between two weekdays is a span, like "Thứ 2 - Thứ 6".
+_WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?![^\W_])"
+_WEEKDAY_SPAN = re.compile(rf"(?i:\b({_WEEKDAY})\s*-\s*(?={_WEEKDAY}))")
 # "sáng-xanh-sạch-đẹp": three or more Vietnamese words joined by hyphens are a list (two may be one
 # word: "vắc-xin").
 _HYPHEN_LIST = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+){2,}(?![\w-])")
@@ -92,7 +109,9 @@ def clean_input(line: str) -> str:
     """NFC, typographic symbols folded, emoji/control characters dropped, line bullets removed."""
     line = unicodedata.normalize("NFC", line).translate(_TRANSLATION)
     line = "".join(_ascii_digit(char) for char in line if _keep(char))
+    line = _TICKER_STARS.sub(". ", line)
     line = line.replace("**", " ").replace("__", " ")
+    line = _GLUED_LIST_COMMA.sub(_glued_list, line)
     line = _WORD_NUMBER.sub(lambda m: m.group(1) + " " if _is_word(m.group(1)) else m.group(1), line)
     line = _NAME_NUMBER.sub(_join_name_number, line)
     # Headings start with a capital: "2 - 3 ngày" and "a. b." are no headings.
@@ -102,16 +121,26 @@ def clean_input(line: str) -> str:
     line = _VV_SUBJECT.sub(r"\1 ", line)
     line = _DASH_BEFORE_TO.sub(" ", line)
     line = _SOURCE_TAG.sub(_source_tag, line)
+    if _is_byline(_BRACKETED_TAG.match(line)):
+        line = _BYLINE_MARK + " " + line.lstrip()
     line = _DOUBLE_SLASH.sub("/", line)
     line = _UNIT_OF_BODY.sub(lambda m: m.group(0).split("/")[0].rstrip() + ", ", line)
     line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
     line = _REPEATED_SPAN.sub(r"\1 \2 đến ", line)
+    line = _WEEKDAY_SPAN.sub(r"\1 đến ", line)
     line = _HYPHEN_LIST.sub(_hyphen_list, line)
     line = _COMPASS.sub(r"\1 ", line)
-    line = _INITIALS.sub(lambda m: " " + spell_letters(m.group(1).replace(".", "")) + " ", line)
+    line = _INITIALS.sub(_initials, line)
     line = _STAGE_SPAN.sub(lambda m: m.group(0)[: m.end(1) - m.start()] + " đến ", line)
     line = _APPOSITION_DASH.sub(lambda m: ", " if line[m.start() - 1].islower() else m.group(0), line)
     return _LINE_BULLET.sub("", line).strip()
+
+
+def _initials(match: re.Match[str]) -> str:
+    # The last dot still ends a sentence at the end of the line or before a capital ("chị N.T.T. Sau đó").
+    rest = match.string[match.end() :].lstrip()
+    ends = match.group(0).endswith(".") and (not rest or rest[0].isupper())
+    return " " + spell_letters(match.group(1).replace(".", "")) + (". " if ends else " ")
 
 
 def _capital_after(match: re.Match[str]) -> bool:
@@ -125,7 +154,18 @@ def _is_word(letters: str) -> bool:
 
 def _source_tag(match: re.Match[str]) -> str:
     tag = match.group("paren") or match.group("tag")
+    if _ROMAN_TAG.fullmatch(tag):  # "(II) - Nội dung": a heading's number, not a news site's tag
+        return tag + ". "
     return match.group(0) if tag in default_table().text_entries() else ""
+
+
+def _is_byline(match: re.Match[str] | None) -> bool:
+    return bool(match and match.group("next").isupper() and match.group("tag") not in default_table().text_entries())
+
+
+def _glued_list(match: re.Match[str]) -> str:
+    first, second = match.groups()
+    return f"{first}, {second}" if int(second) == int(first) + 1 else match.group(0)
 
 
 def _hyphen_list(match: re.Match[str]) -> str:
@@ -203,6 +243,7 @@ def _ellipsis(match: re.Match[str]) -> str:
 
 def finalize(text: str) -> str:
     """Symbols to words or pauses, acronyms spelled, lowercase, tidy spacing and punctuation."""
+    text = _MARKED_TAG.sub("", text)
     text = _ELLIPSIS.sub(_ellipsis, text)
     text = _LIST_LETTER.sub(lambda match: spell_letters(match.group(1)), text)
     text = _POINT_LETTERS.sub(_name_letters, text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from tts.normalize.abbreviation_senses import read_abbreviation_senses
+from tts.normalize.abbreviations import spell_letters
 
 _COMMAND = r"(?:[Qq]uân sự|QS\b|[Pp]hòng thủ|PCTT|PCCC|[Pp]hòng,? chống|[Pp]hòng chống|[Pp]hòng cháy|[Cc]ứu hộ)"
 _STANDING = (
@@ -142,7 +143,22 @@ def _read_tt_before_name(text: str) -> str:
     return _TT_BEFORE_NAME.sub(replace, text)
 
 
+# "đối tượng Lê Văn T. (SN 1995)", "Vũ Ngọc Th., trú tại": the initial that hides a given name in police
+# news ends nothing either; it follows a capitalised surname and middle name.
+_NAME_INITIAL = re.compile(r"(?<= )(?P<letter>[A-ZĐ]h?)\.(?=\s*[(,;:]|\s*$)")
+_TWO_NAME_WORDS = re.compile(r"(?:^|\s)[^\W\d_]+\s[^\W\d_]+\s$")
+
+
+def _read_name_initial(match: re.Match[str]) -> str:
+    before = _TWO_NAME_WORDS.search(match.string[max(0, match.start() - 30) : match.start()])
+    if not before or not all(word[0].isupper() for word in before.group(0).split()):
+        return match.group(0)
+    at_end = not match.string[match.end() :].strip()
+    return spell_letters(match.group("letter").upper()) + ("." if at_end else " ")
+
+
 def read_context_abbreviations(text: str) -> str:
+    text = _NAME_INITIAL.sub(_read_name_initial, text)
     text = _read_school_levels(_read_tht(_JOINED.sub(r"\1 ", text)))
     text = _TOWN.sub(r"\g<lead> thị trấn ", text)
     for pattern, spoken, capital_next in RULES:

@@ -39,6 +39,10 @@ _DATE = (
 _OWN_ISSUER_AFTER = re.compile(rf"\s*(?:,?\s*{_DATE}\s*)?,?\s*của\b", re.IGNORECASE)
 # "công điện khẩn số 12/CĐ.UBND": a dot typed for the dash between the type and the issuer.
 _DOTTED_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5})\.(?=[A-ZĐ][A-ZĐ0-9]+(?!\w))")
+# "449/QĐ-TTgngày 12 tháng 3": the word after a code typed against it.
+_GLUED_AFTER_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ&0-9/-]*?)(?=(?:ngày|của|về)\s)")
+# "2463/QĐ-UBND.VX": a dot typed for the dash before the drafting unit.
+_DOTTED_UNIT = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5}-[A-ZĐ][A-ZĐ0-9]{1,9})\.(?=[A-ZĐ][A-ZĐ0-9]{0,9}(?!\w))")
 # "Quyết định số: 95/QĐ-UBND": inside a sentence the colon after "số" is no pause (a "Số:" label is).
 _SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
 # Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
@@ -140,8 +144,11 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
         doc_type = table.issuer(party_type)
 
     before = match.string[max(0, match.start() - 60) : match.start()].lower()
-    has_so = bool(_SO_BEFORE.search(before))
     type_said = doc_type and _type_said(doc_type, before, match.string[max(0, match.start() - 240) : match.start()])
+    # "Số quyết định: 3150/QĐ-UBND": the label has said "số" and the type.
+    has_so = bool(_SO_BEFORE.search(before)) or bool(
+        type_said and re.search(rf"\bsố\s+(?:{_type_names(doc_type or '')})\s*:\s*$", before)
+    )
     number = _number_words(match)
     if doc_type and not type_said:
         words = [*number, doc_type] if has_so else [doc_type, "số", *number]
@@ -181,6 +188,8 @@ def _squeeze(match: re.Match[str], table: AbbreviationTable) -> str:
 def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
     table = table or default_table()
     text = _SO_COLON.sub(r"\1 ", text)
+    text = _GLUED_AFTER_CODE.sub(r"\1 ", text)
+    text = _DOTTED_UNIT.sub(r"\1-", text)
     text = _DOTTED_CODE.sub(lambda m: m.group(1) + ("-" if table.doc_type(m.group(1)) else "."), text)
     text = _SPACED_NUMBER.sub(lambda match: _squeeze(match, table), text)
     text = _PARTY_NUMBER.sub(lambda match: _read_document_number(match, table), text)

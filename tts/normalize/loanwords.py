@@ -8,6 +8,7 @@ and takes whole words only, so "videoclip" is not split.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tts.normalize.tone_marks import is_syllable
@@ -147,6 +148,51 @@ LOANWORDS: dict[str, str] = {
     "chlorine": "clo",
     "biogas": "bi ô ga",
     "glyphosate": "gli phô sát",
+    # Packaging, farming and weather words of press and agency texts.
+    "carton": "các tông",
+    "compost": "com pốt",
+    "festival": "phét ti van",
+    "la nina": "la ni na",
+    "el nino": "en ni nô",
+    "passcode": "pát cốt",
+    "pasteur": "pát tơ",
+    # Police news: drugs, karaoke rooms; vehicles written as one word.
+    "ketamine": "ke ta min",
+    "ketamin": "ke ta min",
+    "methamphetamine": "mét am phê ta min",
+    "amphetamine": "am phê ta min",
+    "shisha": "si sa",
+    "shisa": "si sa",
+    "vip": "víp",
+    "massage": "mát xa",
+    "taxi": "tắc xi",
+    "gas": "ga",
+    "bida": "bi a",
+    "ôtô": "ô tô",
+    "môtô": "mô tô",
+    # Dengue control and vaccines.
+    "wolbachia": "ôn ba chi a",
+    "dengue": "đen gơ",
+    "zika": "di ca",
+    "sabin": "sa bin",
+    "omicron": "ô mi crôn",
+    # Scams: messaging apps, combos, crypto.
+    "telegram": "tê lê gram",
+    "viber": "vai bơ",
+    "combo": "com bô",
+    "bitcoin": "bít coin",
+    # Payment apps.
+    "vnpay": "vê en pây",
+    "zalopay": "da lô pây",
+    # Brands named in market-surveillance news (counterfeit goods).
+    "adidas": "a đi đát",
+    "nike": "nai ki",
+    "gucci": "gu chi",
+    "chanel": "sa nen",
+    "dior": "đi o",
+    "hermes": "éc mét",
+    # Festivals of the Khmer South ("Ok" alone stays "ô kê").
+    "ok om bok": "óc om bóc",
     # Sports.
     "sea games": "xi ghêm",
     "futsal": "phút xan",
@@ -176,6 +222,7 @@ ACRONYMS: dict[str, str] = {
     "BIDV": "bê i đê vê",
     "AI": "ây ai",
     "POS": "pốt",
+    "USD": "đô la mỹ",  # also where no number precedes: "hàng chục nghìn USD"
     "EC": "e xê",  # a pesticide's formulation, "300EC": not a syllable
 }
 
@@ -189,12 +236,62 @@ _PHRASES = re.compile(
 
 
 def _read_word(match: re.Match[str]) -> str:
-    """A whole word of the table; not a label of an address or e-mail ("zalo.me", "video@")."""
-    spoken = LOANWORDS.get(match.group(0).lower())
+    """A whole word of the table; not a label of an address or e-mail ("zalo.me", "video@").
+
+    A hyphenated word not in the table ("Sởi-Rubella") has its parts looked up: words of two
+    languages paired by a hyphen are a pair, said with a pause like "Sởi - Rubella".
+    """
+    word = match.group(0)
     rest = match.string[match.end() : match.end() + 2]
-    if spoken is None or rest[:1] == "@" or (rest[:1] == "." and rest[1:].isalpha()):
-        return match.group(0)
-    return spoken
+    if rest[:1] == "@" or (rest[:1] == "." and rest[1:].isalpha()):
+        return word
+    spoken = LOANWORDS.get(word.lower())
+    if spoken is None and "-" in word:
+        parts = [LOANWORDS.get(part.lower(), part) for part in word.split("-")]
+        found = [part.lower() in LOANWORDS for part in word.split("-")]
+        # "Sởi-Rubella" pairs a Vietnamese word with a foreign one; "PC-Covid" is one name.
+        vietnamese = [not known and not part.isupper() and is_syllable(part.lower())
+                      for part, known in zip(word.split("-"), found, strict=True)]
+        pair = any(found) and all(known or native for known, native in zip(found, vietnamese, strict=True))
+        pair = pair and not all(found)
+        return ", ".join(parts) if pair else "-".join(parts)
+    return word if spoken is None else spoken
+
+
+# "Bàlamôn", "Katê", "Êđê": Vietnamese syllables written as one name (of a people, a festival, a
+# faith). A capitalised word with a Vietnamese mark that is not one syllable is split into syllables, each
+# starting with a consonant where it can; "k" before a, o, u is written "c" as Vietnamese spells it.
+_MARKED = re.compile(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*")
+_K_BEFORE_BACK_VOWEL = re.compile(r"^k(?=[aăâoôơuư])")
+
+
+@functools.lru_cache(maxsize=65536)
+def _glued_syllables(word: str) -> str | None:
+    lower = word.lower()
+    if len(lower) < 3 or not word[0].isupper() or word.isupper() or is_syllable(lower):
+        return None
+    # best[i]: the split of lower[:i] with the fewest vowel-initial syllables after the first, then the fewest syllables
+    best: list[tuple[int, int, list[str]] | None] = [None] * (len(lower) + 1)
+    best[0] = (0, 0, [])
+    for end in range(1, len(lower) + 1):
+        for start in range(max(0, end - 7), end):
+            previous = best[start]
+            piece = lower[start:end]
+            if previous is None or not is_syllable(piece):
+                continue
+            vowel_initial = int(bool(previous[2]) and piece[0] in "aăâeêioôơuưy" + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩị"
+                                "òóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+            candidate = (previous[0] + vowel_initial, previous[1] + 1, [*previous[2], piece])
+            if best[end] is None or candidate[:2] < best[end][:2]:  # type: ignore[index]
+                best[end] = candidate
+    found = best[-1]
+    if found is None or len(found[2]) < 2:
+        return None
+    return " ".join(_K_BEFORE_BACK_VOWEL.sub("c", piece) for piece in found[2])
+
+
+def _read_glued(match: re.Match[str]) -> str:
+    return _glued_syllables(match.group(0)) or match.group(0)
 
 
 # "QR-code" and "VNPAY-QR" keep their parts; "QR2" is a code, not the acronym.
@@ -236,7 +333,11 @@ def read_loanwords(text: str) -> str:
         text = _ACRONYM_PATTERN.sub(_read_acronym, text)
     text = _DIGITAL_PREFIX.sub(_read_digital_prefix, text)
     text = _PHRASES.sub(lambda match: LOANWORDS[match.group(0).lower()], text)
-    # Most lines hold no loanword: look words up only when one of them is in the table.
-    if {token.lower() for token in tokens} & _SINGLE_WORDS:
+    # Most lines hold no loanword: look words up only when one of them (or a part of one) is in the table.
+    lowered = {token.lower() for token in tokens}
+    parts = {part for token in lowered if "-" in token for part in token.split("-")}
+    if (lowered | parts) & _SINGLE_WORDS:
         text = _WORD.sub(_read_word, text)
+    if any(_glued_syllables(token) for token in tokens if not token.isascii()):
+        text = _MARKED.sub(_read_glued, text)
     return text

@@ -17,7 +17,7 @@ _CONTEXT_WORDS = (
     "tầng", "cấp", "giai đoạn", "đợt", "tập", "nhóm", "loại", "hạng", "vùng", "khu vực", "quân khu",
     "phụ lục", "tuần", "bậc", "quyển", "điều", "khoản", "tiểu mục", "học kỳ", "trung đoàn", "sư đoàn",
     "báo động", "mức báo động", "độ", "cấp độ", "lữ đoàn", "tiểu đoàn", "đại đội", "khối", "phần thứ",
-    "lần",
+    "lần", "khu",
 )  # fmt: skip
 # Up to 399, and a lone C or L is a letter ("loại C"), not a number.
 _ROMAN = r"(?=[IVX]|[CL][CLXVI])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"

@@ -126,5 +126,15 @@ def read_address(address: str) -> str:
     return " " + " ".join(words) + " "
 
 
+# A news agency's tag opening a line, before a dash: "TPO - Dự báo ...", "VOV.VN - Ngày 16/6 ...",
+# "(VTC News) - ...", "(Quanlynhanuoc.vn) – ...", "VHO- ...". It credits the source; an announcer does not read it.
+_DATELINE = re.compile(
+    r"^\s*(?:\((?![0-9IVXivx.]+\))[^()\n]{2,40}\)|[A-ZĐ]{1,5}O|TTXVN|VNA|BNEWS|[A-Za-z]+\.(?:vn|VN))"
+    r"\s*[-–]\s*(?=[A-ZĐÀ-Ỹ0-9])",
+    re.MULTILINE,
+)
+
+
 def read_web_addresses(text: str) -> str:
+    text = _DATELINE.sub("", text)
     return _ADDRESS.sub(lambda match: read_address(match.group(0)), text)
