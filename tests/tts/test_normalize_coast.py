@@ -59,13 +59,6 @@ def test_a_dash_date_spanning_to_a_month() -> None:
     assert normalize("từ 2-3 ngày") == "từ hai đến ba ngày"
 
 
-def test_numbered_units_listed_with_a_bare_comma() -> None:
-    assert normalize("gồm: Tổ dân phố 41,42 và 43.") == (
-        "gồm: tổ dân phố bốn mươi mốt, bốn mươi hai và bốn mươi ba."
-    )
-    assert normalize("diện tích 27,28 ha") == "diện tích hai mươi bảy phẩy hai mươi tám héc ta"
-
-
 def test_a_minus_before_a_measured_number_is_am() -> None:
     assert normalize("mực nước thấp nhất -15cm lúc 23h30.") == (
         "mực nước thấp nhất âm mười lăm xen ti mét lúc hai mươi ba giờ ba mươi phút."
