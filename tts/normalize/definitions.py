@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Collection
 
 from tts.normalize.abbreviations import default_table, load_entries, spell_letters
 from tts.normalize.loanwords import LOANWORDS
@@ -167,8 +168,11 @@ def _headed_definition(abbr: str, before: str) -> tuple[str, str] | None:
     return parts["acronym"], " ".join(full.replace(",", " ").split()).lower()
 
 
-def find_definitions(text: str) -> tuple[dict[str, str], str]:
-    """Definitions ({abbreviation: full form, lowercase}) and the text without the "(ABBR)" marks."""
+def find_definitions(text: str, local_terms: Collection[str] = ()) -> tuple[dict[str, str], str]:
+    """Definitions ({abbreviation: full form, lowercase}) and the text without the "(ABBR)" marks.
+
+    ``local_terms`` (the area lexicon's) are read where they stand: a bracketed local term is never
+    taken for a gloss the listener can do without."""
     definitions: dict[str, str] = {}
 
     def drop_list(match: re.Match[str]) -> str:
@@ -193,7 +197,7 @@ def find_definitions(text: str) -> tuple[dict[str, str], str]:
         letters = _letters(_AND.sub("&", abbr))
         full = _full_form(before, letters) if letters and _ends_with_number(before, match) else None
         if full is None:
-            glossed = (
+            glossed = abbr not in local_terms and (
                 _is_foreign_gloss(abbr, text, match)
                 or _is_unit_code_gloss(abbr, text, match)
                 or _restates_known(abbr, before)
