@@ -75,3 +75,11 @@ def test_a_unit_alone_in_brackets_is_said() -> None:
 def test_comparison_signs_before_numbers() -> None:
     assert normalize("LÀ < 2 MÉT SO VỚI") == "là nhỏ hơn hai mét so với"
     assert normalize("cá biệt >80 con/m2") == "cá biệt lớn hơn tám mươi con mỗi mét vuông"
+
+
+def test_engine_power_in_cv_is_horsepower() -> None:
+    assert normalize("tàu cá lắp máy có công suất từ 20 CV trở lên") == (
+        "tàu cá lắp máy có công suất từ hai mươi mã lực trở lên"
+    )
+    # Without an engine in sight, "CV" after a count is still công văn.
+    assert normalize("đã ban hành 15 CV chỉ đạo") == "đã ban hành mười lăm công văn chỉ đạo"

@@ -14,6 +14,7 @@ FLOORS = {
     "city": 0.85, "hills": 0.9,
     # coast: its misread lines wait for abbreviation entries (CSB, CGC, GHCP, DO/COD) outside the numbers modules;
     # coast2: QĐ. (quần đảo), "25 tàu/270 lao động" (cleaning reads "trên"), "type O" (típ o).
+    # coast3 keeps the default floor (one line: "DK1" says D as dê, the reference đê).
     "coast": 0.9, "coast2": 0.9,
 }
 

@@ -5,7 +5,8 @@ Storm positions "16,8N-112,4E" -> "16,8 độ vĩ bắc, 112,4 độ kinh đông
 flood-alert spans "BĐ2-BĐ3" -> "BĐ2 đến BĐ3"; licence plates "29A-123.45" -> "hai chín a, một hai ba
 bốn năm" (digit by digit, as the police and the radio read them); rice varieties "lúa OM 18", "IR 50404";
 maritime positions in degrees, minutes and seconds "20°49'53.9\" N" -> "20 độ 49 phút 53,9 giây vĩ bắc";
-fishing-boat numbers "KG-94793-TS", "QNg 90512 TS" -> "ca giê, chín bốn bảy chín ba, tê ét" (read like a plate).
+fishing-boat numbers "KG-94793-TS", "QNg 90512 TS" -> "ca giê, chín bốn bảy chín ba, tê ét" (read like a plate);
+"công suất máy 90 CV" -> "... mã lực".
 Runs before document numbers are read and before letters and digits are split apart.
 """
 
@@ -32,6 +33,9 @@ _DMS = re.compile(
 _FISHING_BOAT = re.compile(
     r"(?<![\w/-])(?P<province>[A-ZĐ][A-ZĐa-zđ]{0,2})\s*[-–]?\s*(?P<number>[0-9]{4,5})\s*[-–]?\s*TS(?![\w])"
 )
+# "công suất 90 CV": an engine's horsepower (cheval-vapeur), not "công văn", which "ban hành 15 CV" stays.
+_HORSEPOWER = re.compile(r"(?<=[0-9])\s*CV\b")
+_ENGINE_WORDS = re.compile(r"(?i:công suất|máy|động cơ|tàu|thuyền|xuồng)")
 _VIRUS_SUBTYPE = re.compile(r"\b(?P<type>[AB])\s*(?:/|\()\s*(?P<sub>H[0-9]{1,2}N[0-9]{1,2})\s*\)?")
 _COVID_DASH = re.compile(r"\b(?P<name>(?i:covid))\s*[-–—]\s*(?P<year>[0-9]{2})\b")
 _ALERT_SPAN = re.compile(r"(?P<first>\bBĐ\s?(?:[1-3]|I{1,3}))\s*[-–]\s*(?=BĐ\s?(?:[1-3]|I{1,3})\b)")
@@ -90,6 +94,10 @@ def read_codes(text: str) -> str:
     if "°" in text or "độ" in text:
         text = _DMS.sub(_dms, text)
     text = _COORDINATES.sub(_coordinates, text)
+    if "CV" in text:
+        text = _HORSEPOWER.sub(
+            lambda m: " mã lực" if _ENGINE_WORDS.search(m.string[max(0, m.start() - 40) : m.start()]) else m[0], text
+        )
     if "TS" in text:
         text = _FISHING_BOAT.sub(_fishing_boat, text)
     text = _VIRUS_SUBTYPE.sub(lambda match: f"{match['type']} {match['sub']}", text)
