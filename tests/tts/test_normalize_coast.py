@@ -83,3 +83,22 @@ def test_engine_power_in_cv_is_horsepower() -> None:
     )
     # Without an engine in sight, "CV" after a count is still công văn.
     assert normalize("đã ban hành 15 CV chỉ đạo") == "đã ban hành mười lăm công văn chỉ đạo"
+
+
+def test_danger_zones_name_parallels_and_meridians() -> None:
+    assert normalize("Vùng nguy hiểm: 15,0-18,5N; phía Đông kinh tuyến 114,0E.") == (
+        "vùng nguy hiểm: mười lăm phẩy không đến mười tám phẩy năm độ vĩ bắc; "
+        "phía đông kinh tuyến một trăm mười bốn phẩy không độ kinh đông."
+    )
+    assert normalize("Vĩ tuyến 16,00N - 21,50N") == (
+        "vĩ tuyến mười sáu phẩy không không độ vĩ bắc đến hai mươi mốt phẩy năm mươi độ vĩ bắc"
+    )
+    # A letter after a whole number is no coordinate.
+    assert normalize("tuyến 5 E") == "tuyến năm e"
+
+
+def test_a_per_unit_alone_in_brackets_and_a_sign_before_a_level() -> None:
+    assert normalize("tăng 0,1 - 3,0 (g/l). Mật độ (con/m2)") == (
+        "tăng không phẩy một đến ba phẩy không, gam mỗi lít. mật độ, con mỗi mét vuông"
+    )
+    assert normalize("Cường độ < Cấp 6") == "cường độ nhỏ hơn cấp sáu"

@@ -23,6 +23,13 @@ _COORDINATES = re.compile(
     rf"(?<![\w.,])(?P<lat>{_DEGREES})\s*°?\s*(?P<ns>[NS])\s*(?P<sep>[-–,;/]?)\s*"
     rf"(?P<lon>{_DEGREES})\s*°?\s*(?P<ew>[EW])(?![\w])"
 )
+# Danger zones name one parallel or meridian, or a band of them: "phía Đông kinh tuyến 114,0E",
+# "7,00°N", "15,0-18,5N", "16,00N - 21,50N" (a decimal or a degree sign tells a coordinate from a letter).
+_COORDINATE_BAND = re.compile(
+    rf"(?<![\w.,])(?P<a>{_DEGREES})\s*°?\s*[-–]\s*(?P<b>{_DEGREES})\s*°?\s*(?P<hemi>[NSEW])(?![\w])"
+)
+_ONE_COORDINATE = re.compile(r"(?<![\w.,])(?P<deg>[0-9]{1,3}(?:[.,][0-9]+\s*°?|\s*°))\s*(?P<hemi>[NSEW])(?![\w])")
+_BETWEEN_COORDINATES = re.compile(r"(?P<first>độ (?:vĩ|kinh) (?:bắc|nam|đông|tây))\s*[-–]\s*(?=[0-9])")
 # Maritime notices: "20°49'53.9\" N", "09°26’53,0” N", "09 độ 43’N". Cleaning the input drops the quote
 # marks, so the minutes may be glued to the seconds ("09°2653,0 N"): two digits each.
 _DMS = re.compile(
@@ -94,6 +101,10 @@ def read_codes(text: str) -> str:
     if "°" in text or "độ" in text:
         text = _DMS.sub(_dms, text)
     text = _COORDINATES.sub(_coordinates, text)
+    if re.search(r"[0-9°]\s*[NSEW]\b", text):
+        text = _COORDINATE_BAND.sub(lambda m: f"{m['a']} đến {m['b']} độ {_HEMISPHERES[m['hemi']]}", text)
+        text = _ONE_COORDINATE.sub(lambda m: f"{m['deg'].rstrip(' °')} độ {_HEMISPHERES[m['hemi']]}", text)
+        text = _BETWEEN_COORDINATES.sub(r"\g<first> đến ", text)
     if "CV" in text:
         text = _HORSEPOWER.sub(
             lambda m: " mã lực" if _ENGINE_WORDS.search(m.string[max(0, m.start() - 40) : m.start()]) else m[0], text

@@ -31,8 +31,8 @@ _COMMA_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?")
 _MEASURE_WORDS = re.compile(
     r"\s*(?:phần trăm|ki lô|mét|héc ta|tấn|tạ|yến|triệu|tỷ|nghìn|đồng|lít|độ|gam|mi li|xen ti|oát)\b"
 )
-# "< 2 mét", ">80 con/m2": a comparison sign before a number, said as cleaning says "≥" (lớn hơn hoặc bằng).
-_COMPARED = re.compile(r"(?:(?<=[\s(])|^)(?P<sign>[<>])\s*(?=[0-9])")
+# "< 2 mét", ">80 con/m2", "< Cấp 6": a comparison sign before a number, said as cleaning says "≥" (lớn hơn hoặc bằng).
+_COMPARED = re.compile(r"(?:(?<=[\s(])|^)(?P<sign>[<>])\s*(?=[0-9]|(?i:cấp)\s+[0-9])")
 _COMPARISONS = {"<": "nhỏ hơn", ">": "lớn hơn"}
 _GLUED = re.compile(r"(?<=[A-ZĐ])(?=[0-9])|(?<=[0-9])(?=[A-ZĐ])")
 # A code's zero is part of its name: "PC06" is pê xê không sáu, "Đề án 06" đề án không sáu.
