@@ -102,3 +102,18 @@ def test_a_per_unit_alone_in_brackets_and_a_sign_before_a_level() -> None:
         "tăng không phẩy một đến ba phẩy không, gam mỗi lít. mật độ, con mỗi mét vuông"
     )
     assert normalize("Cường độ < Cấp 6") == "cường độ nhỏ hơn cấp sáu"
+
+
+def test_dotted_date_spans_and_counted_crew() -> None:
+    assert normalize("Từ ngày 12.3-30.4, các địa phương tiêm phòng.") == (
+        "từ ngày mười hai tháng ba đến ngày ba mươi tháng tư, các địa phương tiêm phòng."
+    )
+    assert normalize("đợt hai từ 10.9 - 10.10.") == (
+        "đợt hai từ ngày mùng mười tháng chín đến ngày mùng mười tháng mười."
+    )
+    # Section numbers keep their dots.
+    assert normalize("Mục 2.1 - 2.3 của kế hoạch") == "mục hai chấm một đến hai chấm ba của kế hoạch"
+    assert normalize("3/5 thuyền viên không có giấy tờ") == "ba trên năm thuyền viên không có giấy tờ"
+    assert normalize("từ 21-9 đến hết tháng 12-2026.") == (
+        "từ ngày hai mươi mốt tháng chín đến hết tháng mười hai năm hai nghìn không trăm hai mươi sáu."
+    )

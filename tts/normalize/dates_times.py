@@ -1,12 +1,10 @@
 """Dates, times and their ranges.
 
-21/3/2023 -> "ngày hai mươi mốt tháng ba năm hai nghìn không trăm hai mươi ba" ("ngày" is added only
-when the text has not just said it); days 1-10 take "mùng"; month 4 is "tư"; 4/2024 -> "tháng tư năm
-...", after "quý" -> "quý một năm ..."; 20-25/11 -> "từ ngày hai mươi đến ngày hai mươi lăm tháng mười
-một" (just "hai mươi đến hai mươi lăm tháng mười một" after "ngày"); 7h30 -> "bảy giờ ba mươi phút",
-17h and 11h00 -> "mười bảy giờ", "mười một giờ"; 7h30 - 11h00 -> "... đến ...".
-A d/m after an address word ("số nhà 12/3") is read "mười hai trên ba", and before "số"/"diện
-tích" as a fraction ("1/3 diện tích" -> "một phần ba").
+21/3/2023 -> "ngày hai mươi mốt tháng ba năm hai nghìn không trăm hai mươi ba" ("ngày" is added only when the text
+has not just said it); days 1-10 take "mùng"; month 4 is "tư"; 4/2024 -> "tháng tư năm ...", after "quý" -> "quý một
+năm ..."; 20-25/11 -> "từ ngày hai mươi đến ngày hai mươi lăm tháng mười một" (just "hai mươi đến hai mươi lăm tháng
+mười một" after "ngày"); 7h30 -> "bảy giờ ba mươi phút", 17h and 11h00 -> "mười bảy giờ", "mười một giờ".
+A d/m after an address word ("số nhà 12/3") is read "mười hai trên ba", and before "số"/"diện tích" as a fraction.
 """
 
 from __future__ import annotations
@@ -137,13 +135,12 @@ _FRACTION_OF = re.compile(r"\s+(?:số|tổng|diện tích|dân số|lượng|kh
 _COUNT_OF = re.compile(
     r"\s+(?:xã|phường|thị trấn|huyện|tỉnh|ấp|khóm|thôn|bản|tổ|khu phố|khu dân cư|hộ|người|tiêu chí|chỉ tiêu|"
     r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu|"
-    r"chi bộ|chi hội|đảng bộ|đảng viên|hội viên|đoàn viên|thành viên|mẫu)\b"
+    r"chi bộ|chi hội|đảng bộ|đảng viên|hội viên|đoàn viên|thành viên|mẫu|thuyền viên|ngư dân|lao động)\b"
 )
 
 
-def _counted_after(match: re.Match[str]) -> re.Match[str] | None:
+def _counted_after(match: re.Match[str]) -> re.Match[str] | None:  # also in a heading: "11/11 CHI BỘ"
     following = match.string[match.end() : match.end() + 40]
-    # A heading in capitals ("11/11 CHI BỘ TRỰC THUỘC") counts the same units.
     word = following.split(maxsplit=1)[:1]
     return _COUNT_OF.match(following.lower() if word and word[0].isupper() else following)
 
@@ -191,7 +188,7 @@ _DASH_DATE_ENDING_SPAN = re.compile(
 _DASH_DATE_SPAN = re.compile(
     r"\b(?P<lead>(?i:từ)\s+)(?P<d1>[0-9]{1,2})-(?P<m1>[0-9]{1,2})\s+(?P<link>đến|tới)\s+"
     r"(?:(?P<d2>[0-9]{1,2})-(?P<m2>[0-9]{1,2})" + _DASH_DATE_END
-    + r"|(?=(?i:tháng)\s+(?:[0-9]{1,2}[-/.][0-9]{4}|\S+(?:\s\S+)?\snăm\s)))"
+    + r"|(?=(?:hết\s)?(?i:tháng)\s(?:[0-9]{1,2}[-/.][0-9]{4}|\S+(?:\s\S+)?\snăm\s)))"
 )
 # "từ tháng 12/2026 - 01/2027": a span of months.
 _MONTH_YEAR_SPAN = re.compile(
@@ -319,6 +316,7 @@ _DOT_DATE = re.compile(r"(?<![0-9.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9
 _DOT_DATE_SPAN = re.compile(
     r"\b(?P<lead>(?i:ngày)\s+)(?P<d1>[0-9]{1,2})\s*[-–]\s*(?P<d2>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])"
 )
+_DOT_DATES_SPAN = re.compile(r"(?<![0-9.,])(\d\d?)\.(\d\d?)\s*[-–]\s*(\d\d?)\.(\d\d?)(?![0-9]|[.,][0-9])")
 _DOT_DATE_LEAD = re.compile(r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm|hôm\s+nay)\s+|\()$")
 _DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})[.-](?P<y>{_YEAR}){_END}")
 
@@ -347,7 +345,9 @@ _DOT_BETWEEN_DIGITS = re.compile(r"[0-9][.-][0-9]")
 _DASH_AFTER_DIGIT = re.compile(r"[0-9]\s*[-–]")
 
 
-def _read_dot_dates(text: str) -> str:
+def _read_dot_dates(text: str) -> str:  # "từ 12.3-30.4" is two dates for the range pass ("Mục 2.1 - 2.3" is not)
+    valid = lambda m: _valid(m[1], m[2]) and _valid(m[3], m[4]) and _ends_with(_before(m), "ngày", "từ")  # noqa: E731
+    text = _DOT_DATES_SPAN.sub(lambda m: f"{m[1]}/{m[2]} - {m[3]}/{m[4]}" if valid(m) else m[0], text)
     text = _DOT_DATE_SPAN.sub(
         lambda m: f"{m['lead']}{read_day(int(m['d1']))} đến {_date_words(m['d2'], m['m'], None)}"
         if _valid(m["d1"], m["m"]) and _valid(m["d2"])
