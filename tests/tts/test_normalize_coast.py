@@ -117,3 +117,9 @@ def test_dotted_date_spans_and_counted_crew() -> None:
     assert normalize("từ 21-9 đến hết tháng 12-2026.") == (
         "từ ngày hai mươi mốt tháng chín đến hết tháng mười hai năm hai nghìn không trăm hai mươi sáu."
     )
+
+
+def test_lunar_dates_marked_in_lowercase() -> None:
+    assert normalize("xuống giống từ 11- 21/11 (10/10 âl), phân bố") == (
+        "xuống giống từ ngày mười một đến ngày hai mươi mốt tháng mười một, ngày mùng mười tháng mười âm lịch, phân bố"
+    )

@@ -337,7 +337,7 @@ def _dot_date(match: re.Match[str]) -> str:
 
 
 # "tháng 9 AL", "15/8 AL": the lunar calendar.
-_LUNAR = re.compile(r"(?P<lead>\b(?i:tháng)\s+[0-9]{1,2}|(?<![0-9/])[0-9]{1,2}/[0-9]{1,2})\s+AL\b")
+_LUNAR = re.compile(r"(?P<lead>\b(?i:tháng)\s+[0-9]{1,2}|(?<![0-9/])[0-9]{1,2}/[0-9]{1,2})\s+(?:AL|ÂL|âl)\b")
 
 
 # Cheap tests that let a line without a dotted or dashed number skip those passes.
@@ -364,7 +364,7 @@ def _read_dot_dates(text: str) -> str:  # "từ 12.3-30.4" is two dates for the 
 
 
 def read_dates_and_times(text: str) -> str:
-    if "AL" in text:
+    if "AL" in text or "ÂL" in text or "âl" in text:
         text = _LUNAR.sub(r"\g<lead> âm lịch", text)
     text = read_written_minutes(text)
     if _DOT_BETWEEN_DIGITS.search(text):
