@@ -123,3 +123,9 @@ def test_lunar_dates_marked_in_lowercase() -> None:
     assert normalize("xuống giống từ 11- 21/11 (10/10 âl), phân bố") == (
         "xuống giống từ ngày mười một đến ngày hai mươi mốt tháng mười một, ngày mùng mười tháng mười âm lịch, phân bố"
     )
+
+
+def test_radio_frequencies() -> None:
+    assert normalize("qua tần số 7903 kHz hoặc 156,8 MHz") == (
+        "qua tần số bảy nghìn chín trăm lẻ ba ki lô héc hoặc một trăm năm mươi sáu phẩy tám mê ga héc"
+    )

@@ -27,6 +27,10 @@ UNITS: dict[str, str] = {
     "kW": "ki lô oát",
     "MW": "mê ga oát",
     "kV": "ki lô vôn",
+    # Radio channels of the coastal stations: "7903 kHz".
+    "kHz": "ki lô héc",
+    "MHz": "mê ga héc",
+    "Hz": "héc",
     "km": "ki lô mét",
     "cm": "xen ti mét",
     "mm": "mi li mét",
