@@ -135,7 +135,7 @@ _FRACTION_OF = re.compile(r"\s+(?:số|tổng|diện tích|dân số|lượng|kh
 _COUNT_OF = re.compile(
     r"\s+(?:xã|phường|thị trấn|huyện|tỉnh|ấp|khóm|thôn|bản|tổ|khu phố|khu dân cư|hộ|người|tiêu chí|chỉ tiêu|"
     r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu|"
-    r"chi bộ|chi hội|đảng bộ|đảng viên|hội viên|đoàn viên|thành viên|mẫu|thuyền viên|ngư dân|lao động)\b"
+    r"chi bộ|chi hội|chi đoàn|đảng bộ|đảng viên|hội viên|đoàn viên|thành viên|mẫu|thuyền viên|ngư dân|lao động)\b"
 )
 
 
