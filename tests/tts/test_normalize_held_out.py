@@ -35,3 +35,11 @@ from tts.normalize import normalize
 ])  # fmt: skip
 def test_held_out_kind_is_read_right(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+def test_a_bracketed_term_of_the_area_lexicon_is_read_not_taken_for_a_gloss() -> None:
+    assert normalize("Họp (QZX) sáng nay.", {"QZX": "quy dét ích"}) == "họp, quy dét ích, sáng nay."
+    assert normalize("Họp (QZX) sáng nay.") == "họp sáng nay."  # unknown: a gloss the listener can do without
+    # A definition is still one: read once, then as its full form.
+    assert normalize("Hợp tác xã Quyết Thắng (HTXQT) họp. HTXQT chia lãi.", {"HTXQT": "hợp tác xã quyết thắng"}) == (
+        "hợp tác xã quyết thắng họp. hợp tác xã quyết thắng chia lãi.")

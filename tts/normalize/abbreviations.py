@@ -75,7 +75,7 @@ _TITLE_AFTER_INITIAL = frozenset({"Chủ", "Giám", "Trưởng", "Phó", "Hiệu
 
 # After a comma the part before must be a place too ("1 phố Xốm, P.Phú Lãm"), not a byline ("N.Anh, P.Thanh").
 _PLACE_BEFORE = re.compile(
-    r"\b(?:xã|phường|thị trấn|thôn|xóm|bản|ấp|khóm|tổ|phố|đường|số|quận|huyện|tỉnh|thành phố|TP|[HPQ]\.)", re.I
+    r"\b(?:xã|phường|thị trấn|thôn|xóm|bản|ấp|khóm|tổ|phố|đường|số|quận|huyện|tỉnh|thành phố|TP|TX|TT|[HPQ]\.)", re.I
 )
 
 
@@ -94,6 +94,12 @@ def _read_place_initials(text: str) -> str:
 
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*(?:\s?&\s?[^\W_]+)+")
 _AMPERSAND = re.compile(r"\s?&\s?")
+# "VHTT và DL", "PCLB – TKCN", "Sở NN - PTNT": an "&" or "-" entry written with "và" or a spaced
+# dash. Read as the entry, since a part alone may mean something else (VHTT alone is văn hóa thông tin).
+_ACRONYM = r"[A-ZĐ][A-ZĐ0-9]*[A-ZĐ]"
+_SPLIT_PAIR = re.compile(
+    rf"(?<![\w&\-])(?P<first>{_ACRONYM})(?P<joint>\s+và\s+|\s*[-–—]\s+|\s+[-–—]\s*)(?P<second>{_ACRONYM})(?![\w&\-])"
+)
 # A period ending these keys also ends the sentence when the line ends or a capital follows.
 _SENTENCE_FINAL_KEYS = frozenset({"v.v."})
 
@@ -163,7 +169,20 @@ class AbbreviationTable:
                 return compound
             return " & ".join(parts)
 
-        return _COMPOUND.sub(split, text)
+        return _COMPOUND.sub(split, self._join_split_pairs(text))
+
+    def _join_split_pairs(self, text: str) -> str:
+        entries = self.text_entries()
+
+        def join(match: re.Match[str]) -> str:
+            first, second = match["first"], match["second"]
+            joints = ("&",) if "và" in match["joint"] else ("&", "-")
+            for joint in joints:
+                if (compound := f"{first}{joint}{second}") in entries:
+                    return compound
+            return match.group(0)
+
+        return _SPLIT_PAIR.sub(join, text)
 
     def expand(self, text: str) -> str:
         """Replace every abbreviation standing as a word in `text` with its spoken form."""

@@ -11,12 +11,18 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Collection
 
 from tts.normalize.abbreviations import default_table, load_entries, spell_letters
+from tts.normalize.loanwords import LOANWORDS
 from tts.normalize.tone_marks import normalize_tones
 
 # "dưới báo động 3 (BĐ3)": an acronym may end with the number the words before it end with.
-_PARENTHESIS = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-Za-zĐđ&./\- ]{0,18}[A-Za-zĐđ](?P<number>[0-9]{1,3})?)\s*\)")
+# A head word may come first ("Quỹ BV&PTR"), and "và" may stand for "&" ("DTTS và MN").
+_PARENTHESIS = re.compile(
+    r"\(\s*(?P<abbr>(?:[A-ZĐ][^\W\d_A-ZĐ]{1,6} )?[A-ZĐ](?:[A-Za-zĐđ&./\- ]|và){0,18}[A-Za-zĐđ]"
+    r"(?P<number>[0-9]{1,3})?)\s*\)"
+)
 _WORD = re.compile(r"[^\W\d_]+")
 # "vũ khí, vật liệu nổ, công cụ hỗ trợ (VK, VLN, CCHT)": one bracket defining a list.
 _PARENTHESIS_LIST = re.compile(
@@ -79,10 +85,12 @@ def _known_abbreviations() -> frozenset[str]:
 def _is_foreign_gloss(abbr: str, text: str, match: re.Match[str]) -> bool:
     """ "Dịch tả lợn châu Phi (ASF)": an English acronym glossing the words before it is for
     readers; an announcer skips it. Kept when the text uses it again or the table knows it as
-    words; one the table only spells ("Ủy ban châu Âu (EC)", EC e xê) is still a gloss."""
+    words; one the table only spells ("Ủy ban châu Âu (EC)", EC e xê) is still a gloss. An app's
+    name in capitals ("bảo hiểm xã hội số (VSSID)") names the thing to install: it is read."""
     known = abbr in _known_abbreviations()
     return (
         _FOREIGN_ACRONYM.fullmatch(abbr) is not None
+        and abbr.lower() not in LOANWORDS
         and text[: match.start()].rstrip()[-1:].isalpha()
         and (not known or default_table().text_entries().get(abbr) == spell_letters(abbr))
         and _uses(text, abbr) == 1
@@ -140,8 +148,31 @@ def _list_definitions(before: str, abbrs: list[str]) -> dict[str, str] | None:
     return found
 
 
-def find_definitions(text: str) -> tuple[dict[str, str], str]:
-    """Definitions ({abbreviation: full form, lowercase}) and the text without the "(ABBR)" marks."""
+# "dân tộc thiểu số và miền núi (DTTS và MN)": the bracket writes its "&" as "và".
+_AND = re.compile(r"\s+và\s+")
+# "Ban Quản lý dự án (Ban QLDA)": the bracket repeats the head word before the acronym of the rest.
+_HEADED = re.compile(r"(?P<head>[A-ZĐ][^\W\d_A-ZĐ]+) (?P<acronym>[A-ZĐ][A-ZĐ&\-]+)")
+
+
+def _headed_definition(abbr: str, before: str) -> tuple[str, str] | None:
+    """(acronym, its full form) when the bracket is "<head word> <acronym>" and the words before it
+    are that head word followed by the acronym's words; the acronym alone keeps the meaning."""
+    if (parts := _HEADED.fullmatch(abbr)) is None or (letters := _letters(parts["acronym"])) is None:
+        return None
+    full = _full_form(before, letters)
+    if full is None:
+        return None
+    head = _WORD.findall(before[: before.rfind(full)])[-1:]
+    if [word.lower() for word in head] != [parts["head"].lower()]:
+        return None
+    return parts["acronym"], " ".join(full.replace(",", " ").split()).lower()
+
+
+def find_definitions(text: str, local_terms: Collection[str] = ()) -> tuple[dict[str, str], str]:
+    """Definitions ({abbreviation: full form, lowercase}) and the text without the "(ABBR)" marks.
+
+    ``local_terms`` (the area lexicon's) are read where they stand: a bracketed local term is never
+    taken for a gloss the listener can do without."""
     definitions: dict[str, str] = {}
 
     def drop_list(match: re.Match[str]) -> str:
@@ -158,12 +189,15 @@ def find_definitions(text: str) -> tuple[dict[str, str], str]:
 
     def drop(match: re.Match[str]) -> str:
         abbr = match.group("abbr")
-        letters = _letters(abbr)
         line_start = text.rfind("\n", 0, match.start()) + 1
         before = text[line_start : match.start()]
+        if (headed := _headed_definition(abbr, before)) is not None:
+            definitions.setdefault(*headed)
+            return " "
+        letters = _letters(_AND.sub("&", abbr))
         full = _full_form(before, letters) if letters and _ends_with_number(before, match) else None
         if full is None:
-            glossed = (
+            glossed = abbr not in local_terms and (
                 _is_foreign_gloss(abbr, text, match)
                 or _is_unit_code_gloss(abbr, text, match)
                 or _restates_known(abbr, before)

@@ -70,7 +70,7 @@ def split_glued_codes(text: str) -> str:
 _LETTERS_OF_CODE = re.compile(r"(?<![\w.&/-])[A-ZĐ]{2,5}(?=[0-9])")
 _NUMBERED_KINDS = re.compile(
     r"(?:quốc lộ|tỉnh lộ|đường|hương lộ|khu|tiểu khu|tổ|cụm|phường|quận|thôn|ấp|xóm|bản|báo động|cấp|lô|trạm|"
-    r"đội|đồn|tiểu đoàn|trung đoàn|sư đoàn|quân khu|vùng|tuyến)\b"
+    r"đội|đồn|tiểu đoàn|trung đoàn|sư đoàn|quân khu|vùng|tuyến|trung ương)\b"
 )
 
 

@@ -69,9 +69,9 @@ def normalize(text: str, lexicon: Mapping[str, str] | Lexicon | None = None) -> 
     An abbreviation the text defines ("Hợp tác xã nông nghiệp (HTXNN)") is read as its full form
     throughout the text, and its "(HTXNN)" is not read.
     """
-    definitions, text = find_definitions(text)
+    entries = lexicon.entries if isinstance(lexicon, Lexicon) else dict(lexicon or {})
+    definitions, text = find_definitions(text, entries)
     if definitions:
-        entries = lexicon.entries if isinstance(lexicon, Lexicon) else dict(lexicon or {})
         lexicon = {**entries, **definitions}
     compiled = lexicon if isinstance(lexicon, Lexicon) or lexicon is None else Lexicon(lexicon)
     lines = [words for line in text.splitlines() if (words := normalize_line(line, compiled))]
