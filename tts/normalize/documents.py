@@ -43,6 +43,11 @@ _DOTTED_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5})\.(?=[A-ZĐ][A-
 _GLUED_AFTER_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ&0-9/-]*?)(?=(?:ngày|của|về)\s)")
 # "2463/QĐ-UBND.VX": a dot typed for the dash before the drafting unit.
 _DOTTED_UNIT = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5}-[A-ZĐ][A-ZĐ0-9]{1,9})\.(?=[A-ZĐ][A-ZĐ0-9]{0,9}(?!\w))")
+# "13-NQ/TƯ", "HD/BTCTƯ": Party codes typed with "TƯ" (Trung ương) for "TW".
+_TU_FOR_TW = re.compile(r"(?<=/)([A-ZĐ]*)TƯ(?![^\W\d_])")
+# The Party's own document types where a state one shares the letters: its "TT" is a "thông tri"
+# (the Party issues no "thông tư").
+_PARTY_TYPES = {"TT": "thông tri"}
 # "Quyết định số: 95/QĐ-UBND": inside a sentence the colon after "số" is no pause (a "Số:" label is).
 _SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
 # Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
@@ -138,7 +143,7 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
     if not all(_looks_like_code(segment) or (i == 0 and known_type) for i, segment in enumerate(segments)):
         return match.group(0)
     party_type = match.groupdict().get("type")
-    doc_type = table.doc_type(party_type or segments[0])
+    doc_type = _PARTY_TYPES.get(party_type or "") or table.doc_type(party_type or segments[0])
     segments = _issuer_segments(match, table)
     if party_type and not doc_type:
         doc_type = table.issuer(party_type)
@@ -187,6 +192,7 @@ def _squeeze(match: re.Match[str], table: AbbreviationTable) -> str:
 
 def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
     table = table or default_table()
+    text = _TU_FOR_TW.sub(r"\1TW", text)
     text = _SO_COLON.sub(r"\1 ", text)
     text = _GLUED_AFTER_CODE.sub(r"\1 ", text)
     text = _DOTTED_UNIT.sub(r"\1-", text)

@@ -1,7 +1,7 @@
 """Roman numerals, read only where Vietnamese uses them: after "quý", "thế kỷ", "khóa", "lần thứ" ...
 
 "Quý IV" -> "quý bốn", "thế kỷ XXI" -> "thế kỷ hai mươi mốt", "lần thứ II" -> "lần thứ hai",
-"Quý I/2024" or "quý I-2024" -> "quý một năm hai nghìn không trăm hai mươi tư", "lần II" -> "lần hai",
+"Quý I/2024", "quý I-2024" or "quý I.2024" -> "quý một năm hai nghìn không trăm hai mươi tư", "lần II" -> "lần hai",
 and a heading "II. NỘI DUNG" ->
 "hai. NỘI DUNG". A capital I or V anywhere else is left alone.
 """
@@ -26,8 +26,8 @@ _IN_CONTEXT = re.compile(
     rf"(?P<lead>\b(?i:{_CONTEXT})\s+(?:(?i:lần\s+)?(?P<ordinal>(?i:thứ))\s+)?|\b(?i:lần\s+)?(?P<ordinal2>(?i:thứ))\s+)"
     # "khu vực I, II và III", "quý III-IV": the context word covers the whole list.
     rf"(?P<roman>{_ROMAN})(?![\w])(?P<more>(?:\s*(?:,|và|hoặc|đến|-)\s*{_ROMAN}(?![\w]))*)"
-    # "Quý I/2024", "quý II-2025": the year after a slash or a dash.
-    rf"(?:[/-](?P<year>(?:19|20)[0-9]{{2}})(?![0-9]))?"
+    # "Quý I/2024", "quý II-2025", "quý IV.2015": the year after a slash, a dash or a dot.
+    rf"(?:[/.-](?P<year>(?:19|20)[0-9]{{2}})(?![0-9]))?"
     # "mục II.1": a numbered part of a Roman one.
     rf"(?P<sub>(?:\.[0-9]{{1,2}})+(?![0-9]))?"
 )

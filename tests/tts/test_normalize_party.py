@@ -1,0 +1,37 @@
+"""Kinds found by the round-3 blind set "party" (Party committees' texts) in the document and Roman passes."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # "TƯ" typed for the Party code "TW": the number is still a document number of the Centre.
+    ("Nghị quyết số 60-NQ/TƯ ngày 12/4/2025.",
+     "nghị quyết số sáu mươi của trung ương ngày mười hai tháng tư năm hai nghìn không trăm hai mươi lăm."),
+    ("Hướng dẫn số 21-HD/BTCTƯ về đại hội.", "hướng dẫn số hai mươi mốt của ban tổ chức trung ương về đại hội."),
+    ("Sau 12 năm thực hiện Nghị quyết 13-NQ/TƯ của Tỉnh ủy.",
+     "sau mười hai năm thực hiện nghị quyết số mười ba của tỉnh ủy."),
+])
+def test_a_party_code_typed_with_tu_for_tw_is_read(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # The Party's "TT" is a "thông tri"; a state "TT" stays a "thông tư".
+    ("Thông tri số 03-TT/TW hướng dẫn.", "thông tri số ba của trung ương hướng dẫn."),
+    ("Số 12-TT/TU", "số mười hai thông tri của tỉnh ủy"),
+    ("Thông tư số 12/2025/TT-BYT hướng dẫn.",
+     "thông tư số mười hai năm hai nghìn không trăm hai mươi lăm của bộ y tế hướng dẫn."),
+])
+def test_a_party_tt_is_a_thong_tri(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Triển khai nhiệm vụ trọng tâm quý IV.2015.", "triển khai nhiệm vụ trọng tâm quý bốn năm hai nghìn không trăm mười lăm."),
+    ("Quý I/2026 hoàn thành.", "quý một năm hai nghìn không trăm hai mươi sáu hoàn thành."),
+    ("Mục II.1 nêu rõ.", "mục hai chấm một nêu rõ."),
+])
+def test_a_quarters_year_may_follow_a_dot(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
