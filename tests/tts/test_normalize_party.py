@@ -35,3 +35,14 @@ def test_a_party_tt_is_a_thong_tri(text: str, spoken: str) -> None:
 ])
 def test_a_quarters_year_may_follow_a_dot(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Ba đột phá: (i) hoàn thiện thể chế; (ii) phát triển nguồn nhân lực.",
+     "ba đột phá: một, hoàn thiện thể chế; hai, phát triển nguồn nhân lực."),
+    ("(iv) Tăng cường quốc phòng, an ninh.", "bốn, tăng cường quốc phòng, an ninh."),
+    # One bracketed letter inside a sentence is no list: a tick mark stays a letter.
+    ("Đánh dấu (x) vào ô trống.", "đánh dấu, ích, vào ô trống."),
+])
+def test_small_roman_numerals_in_brackets_number_a_list(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken
