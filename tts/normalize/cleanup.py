@@ -77,6 +77,8 @@ _TICKER_STARS = re.compile(r"\s*(?:\*\s*){3,}")
 # "Tổ dân phố 41,42 và 43": a list of consecutive numbers typed without the space after its comma
 # (a decimal "6,5" is no list: the next number does not follow it in a list).
 _GLUED_LIST_COMMA = re.compile(r"(?<![0-9.,])([0-9]{1,4}),([0-9]{1,4})(?=\s*(?:,|và)\s*[0-9]+(?![0-9]|[.,][0-9]))")
+# "0,52%/ năm", "1.500 đồng /kg": stray spaces around the slash of a rate, after a number or "%".
+_SPACED_RATE_SLASH = re.compile(r"([0-9%]|[0-9]\s?[^\W\d_]{1,5})(?:\s+/\s*|/\s+)(?=[^\W\d_])")
 # "14//14 thôn": a doubled slash between numbers is a typing slip.
 _DOUBLE_SLASH = re.compile(r"(?<=[0-9])\s*/{2,}\s*(?=[0-9])")
 # "cấp 12-cấp 13", "tháng 7 - tháng 8": the same word before both numbers makes a span.
@@ -124,6 +126,7 @@ def clean_input(line: str) -> str:
     if _is_byline(_BRACKETED_TAG.match(line)):
         line = _BYLINE_MARK + " " + line.lstrip()
     line = _DOUBLE_SLASH.sub("/", line)
+    line = _SPACED_RATE_SLASH.sub(r"\1/", line)
     line = _UNIT_OF_BODY.sub(lambda m: m.group(0).split("/")[0].rstrip() + ", ", line)
     line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
     line = _REPEATED_SPAN.sub(r"\1 \2 đến ", line)
