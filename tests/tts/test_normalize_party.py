@@ -57,3 +57,16 @@ def test_small_roman_numerals_in_brackets_number_a_list(text: str, spoken: str) 
 ])
 def test_stray_spaces_around_the_slash_of_a_rate(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A Party board's code is its board's and its committee's codes together.
+    ("Công văn số 88-CV/VPĐU về lịch làm việc.", "công văn số tám mươi tám của văn phòng đảng ủy về lịch làm việc."),
+    ("Công văn số 45-CV/BTGDVTU về tuyên truyền.",
+     "công văn số bốn mươi lăm của ban tuyên giáo và dân vận tỉnh ủy về tuyên truyền."),
+    ("Thông báo số 7-TB/UBKTHU về kiểm tra.", "thông báo số bảy của ủy ban kiểm tra huyện ủy về kiểm tra."),
+    # A code with no known board is still spelled.
+    ("Công văn số 12-CV/XYZTU về lịch.", "công văn số mười hai của ích i dét tê u về lịch."),
+])
+def test_a_party_boards_code_is_read_from_its_parts(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

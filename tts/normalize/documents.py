@@ -61,6 +61,25 @@ _NEXT_IN_LIST = re.compile(
 )
 
 
+# A Party board's code is the board's and its committee's together: "VPĐU" văn phòng đảng ủy, "BTGDVTU"
+# ban tuyên giáo và dân vận tỉnh ủy, "UBKTHU" ủy ban kiểm tra huyện ủy.
+_COMMITTEES = ("TW", "TU", "HU", "QU", "ĐU")
+
+
+def _issuer(segment: str, table: AbbreviationTable) -> str:
+    spoken = table.issuer(segment)
+    letters = segment.rstrip("0123456789")
+    if letters != segment or not spoken.startswith(spell_letters(letters)):
+        return spoken
+    for committee in _COMMITTEES:
+        board = letters[: -len(committee)]
+        if letters.endswith(committee) and len(board) >= 2 and not table.issuer(board).startswith(spell_letters(board)):
+            said = table.issuer(committee)
+            if not said.startswith(spell_letters(committee)):
+                return f"{table.issuer(board)} {said}"
+    return spoken
+
+
 def _number_words(match: re.Match[str]) -> list[str]:
     num = match.group("num")
     words = [read_integer_text(num) if len(num) > 9 else read_int(int(num))]
@@ -99,7 +118,7 @@ def _issuer_named_after(match: re.Match[str], issuers: list[str], table: Abbrevi
     """Whether the text names the issuer itself: right after the number, or after the last number of
     a list from the same issuing body ("Nghị quyết số 18-NQ/TW, Nghị quyết số 19-NQ/TW ngày ... của")."""
     first = issuers[0].rstrip("0123456789") if issuers else ""
-    if _issuer_mentioned_after(match.string, match.end(), first, table.issuer(first)):
+    if _issuer_mentioned_after(match.string, match.end(), first, _issuer(first, table)):
         return True
     listed = _NEXT_IN_LIST.match(match.string, match.end())
     if not listed or depth >= 5:
@@ -169,7 +188,7 @@ def _spoken_issuers(segments: list[str], doc_type: str, table: AbbreviationTable
     """The issuing body, then its drafting unit ("UBND-VP": ủy ban nhân dân, văn phòng). A unit code the
     table does not know ("UBND-KTN") is an internal filing tag, left out rather than spelled; the
     bodies of a joint document ("TTLT-BTC-BNV") are all read."""
-    spoken = [table.issuer(segment) for segment in segments]
+    spoken = [_issuer(segment, table) for segment in segments]
     if "liên tịch" in doc_type:
         return spoken
     # "CAT-PA05": a unit's number does not make an unknown code known.
