@@ -70,3 +70,16 @@ def test_stray_spaces_around_the_slash_of_a_rate(text: str, spoken: str) -> None
 ])
 def test_a_party_boards_code_is_read_from_its_parts(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # Heading marks typed with a dash or a slash read like "A." and "1.1.".
+    ("B- NHIỆM VỤ TRỌNG TÂM", "bê. nhiệm vụ trọng tâm"),
+    ("1.1- Về kinh tế", "một chấm một. về kinh tế"),
+    ("a/ Về chính trị tư tưởng", "a. về chính trị tư tưởng"),
+    # ... not a code, nor a span.
+    ("B-52 ném bom", "bê năm mươi hai ném bom"),
+    ("2 - 3 ngày", "hai đến ba ngày"),
+])
+def test_a_heading_mark_with_a_dash_or_a_slash(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -27,9 +27,11 @@ _KEPT_SYMBOLS = frozenset("°")
 _LINE_BULLET = re.compile(r"^\s*[-+*>#]+\s+")
 # "1- Nói, làm trái ...", "I- MỤC TIÊU", "III/ KINH PHÍ": a dash or slash after a heading number reads
 # like "1." and "I." ("1/2 số hộ" keeps its slash: no space follows it).
-_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?=[^\W\d_])")
+# "1.1- Về kinh tế" and "B- NHIỆM VỤ" too: a numbered part, a capital letter (said by its name like "A.").
+_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?=[^\W\d_])")
+_DASHED_LETTER_HEADING = re.compile(r"^\s*([A-HK-UWYĐ])-\s*(?=[^\W\d_])")
 # "a. Đối với hộ gia đình": a list letter opening a line is said by its name, like "a)" below.
-_LETTER_HEADING = re.compile(r"^\s*([a-zđ])\.\s+(?=[^\W\d_])")
+_LETTER_HEADING = re.compile(r"^\s*([a-zđ])[./]\s+(?=[^\W\d_])")
 # "V/v: Tổ chức ...": the subject line's colon is no pause after "về việc".
 _VV_SUBJECT = re.compile(r"^(\s*[Vv]/v)\s*:\s*")
 # "vv", "vv..." as typed for "v.v." (vân vân).
@@ -118,6 +120,9 @@ def clean_input(line: str) -> str:
     line = _NAME_NUMBER.sub(_join_name_number, line)
     # Headings start with a capital: "2 - 3 ngày" and "a. b." are no headings.
     line = _DASHED_HEADING.sub(lambda m: m.group(1) + ". " if _capital_after(m) else m.group(0), line)
+    line = _DASHED_LETTER_HEADING.sub(
+        lambda m: spell_letters(m.group(1)) + ". " if _capital_after(m) else m.group(0), line
+    )
     line = _LETTER_HEADING.sub(lambda m: spell_letters(m.group(1)) + ". " if _capital_after(m) else m.group(0), line)
     line = _VV.sub("v.v.", line)
     line = _VV_SUBJECT.sub(r"\1 ", line)
