@@ -1,7 +1,8 @@
 """Clock times: "7h30", "07:30:00", "20-22h", "19h/25", "7 giờ 30", "lúc 07.30" (split from dates_times).
 
 7h30 -> "bảy giờ ba mươi phút", 17h and 11h00 -> "mười bảy giờ", "mười một giờ"; 7h30 - 11h00 -> "... đến ...";
-"08 giờ 00 phút" -> "tám giờ"; "7 giờ 30 ngày" -> "bảy giờ ba mươi phút ngày".
+"08 giờ 00 phút" -> "tám giờ"; "7 giờ 30 ngày" -> "bảy giờ ba mươi phút ngày"; past 24, "48h" and
+"24-72h" are numbers of hours ("bốn mươi tám giờ").
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ _HOUR_SPAN = re.compile(r"(?<![0-9.,:/])(?P<a>[0-9]{1,2})\s*[-–]\s*(?P<b>[0-9]
 
 def _hour_span(match: re.Match[str]) -> str:
     first, second = int(match["a"]), int(match["b"])
-    if not first < second <= 24:
+    # "24-72h tới" past the clock's 24 is a span of hours, said the same way.
+    if not first < second <= 120:
         return match.group(0)
     return f"{read_int(first)} đến {read_int(second)} giờ"
 
@@ -80,6 +82,9 @@ def _time_words(match: re.Match[str], suffix: str) -> str | None:
     hour = match.group(f"h{suffix}a") or match.group(f"h{suffix}b")
     minute = match.group(f"mi{suffix}a") or match.group(f"mi{suffix}b")
     second = match.group(f"s{suffix}")
+    if 24 < int(hour) <= 120 and match.group(f"h{suffix}a") and not minute:
+        # "48h", "72h tới": a number of hours, not a time of day.
+        return f"{read_int(int(hour))} giờ"
     if int(hour) > 24 or (minute and int(minute) > 59) or (second and int(second) > 59):
         return None
     words = [read_int(int(hour)), "giờ"]

@@ -1,12 +1,10 @@
 """Dates, times and their ranges.
 
-21/3/2023 -> "ngày hai mươi mốt tháng ba năm hai nghìn không trăm hai mươi ba" ("ngày" is added only
-when the text has not just said it); days 1-10 take "mùng"; month 4 is "tư"; 4/2024 -> "tháng tư năm
-...", after "quý" -> "quý một năm ..."; 20-25/11 -> "từ ngày hai mươi đến ngày hai mươi lăm tháng mười
-một" (just "hai mươi đến hai mươi lăm tháng mười một" after "ngày"); 7h30 -> "bảy giờ ba mươi phút",
-17h and 11h00 -> "mười bảy giờ", "mười một giờ"; 7h30 - 11h00 -> "... đến ...".
-A d/m after an address word ("số nhà 12/3") is read "mười hai trên ba", and before "số"/"diện
-tích" as a fraction ("1/3 diện tích" -> "một phần ba").
+21/3/2023 -> "ngày hai mươi mốt tháng ba năm hai nghìn không trăm hai mươi ba" ("ngày" is added only when the text
+has not just said it); days 1-10 take "mùng"; month 4 is "tư"; 4/2024 -> "tháng tư năm ...", after "quý" -> "quý một
+năm ..."; 20-25/11 -> "từ ngày hai mươi đến ngày hai mươi lăm tháng mười một" (just "hai mươi đến hai mươi lăm tháng
+mười một" after "ngày"); 7h30 -> "bảy giờ ba mươi phút", 17h and 11h00 -> "mười bảy giờ", "mười một giờ".
+A d/m after an address word ("số nhà 12/3") is read "mười hai trên ba", and before "số"/"diện tích" as a fraction.
 """
 
 from __future__ import annotations
@@ -136,8 +134,15 @@ _FRACTION_OF = re.compile(r"\s+(?:số|tổng|diện tích|dân số|lượng|kh
 # "có 05/07 xã đạt chuẩn": so many of so many units, not the 5th of July.
 _COUNT_OF = re.compile(
     r"\s+(?:xã|phường|thị trấn|huyện|tỉnh|ấp|khóm|thôn|bản|tổ|khu phố|khu dân cư|hộ|người|tiêu chí|chỉ tiêu|"
-    r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu)\b"
+    r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu|"
+    r"chi bộ|chi hội|đảng bộ|đảng viên|hội viên|đoàn viên|thành viên|mẫu|thuyền viên|ngư dân|lao động)\b"
 )
+
+
+def _counted_after(match: re.Match[str]) -> re.Match[str] | None:  # also in a heading: "11/11 CHI BỘ"
+    following = match.string[match.end() : match.end() + 40]
+    word = following.split(maxsplit=1)[:1]
+    return _COUNT_OF.match(following.lower() if word and word[0].isupper() else following)
 
 
 def _date(match: re.Match[str]) -> str:
@@ -150,7 +155,7 @@ def _date(match: re.Match[str]) -> str:
         return f"{read_int(int(day))} trên {read_int(int(month))}"
     if not year and not _ends_with(before, "ngày") and _FRACTION_OF.match(match.string, match.end()):
         return f"{read_int(int(day))} phần {read_int(int(month))}"
-    counted = not year and _COUNT_OF.match(match.string, match.end()) and int(day) <= int(month)
+    counted = not year and _counted_after(match) and int(day) <= int(month)
     if counted and not _ends_with(before, *_DATE_CUES):
         return f"{read_int(int(day))} trên {read_int(int(month))}"
     if _ends_with(before, "mùng", "mồng"):
@@ -179,10 +184,11 @@ _DASH_DATE_ENDING_SPAN = re.compile(
 )
 
 
-# "từ 17-10 đến 18-11": two dash dates make a span (one alone may be a count, "từ 2-3 ngày").
+# "từ 17-10 đến 18-11", "từ 22-3 đến tháng 8-2026": a span (one dash date alone may be a count, "từ 2-3 ngày").
 _DASH_DATE_SPAN = re.compile(
     r"\b(?P<lead>(?i:từ)\s+)(?P<d1>[0-9]{1,2})-(?P<m1>[0-9]{1,2})\s+(?P<link>đến|tới)\s+"
-    r"(?P<d2>[0-9]{1,2})-(?P<m2>[0-9]{1,2})" + _DASH_DATE_END
+    r"(?:(?P<d2>[0-9]{1,2})-(?P<m2>[0-9]{1,2})" + _DASH_DATE_END
+    + r"|(?=(?:hết\s)?(?i:tháng)\s(?:[0-9]{1,2}[-/.][0-9]{4}|\S+(?:\s\S+)?\snăm\s)))"
 )
 # "từ tháng 12/2026 - 01/2027": a span of months.
 _MONTH_YEAR_SPAN = re.compile(
@@ -192,6 +198,8 @@ _MONTH_YEAR_SPAN = re.compile(
 
 def _dash_date_span(match: re.Match[str]) -> str:
     d1, m1, d2, m2 = match.group("d1", "m1", "d2", "m2")
+    if d2 is None:
+        return f"{match['lead']}ngày {_date_words(d1, m1, None)} {match['link']} " if _valid(d1, m1) else match[0]
     if not (_valid(d1, m1) and _valid(d2, m2)):
         return match.group(0)
     first, second = _date_words(d1, m1, None), _date_words(d2, m2, None)
@@ -308,6 +316,7 @@ _DOT_DATE = re.compile(r"(?<![0-9.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9
 _DOT_DATE_SPAN = re.compile(
     r"\b(?P<lead>(?i:ngày)\s+)(?P<d1>[0-9]{1,2})\s*[-–]\s*(?P<d2>[0-9]{1,2})\.(?P<m>[0-9]{1,2})(?![0-9]|[.,][0-9])"
 )
+_DOT_DATES_SPAN = re.compile(r"(?<![0-9.,])(\d\d?)\.(\d\d?)\s*[-–]\s*(\d\d?)\.(\d\d?)(?![0-9]|[.,][0-9])")
 _DOT_DATE_LEAD = re.compile(r"(?P<lead>\b(?i:ngày|sáng|trưa|chiều|tối|đêm|hôm\s+nay)\s+|\()$")
 _DOT_MONTH_YEAR = re.compile(rf"\b(?P<lead>(?i:tháng)\s+)(?P<m>[0-9]{{1,2}})[.-](?P<y>{_YEAR}){_END}")
 
@@ -328,7 +337,7 @@ def _dot_date(match: re.Match[str]) -> str:
 
 
 # "tháng 9 AL", "15/8 AL": the lunar calendar.
-_LUNAR = re.compile(r"(?P<lead>\b(?i:tháng)\s+[0-9]{1,2}|(?<![0-9/])[0-9]{1,2}/[0-9]{1,2})\s+AL\b")
+_LUNAR = re.compile(r"(?P<lead>\b(?i:tháng)\s+[0-9]{1,2}|(?<![0-9/])[0-9]{1,2}/[0-9]{1,2})\s+(?:AL|ÂL|âl)\b")
 
 
 # Cheap tests that let a line without a dotted or dashed number skip those passes.
@@ -336,7 +345,9 @@ _DOT_BETWEEN_DIGITS = re.compile(r"[0-9][.-][0-9]")
 _DASH_AFTER_DIGIT = re.compile(r"[0-9]\s*[-–]")
 
 
-def _read_dot_dates(text: str) -> str:
+def _read_dot_dates(text: str) -> str:  # "từ 12.3-30.4" is two dates for the range pass ("Mục 2.1 - 2.3" is not)
+    valid = lambda m: _valid(m[1], m[2]) and _valid(m[3], m[4]) and _ends_with(_before(m), "ngày", "từ")  # noqa: E731
+    text = _DOT_DATES_SPAN.sub(lambda m: f"{m[1]}/{m[2]} - {m[3]}/{m[4]}" if valid(m) else m[0], text)
     text = _DOT_DATE_SPAN.sub(
         lambda m: f"{m['lead']}{read_day(int(m['d1']))} đến {_date_words(m['d2'], m['m'], None)}"
         if _valid(m["d1"], m["m"]) and _valid(m["d2"])
@@ -353,7 +364,7 @@ def _read_dot_dates(text: str) -> str:
 
 
 def read_dates_and_times(text: str) -> str:
-    if "AL" in text:
+    if "AL" in text or "ÂL" in text or "âl" in text:
         text = _LUNAR.sub(r"\g<lead> âm lịch", text)
     text = read_written_minutes(text)
     if _DOT_BETWEEN_DIGITS.search(text):

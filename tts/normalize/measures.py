@@ -1,7 +1,8 @@
 """Units, percentages and currency after a number; "per" slashes; negative temperatures.
 
 "20 km" -> "... ki lô mét", "12,5%" -> "... phần trăm", "30°C" -> "... độ xê", "20.000đ" -> "... đồng",
-"20.000 đồng/liều" -> "... đồng mỗi liều", "2 ha/hộ" -> "... héc ta mỗi hộ", "-2°C" -> "âm ...".
+"20.000 đồng/liều" -> "... đồng mỗi liều", "2 ha/hộ" -> "... héc ta mỗi hộ", "-2°C", "-15cm" -> "âm ...";
+a unit alone in brackets, "(cm)", is said.
 A unit symbol is read only right after a number, so "m" or "ha" elsewhere stays a word.
 """
 
@@ -26,6 +27,10 @@ UNITS: dict[str, str] = {
     "kW": "ki lô oát",
     "MW": "mê ga oát",
     "kV": "ki lô vôn",
+    # Radio channels of the coastal stations: "7903 kHz".
+    "kHz": "ki lô héc",
+    "MHz": "mê ga héc",
+    "Hz": "héc",
     "km": "ki lô mét",
     "cm": "xen ti mét",
     "mm": "mi li mét",
@@ -48,7 +53,21 @@ UNITS: dict[str, str] = {
 }
 _SYMBOLS = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 _DEGREES_C = re.compile(r"(?<=[0-9])\s*(?:°\s*C|(?i:độ)\s*C)(?![\w])")
-_NEGATIVE = re.compile(r"(?:(?<=\s)|^)-(?=[0-9][0-9.,]*\s*(?:°|(?i:độ)))")
+# "-2°C", "thấp nhất -15cm": a minus before a measured number (not the dash of a span "10 -15cm").
+_NEGATIVE = re.compile(rf"(?:(?<=\s)(?<![0-9.,]\s)|^)[-−](?=[0-9][0-9.,]*\s*(?:°|(?i:độ)|(?:{_SYMBOLS})(?![^\W_])))")
+# "(cm)", "(ha)", "(g/l)", "(con/m2)" after a caption: the unit of the figures, said alone.
+_ALONE_UNITS = ("km2", "km²", "m2", "m²", "m3", "m³", "km", "cm", "mm", "m", "ha", "kg", "mg", "ml", "tấn")
+_BRACKETED_UNIT = re.compile(
+    rf"\((?P<unit>{'|'.join(_ALONE_UNITS)}|g|l|con|cây|người|đồng)(?:/(?P<per>[^\W\d_]+[23²³]?))?\)"
+)
+
+
+def _bracketed_unit(match: re.Match[str]) -> str:
+    unit, per = match["unit"], match["per"]
+    if per is None:
+        return f"({UNITS[unit]})" if unit in _ALONE_UNITS and unit in UNITS else match[0]
+    per_spoken = UNITS.get(per) or _PER_ONLY.get(per)
+    return f"({UNITS.get(unit, unit)} mỗi {per_spoken})" if per_spoken else match[0]
 _UNIT_AFTER_NUMBER = re.compile(rf"(?<=[0-9])\s*(?P<unit>{_SYMBOLS})(?![^\W_])")
 # "84,6 nghìn ha", "2,4 triệu kWh", "1,25 tỷ USD": the unit follows the number's scale word.
 _UNIT_AFTER_SCALE = re.compile(rf"(?<=[0-9])(?P<scale>\s*(?:nghìn|ngàn|triệu|tỷ|vạn))\s+(?P<unit>{_SYMBOLS})(?![^\W_])")
@@ -139,6 +158,7 @@ def read_measures(text: str) -> str:
     text = _TIMES.sub("nhân ", text)
     text = _DOLLARS.sub(lambda match: f"{match['amount'] or ''} đô la", text)
     text = _NEGATIVE.sub("âm ", text)
+    text = _BRACKETED_UNIT.sub(_bracketed_unit, text)
     text = _DEGREES_C.sub(" độ xê", text)
     text = _LETTER_O_DEGREES.sub(" độ xê", text)
     text = _KILOMETRE_MARKER.sub("ki lô mét ", text)

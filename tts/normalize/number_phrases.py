@@ -31,6 +31,9 @@ _COMMA_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?")
 _MEASURE_WORDS = re.compile(
     r"\s*(?:phần trăm|ki lô|mét|héc ta|tấn|tạ|yến|triệu|tỷ|nghìn|đồng|lít|độ|gam|mi li|xen ti|oát)\b"
 )
+# "< 2 mét", ">80 con/m2", "< Cấp 6": a comparison sign before a number, said as cleaning says "≥" (lớn hơn hoặc bằng).
+_COMPARED = re.compile(r"(?:(?<=[\s(])|^)(?P<sign>[<>])\s*(?=[0-9]|(?i:cấp)\s+[0-9])")
+_COMPARISONS = {"<": "nhỏ hơn", ">": "lớn hơn"}
 _GLUED = re.compile(r"(?<=[A-ZĐ])(?=[0-9])|(?<=[0-9])(?=[A-ZĐ])")
 # A code's zero is part of its name: "PC06" is pê xê không sáu, "Đề án 06" đề án không sáu.
 _CODE_ZERO = re.compile(r"(?<=[A-ZĐ])0(?=[1-9](?![0-9]))|(?<=\b[Đđ]ề án )0(?=[1-9]\b)")
@@ -88,6 +91,7 @@ def read_numbers(text: str) -> str:
     text = _UNIT_RANGE.sub(lambda m: m.group("unit") + " đến ", text)
     text = _ORDINAL.sub(lambda m: m.group("lead") + read_ordinal(int(m.group("n"))), text)
     text = _PLUS.sub(" cộng ", text)
+    text = _COMPARED.sub(lambda m: _COMPARISONS[m["sign"]] + " ", text)
     text = _SLASH_AFTER_NUMBER.sub(" trên ", text)
 
     def number_range(match: re.Match[str]) -> str:
