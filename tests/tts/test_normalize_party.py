@@ -83,3 +83,15 @@ def test_a_party_boards_code_is_read_from_its_parts(text: str, spoken: str) -> N
 ])
 def test_a_heading_mark_with_a_dash_or_a_slash(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # Two counts of different things are a pair, not a count out of a total.
+    ("Hoàng Sa (25 tàu/270 lao động).", "hoàng sa, hai mươi lăm tàu, hai trăm bảy mươi lao động."),
+    ("Cho vay 28,5 triệu đồng/21 hội viên.", "cho vay hai mươi tám phẩy năm triệu đồng, hai mươi mốt hội viên."),
+    # A count out of a total of the same thing, and a rate per a round base, stay "trên".
+    ("215 ha/640 ha", "hai trăm mười lăm héc ta trên sáu trăm bốn mươi héc ta"),
+    ("231,6 ca mắc/100.000 dân", "hai trăm ba mươi mốt phẩy sáu ca mắc trên một trăm nghìn dân"),
+])
+def test_two_counts_of_different_things_are_a_pair(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -133,7 +133,7 @@ def clean_input(line: str) -> str:
     line = _DOUBLE_SLASH.sub("/", line)
     line = _SPACED_RATE_SLASH.sub(r"\1/", line)
     line = _UNIT_OF_BODY.sub(lambda m: m.group(0).split("/")[0].rstrip() + ", ", line)
-    line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
+    line = _COUNT_OF_TOTAL.sub(_count_of_total, line)
     line = _REPEATED_SPAN.sub(r"\1 \2 đến ", line)
     line = _WEEKDAY_SPAN.sub(r"\1 đến ", line)
     line = _HYPHEN_LIST.sub(_hyphen_list, line)
@@ -142,6 +142,22 @@ def clean_input(line: str) -> str:
     line = _STAGE_SPAN.sub(lambda m: m.group(0)[: m.end(1) - m.start()] + " đến ", line)
     line = _APPOSITION_DASH.sub(lambda m: ", " if line[m.start() - 1].islower() else m.group(0), line)
     return _LINE_BULLET.sub("", line).strip()
+
+
+_COUNTED_AFTER = re.compile(r"\s*([0-9][0-9.,]*)\s+([^\W\d_]+)")
+
+
+def _count_of_total(match: re.Match[str]) -> str:
+    """ "... trên ..."; but two counts of different things are a pair, "25 tàu/270 lao động" (hai mươi lăm tàu,
+    hai trăm bảy mươi lao động), unless the second is a round base of a rate ("ca mắc/100.000 dân")."""
+    after = _COUNTED_AFTER.match(match.string, match.end())
+    counted = match.group(1).split(maxsplit=1)[1:]
+    if after and counted and "%" not in counted[0]:
+        base = after.group(1).replace(".", "").replace(",", "")
+        words = re.findall(r"[^\W\d_]+", counted[0].lower())
+        if after.group(2).lower() not in words and not re.fullmatch(r"10*", base):
+            return match.group(1) + ", "
+    return match.group(1) + " trên "
 
 
 def _initials(match: re.Match[str]) -> str:
