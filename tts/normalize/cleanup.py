@@ -27,9 +27,11 @@ _KEPT_SYMBOLS = frozenset("°")
 _LINE_BULLET = re.compile(r"^\s*[-+*>#]+\s+")
 # "1- Nói, làm trái ...", "I- MỤC TIÊU", "III/ KINH PHÍ": a dash or slash after a heading number reads
 # like "1." and "I." ("1/2 số hộ" keeps its slash: no space follows it).
-_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?=[^\W\d_])")
+# "1.1- Về kinh tế" and "B- NHIỆM VỤ" too: a numbered part, a capital letter (said by its name like "A.").
+_DASHED_HEADING = re.compile(r"^(\s*(?:[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}|[IVX]{1,4}))\s*(?:-\s*|/\s+)(?=[^\W\d_])")
+_DASHED_LETTER_HEADING = re.compile(r"^\s*([A-HK-UWYĐ])-\s*(?=[^\W\d_])")
 # "a. Đối với hộ gia đình": a list letter opening a line is said by its name, like "a)" below.
-_LETTER_HEADING = re.compile(r"^\s*([a-zđ])\.\s+(?=[^\W\d_])")
+_LETTER_HEADING = re.compile(r"^\s*([a-zđ])[./]\s+(?=[^\W\d_])")
 # "V/v: Tổ chức ...": the subject line's colon is no pause after "về việc".
 _VV_SUBJECT = re.compile(r"^(\s*[Vv]/v)\s*:\s*")
 # "vv", "vv..." as typed for "v.v." (vân vân).
@@ -77,6 +79,8 @@ _TICKER_STARS = re.compile(r"\s*(?:\*\s*){3,}")
 # "Tổ dân phố 41,42 và 43": a list of consecutive numbers typed without the space after its comma
 # (a decimal "6,5" is no list: the next number does not follow it in a list).
 _GLUED_LIST_COMMA = re.compile(r"(?<![0-9.,])([0-9]{1,4}),([0-9]{1,4})(?=\s*(?:,|và)\s*[0-9]+(?![0-9]|[.,][0-9]))")
+# "0,52%/ năm", "1.500 đồng /kg": stray spaces around the slash of a rate, after a number or "%".
+_SPACED_RATE_SLASH = re.compile(r"([0-9%]|[0-9]\s?[^\W\d_]{1,5})(?:\s+/\s*|/\s+)(?=[^\W\d_])")
 # "14//14 thôn": a doubled slash between numbers is a typing slip.
 _DOUBLE_SLASH = re.compile(r"(?<=[0-9])\s*/{2,}\s*(?=[0-9])")
 # "cấp 12-cấp 13", "tháng 7 - tháng 8": the same word before both numbers makes a span.
@@ -116,6 +120,9 @@ def clean_input(line: str) -> str:
     line = _NAME_NUMBER.sub(_join_name_number, line)
     # Headings start with a capital: "2 - 3 ngày" and "a. b." are no headings.
     line = _DASHED_HEADING.sub(lambda m: m.group(1) + ". " if _capital_after(m) else m.group(0), line)
+    line = _DASHED_LETTER_HEADING.sub(
+        lambda m: spell_letters(m.group(1)) + ". " if _capital_after(m) else m.group(0), line
+    )
     line = _LETTER_HEADING.sub(lambda m: spell_letters(m.group(1)) + ". " if _capital_after(m) else m.group(0), line)
     line = _VV.sub("v.v.", line)
     line = _VV_SUBJECT.sub(r"\1 ", line)
@@ -124,8 +131,9 @@ def clean_input(line: str) -> str:
     if _is_byline(_BRACKETED_TAG.match(line)):
         line = _BYLINE_MARK + " " + line.lstrip()
     line = _DOUBLE_SLASH.sub("/", line)
+    line = _SPACED_RATE_SLASH.sub(r"\1/", line)
     line = _UNIT_OF_BODY.sub(lambda m: m.group(0).split("/")[0].rstrip() + ", ", line)
-    line = _COUNT_OF_TOTAL.sub(r"\1 trên ", line)
+    line = _COUNT_OF_TOTAL.sub(_count_of_total, line)
     line = _REPEATED_SPAN.sub(r"\1 \2 đến ", line)
     line = _WEEKDAY_SPAN.sub(r"\1 đến ", line)
     line = _HYPHEN_LIST.sub(_hyphen_list, line)
@@ -134,6 +142,22 @@ def clean_input(line: str) -> str:
     line = _STAGE_SPAN.sub(lambda m: m.group(0)[: m.end(1) - m.start()] + " đến ", line)
     line = _APPOSITION_DASH.sub(lambda m: ", " if line[m.start() - 1].islower() else m.group(0), line)
     return _LINE_BULLET.sub("", line).strip()
+
+
+_COUNTED_AFTER = re.compile(r"\s*([0-9][0-9.,]*)\s+([^\W\d_]+)")
+
+
+def _count_of_total(match: re.Match[str]) -> str:
+    """ "... trên ..."; but two counts of different things are a pair, "25 tàu/270 lao động" (hai mươi lăm tàu,
+    hai trăm bảy mươi lao động), unless the second is a round base of a rate ("ca mắc/100.000 dân")."""
+    after = _COUNTED_AFTER.match(match.string, match.end())
+    counted = match.group(1).split(maxsplit=1)[1:]
+    if after and counted and "%" not in counted[0]:
+        base = after.group(1).replace(".", "").replace(",", "")
+        words = re.findall(r"[^\W\d_]+", counted[0].lower())
+        if after.group(2).lower() not in words and not re.fullmatch(r"10*", base):
+            return match.group(1) + ", "
+    return match.group(1) + " trên "
 
 
 def _initials(match: re.Match[str]) -> str:

@@ -43,6 +43,11 @@ _DOTTED_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5})\.(?=[A-ZĐ][A-
 _GLUED_AFTER_CODE = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ&0-9/-]*?)(?=(?:ngày|của|về)\s)")
 # "2463/QĐ-UBND.VX": a dot typed for the dash before the drafting unit.
 _DOTTED_UNIT = re.compile(r"(?<=[0-9]/)([A-ZĐ][A-Za-zĐđ]{0,5}-[A-ZĐ][A-ZĐ0-9]{1,9})\.(?=[A-ZĐ][A-ZĐ0-9]{0,9}(?!\w))")
+# "13-NQ/TƯ", "HD/BTCTƯ": Party codes typed with "TƯ" (Trung ương) for "TW".
+_TU_FOR_TW = re.compile(r"(?<=/)([A-ZĐ]*)TƯ(?![^\W\d_])")
+# The Party's own document types where a state one shares the letters: its "TT" is a "thông tri"
+# (the Party issues no "thông tư").
+_PARTY_TYPES = {"TT": "thông tri"}
 # "Quyết định số: 95/QĐ-UBND": inside a sentence the colon after "số" is no pause (a "Số:" label is).
 _SO_COLON = re.compile(r"(?<=[^\W\d_])(\s+số)\s*:\s*(?=[0-9])")
 # Names a document type goes by besides its own: Party "Quy định số 37-QĐ/TW" shares QĐ with
@@ -54,6 +59,25 @@ _LISTED_SO = re.compile(r"[;,]\s*(?:và\s+)?số\s*:?\s*$")
 _NEXT_IN_LIST = re.compile(
     rf"\s*(?:,?\s*{_DATE}\s*)?(?:,|và|hoặc)\s*(?:[^\W\d_]+\s+){{0,3}}(?:số\s*:?\s*)?(?=[0-9])", re.IGNORECASE
 )
+
+
+# A Party board's code is the board's and its committee's together: "VPĐU" văn phòng đảng ủy, "BTGDVTU"
+# ban tuyên giáo và dân vận tỉnh ủy, "UBKTHU" ủy ban kiểm tra huyện ủy.
+_COMMITTEES = ("TW", "TU", "HU", "QU", "ĐU")
+
+
+def _issuer(segment: str, table: AbbreviationTable) -> str:
+    spoken = table.issuer(segment)
+    letters = segment.rstrip("0123456789")
+    if letters != segment or not spoken.startswith(spell_letters(letters)):
+        return spoken
+    for committee in _COMMITTEES:
+        board = letters[: -len(committee)]
+        if letters.endswith(committee) and len(board) >= 2 and not table.issuer(board).startswith(spell_letters(board)):
+            said = table.issuer(committee)
+            if not said.startswith(spell_letters(committee)):
+                return f"{table.issuer(board)} {said}"
+    return spoken
 
 
 def _number_words(match: re.Match[str]) -> list[str]:
@@ -94,7 +118,7 @@ def _issuer_named_after(match: re.Match[str], issuers: list[str], table: Abbrevi
     """Whether the text names the issuer itself: right after the number, or after the last number of
     a list from the same issuing body ("Nghị quyết số 18-NQ/TW, Nghị quyết số 19-NQ/TW ngày ... của")."""
     first = issuers[0].rstrip("0123456789") if issuers else ""
-    if _issuer_mentioned_after(match.string, match.end(), first, table.issuer(first)):
+    if _issuer_mentioned_after(match.string, match.end(), first, _issuer(first, table)):
         return True
     listed = _NEXT_IN_LIST.match(match.string, match.end())
     if not listed or depth >= 5:
@@ -138,7 +162,7 @@ def _read_document_number(match: re.Match[str], table: AbbreviationTable) -> str
     if not all(_looks_like_code(segment) or (i == 0 and known_type) for i, segment in enumerate(segments)):
         return match.group(0)
     party_type = match.groupdict().get("type")
-    doc_type = table.doc_type(party_type or segments[0])
+    doc_type = _PARTY_TYPES.get(party_type or "") or table.doc_type(party_type or segments[0])
     segments = _issuer_segments(match, table)
     if party_type and not doc_type:
         doc_type = table.issuer(party_type)
@@ -164,7 +188,7 @@ def _spoken_issuers(segments: list[str], doc_type: str, table: AbbreviationTable
     """The issuing body, then its drafting unit ("UBND-VP": ủy ban nhân dân, văn phòng). A unit code the
     table does not know ("UBND-KTN") is an internal filing tag, left out rather than spelled; the
     bodies of a joint document ("TTLT-BTC-BNV") are all read."""
-    spoken = [table.issuer(segment) for segment in segments]
+    spoken = [_issuer(segment, table) for segment in segments]
     if "liên tịch" in doc_type:
         return spoken
     # "CAT-PA05": a unit's number does not make an unknown code known.
@@ -187,6 +211,7 @@ def _squeeze(match: re.Match[str], table: AbbreviationTable) -> str:
 
 def read_document_numbers(text: str, table: AbbreviationTable | None = None) -> str:
     table = table or default_table()
+    text = _TU_FOR_TW.sub(r"\1TW", text)
     text = _SO_COLON.sub(r"\1 ", text)
     text = _GLUED_AFTER_CODE.sub(r"\1 ", text)
     text = _DOTTED_UNIT.sub(r"\1-", text)
