@@ -10,12 +10,12 @@ LINES = load()
 
 # Every split must stay at 95 % or better unless it is listed here with its own floor.
 FLOORS = {
-    "tune": 0.98, "fresh3": 0.9, "central": 0.8, "central2": 0.9, "north": 0.9, "north2": 0.9, "south": 0.9,
-    "city": 0.85, "hills": 0.9, "unions": 0.9, "unions2": 0.9, "party2": 0.9,
-    # coast: its misread lines wait for abbreviation entries (CSB, CGC, GHCP, DO/COD) outside the numbers modules;
-    # coast2: QĐ. (quần đảo), "25 tàu/270 lao động" (cleaning reads "trên"), "type O" (típ o).
-    # coast3 keeps the default floor (one line: "DK1" says D as dê, the reference đê).
-    "coast": 0.9, "coast2": 0.9,
+    "tune": 0.98,
+    # Below 95 %: lines whose reading other batches' writers settled the other way (see their file headers).
+    "fresh3": 0.9, "south": 0.9, "party2": 0.9,
+    # real5 is held out: nobody fixing the normalizer has read its lines. Its floor is what it reads
+    # today (the unseen-text figure in docs/speech.md), so a change that makes unseen text worse fails.
+    "real5": 0.9,
 }
 
 

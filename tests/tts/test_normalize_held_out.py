@@ -30,6 +30,21 @@ from tts.normalize import normalize
     ("anh T.V.H. (SN 1987) trú tại", "anh tê vê hát, sinh năm một nghìn chín trăm tám mươi bảy, trú tại"),
     ("(II) - Nội dung chính", "hai. nội dung chính"),
     ("TPO - Dự báo mưa lớn", "dự báo mưa lớn"),
+    # Typing slips around dates, times, quotes and dots (real6).
+    ("Sáng ngày 7 - 10, tại xã", "sáng ngày mùng bảy tháng mười, tại xã"),
+    ("Trong 2 ngày 8 – và 9/3, tiêm", "trong hai ngày mùng tám và mùng chín tháng ba, tiêm"),
+    ("chào mừng Quốc khánh 2/ 9", "chào mừng quốc khánh mùng hai tháng chín"),
+    ("từ ngày 07/04/ đến ngày 26/04", "từ ngày mùng bảy tháng tư đến ngày hai mươi sáu tháng tư"),
+    ("từ 8h0 đến 16h30", "từ tám giờ đến mười sáu giờ ba mươi phút"),
+    ("nông thôn mới”năm 2025", "nông thôn mới năm hai nghìn không trăm hai mươi lăm"),
+    ("tiêm phòng gia súc.động vật", "tiêm phòng gia súc, động vật"),
+    ("vào dichvucong.gov.vn", "vào dịch vụ công chấm gốp chấm vê en"),
+    ("giá 25.000đ đồng/lần/con; khám 6 tháng/lần",
+     "giá hai mươi lăm nghìn đồng mỗi lần mỗi con; khám sáu tháng một lần"),
+    ("riêng Lai Châu-Điện Biên; PC-Covid", "riêng lai châu, điện biên; pê xê cô vít"),
+    ("giữ gìn ANCT, TT.ATXH", "giữ gìn an ninh chính trị, trật tự an toàn xã hội"),
+    ("cùng 6/6 đội bóng", "cùng sáu trên sáu đội bóng"),
+    ("điều trị bằng Methadone, phòng chống AIDS", "điều trị bằng mê ta đôn, phòng chống ết"),
     # Metric units written out as one word are said syllable by syllable.
     ("0,4 miligam/1 lít khí thở; 5 Kilôgam gạo", "không phẩy bốn mi li gam mỗi lít khí thở; năm ki lô gam gạo"),
 ])  # fmt: skip

@@ -52,7 +52,7 @@ def test_small_roman_numerals_in_brackets_number_a_list(text: str, spoken: str) 
     ("Hộ nghèo giảm bình quân 0,52%/ năm.", "hộ nghèo giảm bình quân không phẩy năm mươi hai phần trăm mỗi năm."),
     ("Giá lúa 7.500 đồng /kg.", "giá lúa bảy nghìn năm trăm đồng mỗi ki lô gam."),
     # A count of a total and a choice keep their readings.
-    ("Lúa 1/ 2 diện tích.", "lúa một trên hai diện tích."),
+    ("Lúa 1/ 2 diện tích.", "lúa một phần hai diện tích."),  # as "1/2 diện tích"
     ("Xã/ phường thông báo.", "xã hoặc phường thông báo."),
 ])
 def test_stray_spaces_around_the_slash_of_a_rate(text: str, spoken: str) -> None:

@@ -12,7 +12,8 @@ from tts.normalize.tone_marks import is_syllable
 _TRANSLATION = str.maketrans(
     {
         "\u2013": "-", "\u2014": " - ", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-        "\u201c": "", "\u201d": "", "\u201e": "", "\u00ab": "", "\u00bb": "", '"': "",
+        # Quotes become spaces: a closing one is often typed against the next word ("mới”năm").
+        "\u201c": " ", "\u201d": " ", "\u201e": " ", "\u00ab": " ", "\u00bb": " ", '"': " ",
         "\u2018": "", "\u2019": "", "`": "", "\u00b4": "",
         "\u2026": "...", "\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u20ab": "đ", "\u2116": "số ",
         "\u00ba": "°", "\u2044": "/", "\u2215": "/", "\u2192": " => ", "\u21d2": " => ", "\u00d7": " x ", "\t": " ",
@@ -37,7 +38,21 @@ _VV_SUBJECT = re.compile(r"^(\s*[Vv]/v)\s*:\s*")
 # "vv", "vv..." as typed for "v.v." (vân vân).
 _VV = re.compile(r"(?<![^\W_])vv(?![^\W_])\.?")
 # "từ ngày 03 - đến hết 05/3": a dash written before "đến" says nothing more.
-_DASH_BEFORE_TO = re.compile(r"\s*[-–—]\s*(?=(?:đến|tới)\b)")
+_DASH_BEFORE_TO = re.compile(r"\s*[-–—]\s*(?=(?:đến|tới|và)\b)")
+# Typing slips around dates and times, closed up so the date rules see the date: "Sáng ngày 7 - 10,"
+# (7 October), "Quốc khánh 2/ 9", "từ ngày 07/04/ đến", "8h0".
+_SPACED_DASH_DATE = re.compile(r"\b((?i:ngày)\s+[0-9]{1,2})\s+[-–]\s+([0-9]{1,2})(?=\s*(?:$|[,.;:]))")
+_SPACED_SLASH = re.compile(r"(?<![0-9/])([0-9]{1,2})/\s+([0-9]{1,2})(?![0-9/])")
+_TRAILING_SLASH = re.compile(r"(?<![0-9/])([0-9]{1,2}/[0-9]{1,2})/(?=\s|$)")
+_HOUR_ZERO = re.compile(r"(?<=[0-9])h0(?![0-9])")
+# "tiêm phòng gia súc.động vật": a dot typed for a comma between two Vietnamese words.
+_WORD_DOT_WORD = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
+# "25.000đ đồng": the currency said twice.
+_DONG_TWICE = re.compile(r"(?<=[0-9])đ\s+(?=đồng\b)")
+# "TT.ATXH": a dot typed inside an abbreviation the table knows whole (TTATXH).
+_DOTTED_ABBREVIATION = re.compile(r"(?<![\w.])([A-ZĐ]{1,4})\.([A-ZĐ]{2,8})(?![\w.])")
+# "Lai Châu-Điện Biên", "Bà Rịa-Vũng Tàu": a hyphen between two place names is a pause.
+_NAME_HYPHEN_NAME = re.compile(r"(?<=[^\W\d_])-(?=[A-ZĐÀ-Ỹ][^\W\d_])")
 # "Ông Trần Minh Khải- PCT UBND xã": a dash glued to a word, then a space, sets off an apposition
 # (not after a code: "UBND- VP" is a document number with a stray space).
 _APPOSITION_DASH = re.compile(r"(?<=[^\W\d_]{2})-\s+(?=[^\W\d_]{2})")
@@ -127,6 +142,14 @@ def clean_input(line: str) -> str:
     line = _VV.sub("v.v.", line)
     line = _VV_SUBJECT.sub(r"\1 ", line)
     line = _DASH_BEFORE_TO.sub(" ", line)
+    line = _SPACED_DASH_DATE.sub(r"\1-\2", line)
+    line = _SPACED_SLASH.sub(r"\1/\2", line)
+    line = _TRAILING_SLASH.sub(r"\1", line)
+    line = _HOUR_ZERO.sub("h00", line)
+    line = _WORD_DOT_WORD.sub(_dot_between_words, line)
+    line = _DONG_TWICE.sub("", line)
+    line = _DOTTED_ABBREVIATION.sub(_join_dotted, line)
+    line = _NAME_HYPHEN_NAME.sub(_hyphen_between_names, line)
     line = _SOURCE_TAG.sub(_source_tag, line)
     if _is_byline(_BRACKETED_TAG.match(line)):
         line = _BYLINE_MARK + " " + line.lstrip()
@@ -165,6 +188,36 @@ def _initials(match: re.Match[str]) -> str:
     rest = match.string[match.end() :].lstrip()
     ends = match.group(0).endswith(".") and (not rest or rest[0].isupper())
     return " " + spell_letters(match.group(1).replace(".", "")) + (". " if ends else " ")
+
+
+def _word_at(text: str, start: int, end: int) -> str:
+    while start > 0 and (text[start - 1].isalpha()):
+        start -= 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[start:end]
+
+
+def _join_dotted(match: re.Match[str]) -> str:
+    joined = match.group(1) + match.group(2)
+    return joined if joined in default_table().text_entries() else match.group(0)
+
+
+def _dot_between_words(match: re.Match[str]) -> str:
+    # Only between lowercase Vietnamese syllables, one with its marks: "dichvucong.gov.vn" stays an address.
+    left = _word_at(match.string, match.start(), match.start())
+    right = _word_at(match.string, match.end(), match.end())
+    words = (left, right)
+    vietnamese = all(w.islower() and is_syllable(w) for w in words) and not all(w.isascii() for w in words)
+    return ", " if vietnamese else match.group(0)
+
+
+def _hyphen_between_names(match: re.Match[str]) -> str:
+    # "Lai Châu-Điện Biên": both sides capitalised Vietnamese syllables, not "PC-Covid" or "e-Office".
+    left = _word_at(match.string, match.start(), match.start())
+    right = _word_at(match.string, match.end(), match.end())
+    names = all(w.istitle() and is_syllable(w) and len(w) > 1 for w in (left, right))
+    return ", " if names else match.group(0)
 
 
 def _capital_after(match: re.Match[str]) -> bool:

@@ -134,8 +134,8 @@ _FRACTION_OF = re.compile(r"\s+(?:số|tổng|diện tích|dân số|lượng|kh
 # "có 05/07 xã đạt chuẩn": so many of so many units, not the 5th of July.
 _COUNT_OF = re.compile(
     r"\s+(?:xã|phường|thị trấn|huyện|tỉnh|ấp|khóm|thôn|bản|tổ|khu phố|khu dân cư|hộ|người|tiêu chí|chỉ tiêu|"
-    r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu|"
-    r"chi bộ|chi hội|chi đoàn|đảng bộ|đảng viên|hội viên|đoàn viên|thành viên|mẫu|thuyền viên|ngư dân|lao động)\b"
+    r"trường|đơn vị|cơ quan|học sinh|trường hợp|hồ sơ|thủ tục|doanh nghiệp|hợp tác xã|dự án|công trình|tàu|đội|"
+    r"nhóm|chi bộ|chi hội|chi đoàn|đảng bộ|đảng viên|hội viên|đoàn viên|thành viên|mẫu|thuyền viên|ngư dân|lao động)\b"
 )
 
 

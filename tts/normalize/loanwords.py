@@ -68,6 +68,7 @@ LOANWORDS: dict[str, str] = {
     # Health and farming campaigns.
     "rubella": "ru bê la",
     "covid": "cô vít",
+    "methadone": "mê ta đôn",
     "sars": "sát",
     "sars-cov-2": "sát cô vi hai",
     # A vaccine's serotype: "type O, type O-A" (foot-and-mouth disease).
@@ -222,6 +223,7 @@ LOANWORDS: dict[str, str] = {
 # the alphabet's "o tê pê", the corpus's reading.)
 ACRONYMS: dict[str, str] = {
     "ASEAN": "a xê an",
+    "AIDS": "ết",
     "UNICEF": "u ni xép",
     "FAO": "ép a ô",
     "WTO": "vê kép tê ô",

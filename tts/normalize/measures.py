@@ -89,6 +89,13 @@ _EXPANDED_AFTER_SLASH = re.compile(r"/\s+[^\W\d_]")
 # "02 buổi/1 tuần" is "hai buổi mỗi tuần"; "6 tháng/lần" is "sáu tháng một lần".
 _PER_ONE = re.compile(r"(?<=[^\W\d_])\s*/\s*0*1\s+(?=[^\W\d_])")
 _ONCE_PER = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=lần\b)")
+_SPAN_BEFORE = re.compile(r"\b(?:giờ|ngày|tuần|tháng|năm|quý|phút)\s*$")
+
+
+def _once_per(match: re.Match[str]) -> str:
+    # After a span it says how often ("6 tháng/lần" sáu tháng một lần); after a price, for each
+    # time ("25.000 đồng/lần" hai mươi lăm nghìn đồng mỗi lần).
+    return " một " if _SPAN_BEFORE.search(match.string, 0, match.start()) else " mỗi "
 
 
 # The dates pass has already read "/24h" as "/hai mươi tư giờ".
@@ -105,7 +112,7 @@ def _per_span(match: re.Match[str]) -> str:
 
 
 def _per(text: str) -> str:
-    text = _ONCE_PER.sub(" một ", _PER_ONE.sub(" mỗi ", text))
+    text = _ONCE_PER.sub(_once_per, _PER_ONE.sub(" mỗi ", text))
     text = _PER_SPAN.sub(_per_span, text)
     position = 0
     while match := _PER_SLASH.search(text, position):
