@@ -44,6 +44,8 @@ _DASH_BEFORE_TO = re.compile(r"\s*[-–—]\s*(?=(?:đến|tới|và)\b)")
 _SPACED_DASH_DATE = re.compile(r"\b((?i:ngày)\s+[0-9]{1,2})\s+[-–]\s+([0-9]{1,2})(?=\s*(?:$|[,.;:]))")
 _SPACED_SLASH = re.compile(r"(?<![0-9/])([0-9]{1,2})/\s+([0-9]{1,2})(?![0-9/])")
 _TRAILING_SLASH = re.compile(r"(?<![0-9/])([0-9]{1,2}/[0-9]{1,2})/(?=\s|$)")
+# "15/07/2025 10:09": a date then a time (a page's timestamp) is two things, with a pause between.
+_DATE_THEN_TIME = re.compile(r"(?<![0-9/])([0-9]{1,2}/[0-9]{1,2}/[0-9]{4})\s+(?=[0-9]{1,2}:[0-9]{2}(?![0-9]))")
 _HOUR_ZERO = re.compile(r"(?<=[0-9])h0(?![0-9])")
 # "tiêm phòng gia súc.động vật": a dot typed for a comma between two Vietnamese words.
 _WORD_DOT_WORD = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
@@ -146,6 +148,7 @@ def clean_input(line: str) -> str:
     line = _SPACED_SLASH.sub(r"\1/\2", line)
     line = _TRAILING_SLASH.sub(r"\1", line)
     line = _HOUR_ZERO.sub("h00", line)
+    line = _DATE_THEN_TIME.sub(r"\1, ", line)
     line = _WORD_DOT_WORD.sub(_dot_between_words, line)
     line = _DONG_TWICE.sub("", line)
     line = _DOTTED_ABBREVIATION.sub(_join_dotted, line)

@@ -86,7 +86,7 @@ def _plate(match: re.Match[str]) -> str:
 # Rice varieties: "lúa OM 18" is o em mười tám, not the word "om"; a long number is said digit by digit,
 # as the extension service reads it ("OM 5451" o em năm bốn năm một, "IR 50404").
 _VARIETY = re.compile(
-    r"\b(?P<lead>(?i:lúa|giống|nếp|gạo)\s+)(?P<letters>[A-Z]{2,4})\s*(?P<number>[0-9]+)(?![0-9]|[.,/][0-9])"
+    r"\b(?P<lead>(?i:lúa|giống|nếp|gạo)\s+)(?P<letters>[A-Z]{2,4})\s*(?P<number>[0-9]+)(?![0-9]|[.,/][0-9]|\s*%)"
 )
 
 
