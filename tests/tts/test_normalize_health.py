@@ -18,6 +18,10 @@ from tts.normalize import normalize
         ("của Đài TT-TH thành phố", "của đài truyền thanh truyền hình thành phố"),
         ("Trung tâm VHTT&TT huyện", "trung tâm văn hóa thông tin và thể thao huyện"),
         ("nhân rộng các CLB ĐCTT", "nhân rộng các câu lạc bộ đờn ca tài tử"),
+        # Primary-care and hospital terms.
+        ("Tăng tiếp cận CSSK tại YTCS", "tăng tiếp cận chăm sóc sức khỏe tại y tế cơ sở"),
+        ("ứng dụng YHCT trong KBCB", "ứng dụng y học cổ truyền trong khám bệnh chữa bệnh"),
+        ("khoa HSCC làm xét nghiệm CLS", "khoa hồi sức cấp cứu làm xét nghiệm cận lâm sàng"),
     ],
 )
 def test_round4_table_entries(text: str, spoken: str) -> None:
