@@ -36,3 +36,13 @@ def test_a_credit_initial_is_no_sentence_end(text: str, spoken: str) -> None:
 ])
 def test_a_hyphen_before_a_capitalised_name_is_a_pause(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    # A run of consecutive numbers glued by commas is a list, not decimals.
+    ("Học sinh các khối 2,3,4,5 tựu trường.", "học sinh các khối hai, ba, bốn, năm tựu trường."),
+    # ... numbers that do not follow each other are left to the number passes.
+    ("Đạt 2,345,6", "đạt hai phẩy ba trăm bốn mươi lăm phẩy sáu"),
+])
+def test_a_glued_run_of_consecutive_numbers_is_a_list(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -96,6 +97,8 @@ _TICKER_STARS = re.compile(r"\s*(?:\*\s*){3,}")
 # "Tổ dân phố 41,42 và 43": a list of consecutive numbers typed without the space after its comma
 # (a decimal "6,5" is no list: the next number does not follow it in a list).
 _GLUED_LIST_COMMA = re.compile(r"(?<![0-9.,])([0-9]{1,4}),([0-9]{1,4})(?=\s*(?:,|và)\s*[0-9]+(?![0-9]|[.,][0-9]))")
+# "các khối 2,3,4,5": a run of three or more consecutive numbers glued by commas is a list too.
+_GLUED_RUN = re.compile(r"(?<![0-9.,])[0-9]{1,4}(?:,[0-9]{1,4}){2,}(?![0-9]|[.,][0-9])")
 # "0,52%/ năm", "1.500 đồng /kg": stray spaces around the slash of a rate, after a number or "%".
 _SPACED_RATE_SLASH = re.compile(r"([0-9%]|[0-9]\s?[^\W\d_]{1,5})(?:\s+/\s*|/\s+)(?=[^\W\d_])")
 # "14//14 thôn": a doubled slash between numbers is a typing slip.
@@ -142,6 +145,7 @@ def clean_input(line: str) -> str:
     line = "".join(_ascii_digit(char) for char in line if _keep(char))
     line = _TICKER_STARS.sub(". ", line)
     line = line.replace("**", " ").replace("__", " ")
+    line = _GLUED_RUN.sub(_glued_run, line)
     line = _GLUED_LIST_COMMA.sub(_glued_list, line)
     line = _WORD_NUMBER.sub(lambda m: m.group(1) + " " if _is_word(m.group(1)) else m.group(1), line)
     line = _NAME_NUMBER.sub(_join_name_number, line)
@@ -259,6 +263,12 @@ def _is_byline(match: re.Match[str] | None) -> bool:
 def _glued_list(match: re.Match[str]) -> str:
     first, second = match.groups()
     return f"{first}, {second}" if int(second) == int(first) + 1 else match.group(0)
+
+
+def _glued_run(match: re.Match[str]) -> str:
+    numbers = [int(part) for part in match.group(0).split(",")]
+    consecutive = all(b == a + 1 for a, b in itertools.pairwise(numbers))
+    return match.group(0).replace(",", ", ") if consecutive else match.group(0)
 
 
 def _hyphen_list(match: re.Match[str]) -> str:
