@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -96,6 +97,8 @@ _TICKER_STARS = re.compile(r"\s*(?:\*\s*){3,}")
 # "Tổ dân phố 41,42 và 43": a list of consecutive numbers typed without the space after its comma
 # (a decimal "6,5" is no list: the next number does not follow it in a list).
 _GLUED_LIST_COMMA = re.compile(r"(?<![0-9.,])([0-9]{1,4}),([0-9]{1,4})(?=\s*(?:,|và)\s*[0-9]+(?![0-9]|[.,][0-9]))")
+# "các khối 2,3,4,5": a run of three or more consecutive numbers glued by commas is a list too.
+_GLUED_RUN = re.compile(r"(?<![0-9.,])[0-9]{1,4}(?:,[0-9]{1,4}){2,}(?![0-9]|[.,][0-9])")
 # "0,52%/ năm", "1.500 đồng /kg": stray spaces around the slash of a rate, after a number or "%".
 _SPACED_RATE_SLASH = re.compile(r"([0-9%]|[0-9]\s?[^\W\d_]{1,5})(?:\s+/\s*|/\s+)(?=[^\W\d_])")
 # "14//14 thôn": a doubled slash between numbers is a typing slip.
@@ -112,6 +115,13 @@ _HYPHEN_LIST = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+){2,}(?![\w-])")
 _COMPASS = re.compile(r"(?i:\b(đông|tây|nam|bắc)\s*-\s*(?=(?:đông|tây)\s+(?:nam|bắc)\b))")
 # "anh T.V.H. (SN 1987", "bà N.T.L.": initials are spelled, their dots are no sentence ends.
 _INITIALS = re.compile(r"(?<![\w.])((?:[A-ZĐ]\.){1,3}[A-ZĐ])\.?(?=\s|[,;:)(]|$)")
+# "Ảnh: T. Lan", "Bài: H. Minh": a credit's initial before a name ending the line; its dot ends no sentence.
+_CREDIT_INITIAL = re.compile(
+    r"(^\s*|\b(?i:ảnh|bài|tin|nguồn|theo)\s*:?\s+)([A-PR-ZĐ])\.\s*"  # not "Q. Chủ tịch" (quyền)
+    r"(?=[A-ZĐ][^\W\d_A-ZĐ]*(?:\s+[A-ZĐ][^\W\d_A-ZĐ]*){0,2}\s*(?:$|[)(]))"
+)
+# "Trang nhất » Tin tức » Thông báo": a page's breadcrumb arrows are pauses (when no "«" pairs them as quotes).
+_BREADCRUMB = re.compile(r"\s+[\u00bb\u203a]\s+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -128,10 +138,14 @@ def _ascii_digit(char: str) -> str:
 
 def clean_input(line: str) -> str:
     """NFC, typographic symbols folded, emoji/control characters dropped, line bullets removed."""
-    line = unicodedata.normalize("NFC", line).translate(_TRANSLATION)
+    line = unicodedata.normalize("NFC", line)
+    if "\u00ab" not in line:
+        line = _BREADCRUMB.sub(", ", line)
+    line = line.translate(_TRANSLATION)
     line = "".join(_ascii_digit(char) for char in line if _keep(char))
     line = _TICKER_STARS.sub(". ", line)
     line = line.replace("**", " ").replace("__", " ")
+    line = _GLUED_RUN.sub(_glued_run, line)
     line = _GLUED_LIST_COMMA.sub(_glued_list, line)
     line = _WORD_NUMBER.sub(lambda m: m.group(1) + " " if _is_word(m.group(1)) else m.group(1), line)
     line = _NAME_NUMBER.sub(_join_name_number, line)
@@ -165,6 +179,7 @@ def clean_input(line: str) -> str:
     line = _HYPHEN_LIST.sub(_hyphen_list, line)
     line = _COMPASS.sub(r"\1 ", line)
     line = _INITIALS.sub(_initials, line)
+    line = _CREDIT_INITIAL.sub(lambda m: m.group(1) + spell_letters(m.group(2)) + " ", line)
     line = _STAGE_SPAN.sub(lambda m: m.group(0)[: m.end(1) - m.start()] + " đến ", line)
     line = _APPOSITION_DASH.sub(lambda m: ", " if line[m.start() - 1].islower() else m.group(0), line)
     return _LINE_BULLET.sub("", line).strip()
@@ -216,10 +231,12 @@ def _dot_between_words(match: re.Match[str]) -> str:
 
 
 def _hyphen_between_names(match: re.Match[str]) -> str:
-    # "Lai Châu-Điện Biên": both sides capitalised Vietnamese syllables, not "PC-Covid" or "e-Office".
+    # "Lai Châu-Điện Biên", "Truyền thanh-Truyền hình": Vietnamese syllables, the right one capitalised (the
+    # left one may be a name's lowercase tail), not "PC-Covid" or "e-Office".
     left = _word_at(match.string, match.start(), match.start())
     right = _word_at(match.string, match.end(), match.end())
-    names = all(w.istitle() and is_syllable(w) and len(w) > 1 for w in (left, right))
+    left_ok = (left.istitle() or left.islower()) and is_syllable(left) and len(left) > 1
+    names = left_ok and right.istitle() and is_syllable(right) and len(right) > 1
     return ", " if names else match.group(0)
 
 
@@ -246,6 +263,12 @@ def _is_byline(match: re.Match[str] | None) -> bool:
 def _glued_list(match: re.Match[str]) -> str:
     first, second = match.groups()
     return f"{first}, {second}" if int(second) == int(first) + 1 else match.group(0)
+
+
+def _glued_run(match: re.Match[str]) -> str:
+    numbers = [int(part) for part in match.group(0).split(",")]
+    consecutive = all(b == a + 1 for a, b in itertools.pairwise(numbers))
+    return match.group(0).replace(",", ", ") if consecutive else match.group(0)
 
 
 def _hyphen_list(match: re.Match[str]) -> str:
