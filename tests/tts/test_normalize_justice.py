@@ -1,0 +1,33 @@
+"""Kinds found in the round-4 blind sets (split "justice" and the other r4 sets), one phrase test each."""
+
+import pytest
+
+from tts.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        # A span of bare days before a date names its month once; the first day is a day too.
+        ("Từ 24 đến 26-3, tất cả các huyện ra quân.",
+         "từ ngày hai mươi tư đến ngày hai mươi sáu tháng ba, tất cả các huyện ra quân."),
+        ("từ 5 đến 7/10.", "từ ngày mùng năm đến ngày mùng bảy tháng mười."),
+        # Two commas or more between short numbers make a list, not a decimal.
+        ("các khối 2,3,4,5; khối 1", "các khối hai, ba, bốn, năm; khối một"),
+    ],
+)
+def test_kind_is_read_right(text: str, reading: str) -> None:
+    assert normalize(text) == reading
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("từ 2 đến 3-4 lần", "từ hai đến ba đến bốn lần"),
+        ("từ 10 đến 15/100 hộ", "từ mười đến mười lăm trên một trăm hộ"),
+        ("1,234,567 đồng", "một triệu hai trăm ba mươi tư nghìn năm trăm sáu mươi bảy đồng"),
+        ("15,5 ha", "mười lăm phẩy năm héc ta"),
+    ],
+)
+def test_lookalikes_keep_their_reading(text: str, reading: str) -> None:
+    assert normalize(text) == reading
