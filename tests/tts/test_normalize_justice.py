@@ -12,6 +12,8 @@ from tts.normalize import normalize
         ("Từ 24 đến 26-3, tất cả các huyện ra quân.",
          "từ ngày hai mươi tư đến ngày hai mươi sáu tháng ba, tất cả các huyện ra quân."),
         ("từ 5 đến 7/10.", "từ ngày mùng năm đến ngày mùng bảy tháng mười."),
+        # ... and a span of months before a month/year names its year once.
+        ("từ 8 đến 10/2025.", "từ tháng tám đến tháng mười năm hai nghìn không trăm hai mươi lăm."),
         # Two commas or more between short numbers make a list, not a decimal.
         ("các khối 2,3,4,5; khối 1", "các khối hai, ba, bốn, năm; khối một"),
         # An unbroken 7-8 digit number set off by a dash or colon at the end of its clause is dialled.
