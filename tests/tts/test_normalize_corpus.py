@@ -12,7 +12,7 @@ LINES = load()
 FLOORS = {
     "tune": 0.98,
     # Below 95 %: lines whose reading other batches' writers settled the other way (see their file headers).
-    "fresh3": 0.9, "south": 0.9, "party2": 0.9, "justice": 0.88,
+    "fresh3": 0.9, "south": 0.9, "party2": 0.9, "justice": 0.92,
     # real5 is held out: nobody fixing the normalizer has read its lines. Its floor is what it reads
     # today (the unseen-text figure in docs/speech.md), so a change that makes unseen text worse fails.
     "real5": 0.9,

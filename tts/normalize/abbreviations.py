@@ -68,7 +68,10 @@ _CONTEXT_READINGS = (
 # a district, ward or urban district in a place apposition. Only after "(" or ",", and only before a
 # place name (a capitalised word with small letters) or, for wards and urban districts, a number:
 # elsewhere "H." is a person's initial, and "Q. Giám đốc", "P. Chủ tịch", "(P.KT)" are quyền, phó, phòng.
-_PLACE_INITIAL = re.compile(r"(?:(?<=\()|(?<=,)|(?<=, ))(?P<initial>[HPQ])\.\s?(?=(?P<next>[^\W_]+))")
+_PLACE_INITIAL = re.compile(r"(?:(?<=\()|(?<=,)|(?<=, )|(?<=\bvà ))(?P<initial>[HPQ])\.\s?(?=(?P<next>[^\W_]+))")
+# "Trung tâm Y tế các huyện: Thoại Sơn ..., Châu Thành ... và H.Tri Tôn ...": after "và" the initial
+# ends a list of such units, so the sentence before it names the unit ("huyện").
+_SENTENCE_START = re.compile(r"[.;!?\n](?=[^.;!?\n]*$)")
 _PLACE_UNITS = {"H": "huyện", "P": "phường", "Q": "quận"}
 _TITLE_AFTER_INITIAL = frozenset({"Chủ", "Giám", "Trưởng", "Phó", "Hiệu", "Chánh", "Bí", "Tổng", "Thủ"})
 
@@ -86,7 +89,12 @@ def _read_place_initials(text: str) -> str:
         number = following.isdigit() and initial != "H"
         separator = text.rfind(",", 0, match.start())
         opened = max(text.rfind(",", 0, separator), text.rfind("(", 0, separator))
-        in_place = text[match.start() - 1] == "(" or _PLACE_BEFORE.search(text[opened + 1 : separator]) is not None
+        if text[match.start() - 3 : match.start()] == "và ":
+            start = _SENTENCE_START.search(text, 0, match.start())
+            sentence = text[start.end() if start else 0 : match.start()]
+            in_place = re.search(rf"\b{_PLACE_UNITS[initial]}\b", sentence, re.I) is not None
+        else:
+            in_place = text[match.start() - 1] == "(" or _PLACE_BEFORE.search(text[opened + 1 : separator]) is not None
         return f" {_PLACE_UNITS[initial]} " if (name or number) and in_place else match.group(0)
 
     return _PLACE_INITIAL.sub(unit, text)

@@ -74,7 +74,8 @@ def _full_form(before: str, letters: str) -> str | None:
     return before[words[first].start() :].strip(" ,;:")
 
 
-_FOREIGN_ACRONYM = re.compile(r"[A-Z]{2,6}")  # UNICEF, USAID
+# UNICEF, USAID; "PrEP" (pre-exposure prophylaxis) keeps small letters between its capitals.
+_FOREIGN_ACRONYM = re.compile(r"[A-Z](?:[A-Z]|[a-z](?=[A-Z])){1,5}")
 
 
 @functools.cache
