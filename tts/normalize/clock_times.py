@@ -114,6 +114,32 @@ def _hour_g(match: re.Match[str]) -> str:
     return f"{match['h']} giờ" if lead and int(match["h"]) <= 24 else match.group(0)
 
 
+# "từ 24 đến 26-3", "từ 5 đến 7/10": a span of days that names its month once; the first day is a day too
+# ("từ ngày hai mươi tư đến ngày hai mươi sáu tháng ba"), so "ngày" is written in for the date rules.
+# Only before a pause, a name or a linking word: "từ 2 đến 3-4 lần" is a count.
+_BARE_DAY_SPAN = re.compile(
+    r"\b(?P<lead>(?i:từ))\s+(?=(?P<d1>[0-9]{1,2})\s*(?:đến|tới)\s+(?:hết\s+)?(?P<d2>[0-9]{1,2})(?P<sep>[-/])"
+    r"(?P<m>[0-9]{1,2})(?:(?P=sep)[0-9]{4})?(?![0-9]|[/.,-][0-9])"
+    r"\s*(?:$|[,.;:!?()]|[A-ZĐ]|(?:tại|và|của|trên|tới|để|sẽ|đã|các|theo|với|ở|nhằm|tức|âm|dương)\b))"
+)
+
+# "từ 8 đến 10/2025": a span of months that names its year once ("từ tháng tám đến tháng mười năm ...").
+_BARE_MONTH_SPAN = re.compile(
+    r"\b(?P<lead>(?i:từ))\s+(?=(?P<m1>[0-9]{1,2})\s*(?:đến|tới)\s+(?:hết\s+)?(?P<m2>[0-9]{1,2})/[0-9]{4}(?![0-9]|[/.,-][0-9]))"
+)
+
+
+def mark_bare_day_spans(text: str) -> str:
+    def mark(match: re.Match[str]) -> str:
+        first, last, month = int(match["d1"]), int(match["d2"]), int(match["m"])
+        return f"{match['lead']} ngày " if 1 <= first < last <= 31 and 1 <= month <= 12 else match[0]
+
+    def mark_months(match: re.Match[str]) -> str:
+        return f"{match['lead']} tháng " if 1 <= int(match["m1"]) < int(match["m2"]) <= 12 else match[0]
+
+    return _BARE_MONTH_SPAN.sub(mark_months, _BARE_DAY_SPAN.sub(mark, text))
+
+
 def read_written_minutes(text: str) -> str:
     """Hours and minutes written with words or a dot, read before dates take the digits."""
     text = _HOUR_G.sub(_hour_g, text)

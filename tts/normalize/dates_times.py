@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from tts.normalize.clock_times import read_clock_times, read_hours_of_day, read_written_minutes
+from tts.normalize.clock_times import mark_bare_day_spans, read_clock_times, read_hours_of_day, read_written_minutes
 from tts.normalize.numbers import read_day, read_int, read_month
 
 _START = r"(?<![0-9/.,:])"
@@ -366,7 +366,7 @@ def _read_dot_dates(text: str) -> str:  # "từ 12.3-30.4" is two dates for the 
 def read_dates_and_times(text: str) -> str:
     if "AL" in text or "ÂL" in text or "âl" in text:
         text = _LUNAR.sub(r"\g<lead> âm lịch", text)
-    text = read_written_minutes(text)
+    text = mark_bare_day_spans(read_written_minutes(text))
     if _DOT_BETWEEN_DIGITS.search(text):
         text = _read_dot_dates(text)
     dashed = _DASH_AFTER_DIGIT.search(text)

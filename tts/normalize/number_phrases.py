@@ -27,6 +27,8 @@ _PLUS = re.compile(r"(?<=[0-9])\s*\+\s*(?=[0-9])")
 _TOKEN = re.compile(rf"{_START}{_NUMBER}")
 _DOT_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
 _COMMA_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?")
+# "các khối 2,3,4,5": two commas or more between short numbers make a list, never a decimal.
+_COMMA_LIST = re.compile(r"[0-9]{1,2}(?:,[0-9]{1,2}){2,}")
 # Words that make "2.5" a quantity (English decimal point) rather than a section number.
 _MEASURE_WORDS = re.compile(
     r"\s*(?:phần trăm|ki lô|mét|héc ta|tấn|tạ|yến|triệu|tỷ|nghìn|đồng|lít|độ|gam|mi li|xen ti|oát)\b"
@@ -47,6 +49,8 @@ def read_number_token(token: str, following: str = "") -> str:
     if _COMMA_THOUSANDS.fullmatch(token):
         integer, _, fraction = token.replace(",", "").partition(".")
         return read_decimal(integer, fraction) if fraction else read_integer_text(integer)
+    if _COMMA_LIST.fullmatch(token):
+        return ", ".join(read_integer_text(part) for part in token.split(","))
     if re.fullmatch(r"[0-9]+,[0-9]+", token):
         return read_decimal(*token.split(","))
     if re.fullmatch(r"[0-9]+\.[0-9]+", token) and _MEASURE_WORDS.match(following):

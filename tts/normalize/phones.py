@@ -32,6 +32,9 @@ _AFTER_CUE = re.compile(
     rf"(?P<cue>(?i:\b{_CUE})(?:\s*(?:số|:|\(.{{1,20}}\)))*\s*)"
     rf"(?P<number>[0-9]{{3,}}(?:{_SEPARATOR}[0-9]{{2,4}}){{0,3}}){_NOT_BEFORE}"
 )
+# "hộp thư Thông tin điện nước – 8011035.", "Trực ban: 38221145": an unbroken 7-8 digit number set off by a dash or
+# colon and ending its clause is a number to dial (an amount that long is grouped with dots, or names its unit).
+_SET_OFF = re.compile(r"(?<=[:\-–] )(?:[1-9][0-9]{6,7})(?=\s*(?:$|[,.;!?)]))")
 _EMERGENCY = re.compile(rf"{_NOT_AFTER}\b11[1-5]\b{_NOT_BEFORE}")
 # Near enough: "gọi 113", and "điện thoại 0203 3812 345 hoặc 113" once that number is words.
 _CUE_NEARBY = re.compile(rf"(?i:\b{_CUE})\b[^.;!?]{{0,100}}$")
@@ -83,6 +86,7 @@ def read_phone_numbers(text: str) -> str:
     text = _LEADING_ZERO.sub(_leading_zero, text)
     text = _HOTLINE.sub(lambda match: read_phone(match.group(0)), text)
     text = _AFTER_CUE.sub(lambda match: match.group("cue") + read_phone(match.group("number")), text)
+    text = _SET_OFF.sub(lambda match: read_phone(match.group(0)), text)
 
     def emergency(match: re.Match[str]) -> str:
         before = match.string[max(0, match.start() - 120) : match.start()]
