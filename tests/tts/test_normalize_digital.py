@@ -15,6 +15,8 @@ from tts.normalize import normalize
     # Telecoms' self-care apps and a sport the commune games now hold.
     ("tải ứng dụng My VNPT hoặc My Viettel", "tải ứng dụng mai vê en pê tê hoặc mai viết ten"),
     ("các môn bơi lội, pickleball, cầu lông", "các môn bơi lội, píc cơ bóng, cầu lông"),
+    # "TT" after "Đài" is the commune's or district's radio station.
+    ("Đài TT-TH thành phố; Đài TT xã", "đài truyền thanh truyền hình thành phố; đài truyền thanh xã"),
 ])
 def test_digital_kinds(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
