@@ -17,6 +17,10 @@ from tts.normalize import normalize
     ("các môn bơi lội, pickleball, cầu lông", "các môn bơi lội, píc cơ bóng, cầu lông"),
     # "TT" after "Đài" is the commune's or district's radio station.
     ("Đài TT-TH thành phố; Đài TT xã", "đài truyền thanh truyền hình thành phố; đài truyền thanh xã"),
+    # A run-together domain keeps "ng", "nh" as finals ("Long An", not "lo ngan"); "Đắk" is one syllable.
+    ("xem tại longan.gov.vn, capnuoctrungan.vn", "xem tại long an chấm gốp chấm vê en, cap nuoc trung an chấm vê en"),
+    ("daknong.gov.vn; hoangha.vn; gianghia.vn",
+     "dak nong chấm gốp chấm vê en; hoang ha chấm vê en; gia nghia chấm vê en"),
 ])
 def test_digital_kinds(text: str, spoken: str) -> None:
     assert normalize(text) == spoken
