@@ -195,6 +195,9 @@ SENSES: dict[str, tuple[tuple[Sense, ...], str | None]] = {
         Sense("dạy nghề", before=_before(r"[Tt]rung tâm|TT|[Tt]rường|[Đđ]ào tạo,?|[Cc]ơ sở"),
               after=_after(r"cho lao động|nông thôn|ngắn hạn")),
     ), None),
+    # A photo credit ("Ảnh minh họa - TL", "Ảnh: TL") is the archive, not a provincial road.
+    "TL": ((Sense("tư liệu", before=_before(r"[Ảả]nh(?: minh h(?:ọa|oạ))?\s*[-–:]?|[Nn]guồn\s*:?|\(")
+                  + "|" + _before(r"[Ảả]nh")),), None),
     "HC": ((Sense("huy chương", after=_after(r"[Vv]àng|[Bb]ạc|[Đđ]ồng")),), "hành chính"),
     "GD": ((), "giáo dục"),
     "GĐ": ((

@@ -58,6 +58,9 @@ RULES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"(?<![\w&/-])VHTT\s*(?:và|&)\s*DL(?![\w&])"), " văn hóa thể thao và du lịch ", False),
     # Water-quality indices: dissolved oxygen "DO" after "chỉ số" or in brackets (an all-caps "DO" is "do").
     (re.compile(r"(?:(?<=[Cc]hỉ số )|(?<=[Hh]àm lượng )|(?<=\())DO(?![\w&])"), "đê ô", False),
+    # A commune's or district's station: "Đài TT-TH huyện", "Đài TT xã" (not "trung tâm").
+    (re.compile(r"(?<=[Đđ]ài )TT\s*-\s*TH(?![\w&])"), "truyền thanh truyền hình", False),
+    (re.compile(r"(?<=[Đđ]ài )TT(?![\w&-])"), "truyền thanh", False),
     # "TH" is tiểu học among school levels ("MN, TH, THCS", "Trường TH").
     (re.compile(r"(?<![\w&/-])TH(?=\s*(?:,|&|và)\s*THCS\b)|(?<=[Tt]rường )TH(?![\w&])"), " tiểu học ", False),
 )

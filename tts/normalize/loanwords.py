@@ -38,6 +38,10 @@ LOANWORDS: dict[str, str] = {
     "internet": "in tơ nét",
     "link": "lin",
     "app": "áp",
+    "pickleball": "píc cơ bóng",
+    # Telecoms' self-care apps, named in their notices to subscribers.
+    "my vnpt": "mai vê en pê tê",
+    "my viettel": "mai viết ten",
     "smartphone": "sờ mát phôn",
     "laptop": "láp tốp",
     "camera": "ca mê ra",
@@ -252,7 +256,8 @@ ACRONYMS: dict[str, str] = {
 
 # Words are looked up in the table one by one (a regex of every entry would try them all at each
 # character); the few two-word entries ("Vero Cell") get a pattern of their own.
-_WORD = re.compile(r"(?<![\w@./-])[^\W\d_][\w-]*")
+# After a slash only when a word precedes it ("website/app"): an address path ("vn/app") is no word pair.
+_WORD = re.compile(r"(?<![\w@.-])(?<![\W\d_]/)[^\W\d_][\w-]*")
 _PHRASES = re.compile(
     r"(?<![\w@./-])(?:" + "|".join(re.escape(word) for word in LOANWORDS if " " in word) + r")(?![\w@-])",
     re.IGNORECASE,

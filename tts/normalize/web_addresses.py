@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from tts.normalize.abbreviations import spell_letters
@@ -61,7 +62,7 @@ _NUCLEI = (
 )
 _PLAIN_SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
-    rf"(?P<vowels>{_NUCLEI})(?P<coda>ch|nh|ng|[cmnpt])?"
+    rf"(?P<vowels>{_NUCLEI})(?P<coda>ch|nh|ng|[cmnptk])?"
 )
 # A rhyme that ends in a glide ("ai", "ao", "eu", "oi") takes no final consonant: "thain" is no syllable.
 _GLIDE_END = re.compile(r"[aeiouy]+[iuy]|[ae]o")
@@ -71,13 +72,28 @@ def _is_plain_syllable(label: str, start: int, end: int) -> bool:
     match = _PLAIN_SYLLABLE.fullmatch(label, start, end)
     if match is None:
         return False
-    vowels = match.group("vowels")
-    return not (match.group("coda") and vowels != "uy" and _GLIDE_END.fullmatch(vowels))
+    vowels, coda = match.group("vowels"), match.group("coda")
+    # "nh", "ch" close only a front vowel or "a" (anh, ênh, inh, uynh); "k" only the highland "ak" (Đắk, Lắk).
+    if (coda in ("nh", "ch") and vowels[-1] not in "aeiy") or (coda == "k" and vowels != "a"):
+        return False
+    if label.startswith(("ngh", "gh"), start) and vowels[0] not in "ie":  # "nghia", never "ngha"
+        return False
+    return not (coda and vowels != "uy" and _GLIDE_END.fullmatch(vowels))
 
 
-def _cost(syllables: list[str]) -> tuple[int, int]:
-    """Fewest syllables, then fewest starting with a vowel ("ha noi", not "han oi")."""
-    return len(syllables), sum(syllable[0] in "aeiouy" for syllable in syllables)
+def _cost(syllables: list[str]) -> tuple[int, int, int]:
+    """Fewest syllables, then fewest starting with a vowel ("ha noi", not "han oi"), then "ng", "nh" kept
+    as a final rather than moved on ("long an", "vinh an", not "lo ngan"); "ngh" only ever begins one."""
+    after_nasal = [previous.endswith(("ng", "nh")) for previous in ["", *syllables[:-1]]]
+    vowel_starts = sum(
+        syllable[0] in "aeiouy" and not nasal for syllable, nasal in zip(syllables, after_nasal, strict=True)
+    )
+    pairs = itertools.pairwise(syllables)
+    broken_nasals = sum(
+        (after.startswith(("ng", "nh")) and not after.startswith("ngh")) or (before.endswith("n") and after[0] in "gh")
+        for before, after in pairs
+    )
+    return len(syllables), vowel_starts, broken_nasals
 
 
 def _split_syllables(label: str) -> list[str] | None:
