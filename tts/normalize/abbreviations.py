@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 from typing import Literal, cast
 
 from tts.normalize.numbers import read_integer_text
@@ -118,6 +120,7 @@ class AbbreviationTable:
     def __init__(self, entries: list[Abbreviation] | None = None) -> None:
         self._by_kind: dict[Kind, dict[str, str]] = {kind: {} for kind in KINDS}
         self._text_pattern: re.Pattern[str] | None = None
+        self._text_entries: Mapping[str, str] | None = None
         for entry in entries or []:
             self.register(entry.abbr, entry.spoken, entry.kind)
 
@@ -128,10 +131,14 @@ class AbbreviationTable:
             raise ValueError("abbreviation and spoken form must not be empty")
         self._by_kind[kind][abbr.strip()] = normalize_tones(spoken.strip()).lower()
         self._text_pattern = None
+        self._text_entries = None
 
-    def text_entries(self) -> dict[str, str]:
-        """Entries expanded in running text (text and title kinds)."""
-        return {**self._by_kind["title"], **self._by_kind["text"]}
+    def text_entries(self) -> Mapping[str, str]:
+        """Entries expanded in running text (text and title kinds); merged once per change of the
+        table, as many passes look words up in it for every line."""
+        if self._text_entries is None:
+            self._text_entries = MappingProxyType({**self._by_kind["title"], **self._by_kind["text"]})
+        return self._text_entries
 
     def is_title(self, abbr: str) -> bool:
         return abbr in self._by_kind["title"]
